@@ -1,0 +1,47 @@
+// Pieces shared by the headless subcommands.
+#pragma once
+
+#include "microcircuit/params.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mc::cli {
+
+/// Flags that describe the model, shared by `run` and `bench`.
+struct ModelFlags {
+    std::vector<std::string> configs;
+    double scale = 0.0, nScaling = 0.0, kScaling = 0.0;
+    double tPresim = -1.0, tSim = -1.0, dt = -1.0;
+    std::int64_t seed = -1;
+    int threads = -1;
+    std::string drive, v0;
+    bool thalamic = false, dcTransient = false;
+
+    void add(CLI::App& cmd, bool full);
+    /// Defaults, then config files, then flags; validated. Throws ConfigError.
+    Config resolve() const;
+};
+
+/// Progress line on stderr ("building 42% placing synapses").
+class ProgressLine {
+public:
+    explicit ProgressLine(bool enabled);
+    void show(const std::string& label, double fraction, const std::string& detail = {});
+    void done();
+
+private:
+    bool m_enabled;
+    int m_lastPermille = -1;
+    std::string m_lastLabel;
+};
+
+/// Peak resident memory of this process (MB).
+double peakRssMb();
+/// Refuses (ConfigError) a network whose estimated memory exceeds what the machine has.
+void checkMemory(const Config& config, int threads);
+
+} // namespace mc::cli

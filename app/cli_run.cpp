@@ -1,0 +1,109 @@
+#include "cli.hpp"
+#include "cli_common.hpp"
+
+#include "microcircuit/errors.hpp"
+#include "microcircuit/output_folder.hpp"
+#include "microcircuit/simulation.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+namespace mc::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterrupt(int) { g_interrupted = true; }
+
+struct RunOptions {
+    ModelFlags model;
+    std::string out;
+    bool noRecord = false;
+    bool quiet = false;
+    bool noFigures = false;
+};
+
+int runModel(const RunOptions& opt, const AfterRun& afterRun) {
+    Config config = opt.model.resolve();
+    if (!opt.out.empty()) config.sim.data_path = opt.out;
+    if (opt.noRecord) config.sim.rec_spikes = false;
+    const DerivedParams derived = deriveParameters(config);
+    for (const std::string& w : derived.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    checkMemory(config, config.sim.local_num_threads);
+
+    // Open the folder first: an unwritable folder fails before a long build.
+    OutputFolder folder(config.sim.data_path, config, derived);
+
+    const bool tty = !opt.quiet && isatty(STDERR_FILENO);
+    ProgressLine line(tty);
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    BuildOptions build;
+    build.cancel = &g_interrupted;
+    build.progress = [&](double f, const char* phase) { line.show("building", f, phase); };
+    std::unique_ptr<Simulation> sim;
+    try {
+        sim = std::make_unique<Simulation>(config, build);
+    } catch (const BuildCancelled&) {
+        line.done();
+        std::fprintf(stderr, "interrupted during construction; nothing simulated\n");
+        return 130;
+    }
+    line.done();
+
+    const double h = config.sim.sim_resolution;
+    const std::int64_t total = std::llround((config.sim.t_presim + config.sim.t_sim) / h);
+    const std::int64_t chunk = std::max<std::int64_t>(1, std::llround(100.0 / h)); // 100 ms of model time
+    const auto start = std::chrono::steady_clock::now();
+    while (sim->steps() < total && !g_interrupted) {
+        sim->run(std::min(chunk, total - sim->steps()), &folder);
+        char detail[64];
+        std::snprintf(detail, sizeof detail, "%.0f / %.0f ms", sim->timeMs(), total * h);
+        line.show("simulating", static_cast<double>(sim->steps()) / total, detail);
+    }
+    const double simSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    line.done();
+    folder.finish();
+
+    const DerivedParams& d = sim->derived();
+    std::printf("neurons          %d\n", d.total_neurons);
+    std::printf("synapses         %lld\n", static_cast<long long>(sim->numSynapses()));
+    std::printf("threads          %d (%s)\n", sim->threads(), sim->backend());
+    std::printf("construction     %.2f s\n", sim->buildSeconds());
+    std::printf("simulation       %.2f s for %.0f ms of model time\n", simSeconds, sim->timeMs());
+    std::printf("real-time factor %.3f (wall time / model time)\n", simSeconds / (sim->timeMs() * 1e-3));
+    std::printf("output           %s\n", folder.path().c_str());
+    if (sim->timeMs() > config.sim.t_presim) {
+        std::printf("mean rates over %.0f-%.0f ms (Hz):\n", config.sim.t_presim, sim->timeMs());
+        const auto rates = folder.rates();
+        for (int p = 0; p < kNumPops; ++p)
+            std::printf("  %-5s %7.3f  (sd %.3f, reference full scale %.3f)\n", kPopNames[p], rates[p].mean,
+                        rates[p].sd, config.net.full_mean_rates[p]);
+    }
+    if (g_interrupted) {
+        std::fprintf(stderr, "interrupted at %.1f ms; files hold all spikes up to then\n", sim->timeMs());
+        return 130;
+    }
+    if (afterRun && config.sim.rec_spikes && !opt.noFigures) afterRun(folder.path());
+    return 0;
+}
+
+} // namespace
+
+void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRun) {
+    auto opt = std::make_shared<RunOptions>();
+    auto* cmd = app.add_subcommand("run", "build and simulate the microcircuit, write spikes and rates");
+    opt->model.add(*cmd, true);
+    cmd->add_option("--out", opt->out, "output folder (default: sim.data_path = ./data)");
+    cmd->add_flag("--no-record", opt->noRecord, "do not write spike files");
+    cmd->add_flag("--no-figures", opt->noFigures, "do not draw the raster and box plot figures");
+    cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");
+    cmd->callback([opt, &action, afterRun] { action = [opt, afterRun] { return runModel(*opt, afterRun); }; });
+}
+
+} // namespace mc::cli

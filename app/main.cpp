@@ -1,0 +1,46 @@
+// microcircuit: no arguments -> the desktop program; subcommands -> headless.
+#include "cli.hpp"
+
+#include "microcircuit/errors.hpp"
+
+#include <cstdio>
+#include <exception>
+
+#ifdef MC_WITH_GUI
+#include "figures/figures.hpp"
+#include "ui/gui_main.hpp"
+#endif
+
+int main(int argc, char** argv) {
+#ifdef MC_WITH_GUI
+    if (argc == 1) return mc::ui::runGui(argc, argv);
+    mc::cli::AfterRun afterRun = [](const std::string& folder) { mc::figures::writeRunFigures(folder); };
+#else
+    mc::cli::AfterRun afterRun;
+#endif
+    CLI::App app{"microcircuit: the Potjans & Diesmann (2014) cortical microcircuit, live.\n"
+                 "Without arguments the desktop program starts."};
+    app.require_subcommand(0, 1);
+    std::function<int()> action;
+    mc::cli::addRunCommand(app, action, afterRun);
+    mc::cli::addConfigCommand(app, action);
+    mc::cli::addBenchCommand(app, action);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    if (!action) {
+        std::fputs(app.help().c_str(), stdout);
+        return 0;
+    }
+    try {
+        return action();
+    } catch (const mc::ConfigError& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "internal error: %s\n", e.what());
+        return 3;
+    }
+}

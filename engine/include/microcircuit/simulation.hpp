@@ -1,0 +1,106 @@
+// The simulation: builds the network from a Config and advances it in time.
+//
+// Thread use: a Simulation is driven by one thread at a time (the "engine
+// thread"); internally it spreads work over `threads` workers. Spikes and
+// results are bit-identical for any thread count and either parallel backend.
+#pragma once
+
+#include "microcircuit/model.hpp"
+#include "microcircuit/params.hpp"
+#include "microcircuit/spike_sink.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace mc {
+
+namespace detail {
+struct Network;
+}
+
+/// Options that affect how (not what) the network is built.
+struct BuildOptions {
+    int threads = 0; ///< worker threads; 0 = sim.local_num_threads, or all cores if that is 0
+    /// Called on the building thread with progress in [0, 1] and a phase name.
+    std::function<void(double fraction, const char* phase)> progress;
+    /// Polled during the build; when it becomes true the build throws BuildCancelled.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+/// Thrown by the Simulation constructor when BuildOptions::cancel was set.
+class BuildCancelled : public std::runtime_error {
+public:
+    BuildCancelled() : std::runtime_error("network construction cancelled") {}
+};
+
+/// Parameters that can change between run() calls without a rebuild.
+struct LiveParams {
+    double exc_weight_factor = 1.0; ///< multiplies every excitatory weight (PSP change)
+    double inh_weight_factor = 1.0; ///< multiplies every inhibitory weight (g change)
+    double bg_rate_factor = 1.0;    ///< multiplies the Poisson background rate (poisson drive)
+    double dc_factor = 1.0;         ///< multiplies the background DC (dc drive and compensation)
+};
+
+class Simulation {
+public:
+    /// Builds the network. Throws ConfigError for invalid parameters and
+    /// BuildCancelled when cancelled.
+    explicit Simulation(const Config& config, const BuildOptions& options = {});
+    ~Simulation();
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    const Config& config() const;
+    const DerivedParams& derived() const;
+    int threads() const;
+    const char* backend() const; ///< "tbb" or "openmp"
+
+    /// Advances the network by `steps` time steps. Spikes go to `sink` (may be
+    /// null) once per call, sorted by step then neuron.
+    void run(std::int64_t steps, SpikeSink* sink = nullptr);
+    /// Steps done so far; model time is steps() * resolution().
+    std::int64_t steps() const;
+    double resolution() const;
+    double timeMs() const;
+
+    /// Applies from the next step on.
+    void setLive(const LiveParams& live);
+    const LiveParams& live() const;
+    /// Schedules a thalamic pulse (th_rate, th_duration) starting at `startMs`.
+    /// Needs stim.thalamic_input (the thalamic synapses); returns false otherwise.
+    bool scheduleThalamicPulse(double startMs);
+    /// Schedules a DC transient (dc_transient_amp * K_ext) over [startMs, startMs + durMs).
+    void scheduleDcTransient(double startMs, double durMs);
+
+    /// Number of synapses actually built (recurrent and thalamic).
+    std::int64_t numSynapses() const;
+    /// Bytes held by the network (synapses, indices, neuron state).
+    std::int64_t memoryBytes() const;
+    /// Seconds spent building.
+    double buildSeconds() const;
+
+    /// Membrane potential (mV) of a neuron, for tests and inspection.
+    double membranePotential(std::int32_t neuron) const;
+    /// Synaptic currents (pA) of a neuron: excitatory plus inhibitory.
+    double synapticCurrent(std::int32_t neuron) const;
+    /// Steps of refractoriness left for a neuron (0 = integrating).
+    std::int32_t refractoryStepsLeft(std::int32_t neuron) const;
+    /// Adds a PSC jump of `amplitude` pA (sign = excitatory/inhibitory) that
+    /// arrives in the next step, as a spike through a synapse of that weight
+    /// would (quantised to the engine's weight unit). For probes and tests.
+    void injectInput(std::int32_t neuron, double amplitude);
+    /// Total spikes emitted so far, per population.
+    const std::array<std::int64_t, kNumPops>& spikeCounts() const;
+
+    /// The built network, for tests that inspect connectivity.
+    const detail::Network& network() const;
+
+private:
+    std::unique_ptr<detail::Network> m_net;
+};
+
+} // namespace mc

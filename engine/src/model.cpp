@@ -1,0 +1,129 @@
+#include "microcircuit/model.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace mc {
+
+double pscOverPsp(double C_m, double tau_m, double tau_syn) {
+    // Peak of the PSP of iaf_psc_exp for a unit PSC amplitude, inverted.
+    if (std::abs(tau_m - tau_syn) < 1e-9 * tau_m) {
+        // Limit tau_s -> tau_m: peak at t = tau_m, PSP = tau_m / (C_m e).
+        return C_m * std::exp(1.0) / tau_m;
+    }
+    const double sub = 1.0 / (tau_syn - tau_m);
+    const double pre = tau_m * tau_syn / C_m * sub;
+    const double frac = std::pow(tau_m / tau_syn, sub);
+    return 1.0 / (pre * (std::pow(frac, tau_m) - std::pow(frac, tau_syn)));
+}
+
+double synapseCount(double C, double n_source, double n_target) {
+    if (C <= 0.0) return 0.0;
+    return std::log(1.0 - C) / std::log(1.0 - 1.0 / (n_source * n_target));
+}
+
+DerivedParams deriveParameters(const Config& config) {
+    const NetParams& net = config.net;
+    const NeuronParams& neuron = net.neuron;
+    DerivedParams d;
+
+    d.first_neuron[0] = 0;
+    for (int p = 0; p < kNumPops; ++p) {
+        d.num_neurons[p] = static_cast<std::int32_t>(std::llround(net.full_num_neurons[p] * net.N_scaling));
+        d.first_neuron[p + 1] = d.first_neuron[p] + d.num_neurons[p];
+    }
+    d.total_neurons = d.first_neuron[kNumPops];
+
+    d.total_synapses = 0;
+    for (int y = 0; y < kNumPops; ++y) {
+        for (int x = 0; x < kNumPops; ++x) {
+            d.full_num_synapses[y][x] =
+                synapseCount(net.conn_probs[y][x], net.full_num_neurons[x], net.full_num_neurons[y]);
+            d.num_synapses[y][x] =
+                std::llround(d.full_num_synapses[y][x] * net.N_scaling * net.K_scaling);
+            // A population scaled to zero neurons cannot hold synapses.
+            if (d.num_neurons[y] == 0 || d.num_neurons[x] == 0) d.num_synapses[y][x] = 0;
+            d.total_synapses += d.num_synapses[y][x];
+        }
+    }
+
+    d.psc_over_psp = pscOverPsp(neuron.C_m, neuron.tau_m, neuron.tau_syn);
+    const double sqrtK = std::sqrt(net.K_scaling);
+    PopMatrix fullWeight{};
+    for (int y = 0; y < kNumPops; ++y) {
+        for (int x = 0; x < kNumPops; ++x) {
+            double psp = net.PSP_exc_mean;
+            if (!isExcitatory(x)) psp *= net.g;
+            if (y == 0 && x == 2) psp *= net.PSP_L4E_to_L23E;
+            fullWeight[y][x] = psp * d.psc_over_psp;
+            d.weight_mean[y][x] = fullWeight[y][x] / sqrtK;
+        }
+    }
+    const double fullWeightExt = net.PSP_exc_mean * d.psc_over_psp;
+    d.weight_ext = fullWeightExt / sqrtK;
+
+    const bool poisson = net.bg_input_type == "poisson";
+    const double tau_s = neuron.tau_syn;
+    for (int y = 0; y < kNumPops; ++y) {
+        d.ext_indegree[y] = static_cast<std::int32_t>(std::llround(net.K_ext[y] * net.K_scaling));
+        double dc = 0.0;
+        if (poisson) {
+            d.poisson_rate[y] = net.bg_rate * d.ext_indegree[y];
+        } else {
+            // The DC replaces the mean of the full Poisson input (unscaled K_ext, w_ext).
+            dc = net.bg_rate * net.K_ext[y] * fullWeightExt * tau_s * 1e-3;
+        }
+        if (net.K_scaling != 1.0) {
+            // Mean input lost by the sqrt(K) weight scaling, restored as DC.
+            double recurrent = 0.0;
+            for (int x = 0; x < kNumPops; ++x) {
+                recurrent += fullWeight[y][x] * (d.full_num_synapses[y][x] / net.full_num_neurons[y]) *
+                             net.full_mean_rates[x];
+            }
+            dc += 1e-3 * tau_s * (1.0 - sqrtK) * recurrent;
+            if (poisson) dc += 1e-3 * tau_s * (1.0 - sqrtK) * fullWeightExt * net.K_ext[y] * net.bg_rate;
+        }
+        d.dc_amp[y] = dc;
+    }
+
+    d.rheobase = neuron.C_m * (neuron.V_th - neuron.E_L) / neuron.tau_m;
+    if (!poisson) {
+        for (int y = 0; y < kNumPops; ++y) {
+            if (d.dc_amp[y] < d.rheobase) d.below_rheobase.push_back(y);
+        }
+        if (!d.below_rheobase.empty()) {
+            std::string names;
+            for (int y : d.below_rheobase) names += std::string(names.empty() ? "" : ", ") + kPopNames[y];
+            char buf[512];
+            std::snprintf(buf, sizeof buf,
+                          "DC drive leaves %zu of 8 populations below rheobase (%.0f pA): %s. "
+                          "The K_scaling compensation lowers their DC (e.g. %s gets %.0f pA), so they "
+                          "will be nearly silent. Use --drive poisson or a larger --scale.",
+                          d.below_rheobase.size(), d.rheobase, names.c_str(),
+                          kPopNames[d.below_rheobase.front()], d.dc_amp[d.below_rheobase.front()]);
+            d.warnings.emplace_back(buf);
+        }
+    }
+
+    const StimParams& stim = config.stim;
+    d.weight_th = stim.PSP_th * d.psc_over_psp / sqrtK;
+    for (int y = 0; y < kNumPops; ++y) {
+        const double q = synapseCount(stim.conn_probs_th[y], stim.num_th_neurons, net.full_num_neurons[y]);
+        double scaled = q * net.K_scaling;
+        if (stim.th_scaling == "indegree") scaled *= net.N_scaling;
+        d.num_th_synapses[y] = (stim.thalamic_input && d.num_neurons[y] > 0) ? std::llround(scaled) : 0;
+        d.total_synapses += d.num_th_synapses[y];
+        d.dc_transient_amp[y] = stim.dc_transient_amp * net.K_ext[y];
+    }
+    return d;
+}
+
+std::int64_t estimateMemoryBytes(const Config& config, const DerivedParams& d, int threads) {
+    // 4 bytes per synapse, offsets per (shard, source, delay slot), neuron state.
+    const std::int64_t sources = d.total_neurons + config.stim.num_th_neurons;
+    const std::int64_t slots = 64;
+    return d.total_synapses * 4 + std::int64_t{threads} * sources * slots * 4 +
+           std::int64_t{d.total_neurons} * 64;
+}
+
+} // namespace mc

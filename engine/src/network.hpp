@@ -1,0 +1,99 @@
+// The built network: compact synapse storage and neuron state.
+//
+// Layout (see docs/performance.md): neurons are split into shards, contiguous
+// index ranges each owned by one worker during a step. A shard stores, for
+// every source neuron and every delay d (in steps), one contiguous segment of
+// the source's synapses onto the shard's neurons with that delay. At step t a
+// shard walks the spikes of step t - d and adds only their delay-d segments,
+// so all writes of a step land in one small per-shard accumulator that stays
+// in cache. Weights are integer codes and the accumulators are integers, so
+// sums are exact and do not depend on the order of delivery: any sharding and
+// any thread count give bit-identical spikes.
+#pragma once
+
+#include "microcircuit/model.hpp"
+#include "microcircuit/params.hpp"
+#include "microcircuit/simulation.hpp"
+#include "parallel.hpp"
+#include "random.hpp"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace mc::detail {
+
+/// A synapse in 32 bits: target index within the shard (high 17 bits) and
+/// weight magnitude code (low 15 bits); the sign comes from the source.
+inline constexpr int kCodeBits = 15;
+inline constexpr std::uint32_t kCodeMask = (1u << kCodeBits) - 1;
+inline constexpr std::int32_t kMaxShardNeurons = 1 << (32 - kCodeBits);
+
+struct Shard {
+    std::int32_t first = 0; ///< first neuron (global index)
+    std::int32_t count = 0; ///< number of neurons
+    std::vector<std::uint32_t> synapses;
+    /// Segment (source s, delay d) is [offsets[s*D + d-1], offsets[s*D + d]).
+    std::vector<std::uint32_t> offsets;
+    /// Input of the current step: [2*i] excitatory, [2*i+1] inhibitory, in weight units.
+    std::vector<std::int32_t> input;
+    std::vector<std::int32_t> spikes; ///< neurons that spiked in the current step
+};
+
+/// Poisson counts by inversion: count = number of thresholds <= u.
+struct PoissonTable {
+    std::vector<std::uint32_t> cdf; ///< cumulative probabilities scaled to 2^32
+};
+PoissonTable makePoissonTable(double mean);
+
+/// Samples the integer delay (in steps) of one synapse class.
+struct DelayDistribution {
+    AliasTable table; ///< index k -> delay k + 1 steps
+    int maxSteps = 1;
+};
+DelayDistribution makeDelayDistribution(double mean, double sd, double h);
+
+struct Network {
+    Config config;
+    DerivedParams derived;
+    std::unique_ptr<Workers> workers;
+    int delaySlots = 1;        ///< D: largest delay in steps
+    std::int32_t numSources = 0; ///< neurons plus thalamic neurons
+    std::vector<Shard> shards;
+
+    // Per source: weight units per code step, and 1 for inhibitory sources.
+    std::vector<std::int32_t> sourceMult;
+    std::vector<std::uint8_t> sourceInh;
+    double weightUnit = 1.0 / 256; ///< pA per accumulator unit
+    std::int64_t numSynapses = 0;
+
+    // Neuron state (v relative to E_L), structure of arrays over all neurons.
+    std::vector<float> v, iEx, iIn;
+    std::vector<std::int32_t> refractory;
+    float P11 = 0, P21 = 0, P22 = 0, P20 = 0, theta = 0, vReset = 0;
+    std::int32_t refractorySteps = 0;
+    std::array<PoissonTable, kNumPops> poisson;
+    std::int32_t poissonDelaySteps = 0;
+    PoissonTable thalamicPoisson;
+
+    // Spikes of the last D steps (ring), each sorted by source index.
+    std::vector<std::vector<std::int32_t>> history;
+
+    std::int64_t step = 0;
+    LiveParams live;
+    std::vector<std::array<std::int64_t, 2>> thalamicPulses; ///< [start, end) steps
+    std::vector<std::array<std::int64_t, 2>> dcTransients;   ///< [start, end) steps
+    std::array<std::int64_t, kNumPops> spikeCounts{};
+    double buildSeconds = 0.0;
+
+    int populationOf(std::int32_t neuron) const;
+    std::int64_t memoryBytes() const;
+};
+
+/// Builds the network (construction.cpp).
+void buildNetwork(Network& net, const BuildOptions& options);
+/// Advances one step (stepping.cpp); spikes of the step are appended to `out`.
+void advanceStep(Network& net, std::vector<Spike>* out);
+
+} // namespace mc::detail

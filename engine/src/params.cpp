@@ -1,0 +1,99 @@
+// Config::validate: every field against its allowed range.
+#include "microcircuit/errors.hpp"
+#include "microcircuit/params.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace mc {
+namespace {
+
+std::string num(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+[[noreturn]] void reject(const std::string& field, const std::string& value, const std::string& allowed) {
+    throw ConfigError(field + " = " + value + " is not allowed: " + allowed);
+}
+
+void range(const std::string& field, double v, double lo, double hi, bool loOpen = false) {
+    if (!std::isfinite(v) || v > hi || (loOpen ? v <= lo : v < lo))
+        reject(field, num(v), std::string("must be ") + (loOpen ? "> " : ">= ") + num(lo) + " and <= " + num(hi));
+}
+
+void oneOf(const std::string& field, const std::string& v, const std::string& a, const std::string& b) {
+    if (v != a && v != b) reject(field, "\"" + v + "\"", "must be \"" + a + "\" or \"" + b + "\"");
+}
+
+void probability(const std::string& field, double v) {
+    if (!std::isfinite(v) || v < 0.0 || v >= 1.0) reject(field, num(v), "a connection probability must be in [0, 1)");
+}
+
+} // namespace
+
+void Config::validate() const {
+    const double h = sim.sim_resolution;
+    range("sim.sim_resolution", h, 0.0, 1.0, true);
+    if (std::abs(std::round(h * 1000.0) - h * 1000.0) > 1e-9)
+        reject("sim.sim_resolution", num(h), "must be a multiple of 0.001 ms (the spike files keep 3 decimals)");
+    range("sim.t_presim", sim.t_presim, 0.0, 1e9);
+    range("sim.t_sim", sim.t_sim, 0.0, 1e9);
+    range("sim.local_num_threads", sim.local_num_threads, 0, 1024);
+
+    range("net.N_scaling", net.N_scaling, 0.0, 10.0, true);
+    range("net.K_scaling", net.K_scaling, 0.0, 10.0, true);
+    for (int p = 0; p < kNumPops; ++p) {
+        const std::string pop = std::string("[") + std::to_string(p) + "] (" + kPopNames[p] + ")";
+        range("net.full_num_neurons" + pop, net.full_num_neurons[p], 1.0, 1e6);
+        if (net.full_num_neurons[p] != std::floor(net.full_num_neurons[p]))
+            reject("net.full_num_neurons" + pop, num(net.full_num_neurons[p]), "must be a whole number");
+        range("net.full_mean_rates" + pop, net.full_mean_rates[p], 0.0, 1000.0);
+        range("net.K_ext" + pop, net.K_ext[p], 0.0, 1e5);
+        range("net.neuron.V0_std_optimized" + pop, net.neuron.V0_std_optimized[p], 0.0, 100.0);
+        range("net.neuron.V0_mean_optimized" + pop, net.neuron.V0_mean_optimized[p], -200.0, 100.0);
+        for (int x = 0; x < kNumPops; ++x)
+            probability("net.conn_probs[" + std::to_string(p) + "][" + std::to_string(x) + "]", net.conn_probs[p][x]);
+        probability("stim.conn_probs_th" + pop, stim.conn_probs_th[p]);
+    }
+    range("net.PSP_exc_mean", net.PSP_exc_mean, 0.0, 20.0);
+    range("net.PSP_L4E_to_L23E", net.PSP_L4E_to_L23E, 0.0, 100.0);
+    range("net.weight_rel_std", net.weight_rel_std, 0.0, 2.0);
+    range("net.g", net.g, -100.0, 0.0);
+    range("net.delay_exc_mean", net.delay_exc_mean, h, 100.0);
+    range("net.delay_inh_mean", net.delay_inh_mean, h, 100.0);
+    range("net.delay_rel_std", net.delay_rel_std, 0.0, 2.0);
+    range("net.delay_poisson", net.delay_poisson, h, 100.0);
+    oneOf("net.bg_input_type", net.bg_input_type, "poisson", "dc");
+    range("net.bg_rate", net.bg_rate, 0.0, 1000.0);
+    oneOf("net.V0_type", net.V0_type, "optimized", "original");
+
+    const NeuronParams& n = net.neuron;
+    range("net.neuron.C_m", n.C_m, 0.0, 1e6, true);
+    range("net.neuron.tau_m", n.tau_m, 0.0, 1e4, true);
+    range("net.neuron.tau_syn", n.tau_syn, 0.0, 1e4, true);
+    range("net.neuron.t_ref", n.t_ref, 0.0, 1e4);
+    range("net.neuron.E_L", n.E_L, -200.0, 100.0);
+    range("net.neuron.V_reset", n.V_reset, -200.0, 100.0);
+    range("net.neuron.V_th", n.V_th, -200.0, 100.0);
+    if (n.V_th <= n.V_reset) reject("net.neuron.V_th", num(n.V_th), "must be above V_reset (" + num(n.V_reset) + ")");
+    if (n.V_th <= n.E_L) reject("net.neuron.V_th", num(n.V_th), "must be above E_L (" + num(n.E_L) + ")");
+    range("net.neuron.V0_mean_original", n.V0_mean_original, -200.0, 100.0);
+    range("net.neuron.V0_std_original", n.V0_std_original, 0.0, 100.0);
+
+    range("stim.th_start", stim.th_start, 0.0, 1e9);
+    range("stim.th_duration", stim.th_duration, 0.0, 1e9);
+    range("stim.th_rate", stim.th_rate, 0.0, 10000.0);
+    range("stim.num_th_neurons", stim.num_th_neurons, 0, 1000000);
+    range("stim.PSP_th", stim.PSP_th, 0.0, 20.0);
+    range("stim.delay_th_mean", stim.delay_th_mean, h, 100.0);
+    range("stim.delay_th_rel_std", stim.delay_th_rel_std, 0.0, 2.0);
+    oneOf("stim.th_scaling", stim.th_scaling, "reference", "indegree");
+    range("stim.dc_transient_start", stim.dc_transient_start, 0.0, 1e9);
+    range("stim.dc_transient_dur", stim.dc_transient_dur, 0.0, 1e9);
+    range("stim.dc_transient_amp", stim.dc_transient_amp, -1e4, 1e4);
+}
+
+} // namespace mc
