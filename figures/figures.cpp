@@ -1,0 +1,4 @@
+#include "figures/figures.hpp"
+namespace mc::figures {
+void writeRunFigures(const std::string&) {}
+}
