@@ -1,10 +1,13 @@
 // Headless subcommands of `microcircuit`.
 #pragma once
 
+#include "microcircuit/analysis.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace mc::cli {
 
@@ -15,5 +18,13 @@ using AfterRun = std::function<void(const std::string& folder)>;
 void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRun);
 void addConfigCommand(CLI::App& app, std::function<int()>& action);
 void addBenchCommand(CLI::App& app, std::function<int()>& action);
+
+/// Hook that draws the figures of `microcircuit analyze --figures` (Qt side):
+/// data, its statistics, the reference's statistics (or null), output folder
+/// and formats ("png", "svg", "pdf"). Empty in builds without Qt.
+using AnalysisFigures = std::function<void(const SpikeData& data, const AnalysisResult& result,
+                                           const AnalysisResult* reference, const std::string& outDir,
+                                           const std::vector<std::string>& formats)>;
+void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures);
 
 } // namespace mc::cli

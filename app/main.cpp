@@ -15,8 +15,10 @@ int main(int argc, char** argv) {
 #ifdef MC_WITH_GUI
     if (argc == 1) return mc::ui::runGui(argc, argv);
     mc::cli::AfterRun afterRun = [](const std::string& folder) { mc::figures::writeRunFigures(folder); };
+    mc::cli::AnalysisFigures analysisFigures = mc::figures::writeAnalysisFigures;
 #else
     mc::cli::AfterRun afterRun;
+    mc::cli::AnalysisFigures analysisFigures;
 #endif
     CLI::App app{"microcircuit: the Potjans & Diesmann (2014) cortical microcircuit, live.\n"
                  "Without arguments the desktop program starts."};
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
     mc::cli::addRunCommand(app, action, afterRun);
     mc::cli::addConfigCommand(app, action);
     mc::cli::addBenchCommand(app, action);
+    mc::cli::addAnalyzeCommand(app, action, analysisFigures);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -36,9 +36,11 @@ struct Shard {
     std::vector<std::uint32_t> synapses;
     /// Segment (source s, delay d) is [offsets[s*D + d-1], offsets[s*D + d]).
     std::vector<std::uint32_t> offsets;
-    /// Input of the current step: [2*i] excitatory, [2*i+1] inhibitory, in weight units.
+    /// Input of the current step in weight units: [i] excitatory, [count + i]
+    /// inhibitory (magnitude), for the shard's neuron first + i.
     std::vector<std::int32_t> input;
-    std::vector<std::int32_t> spikes; ///< neurons that spiked in the current step
+    std::vector<Spike> recorded; ///< this run() call's spikes, when recording
+    std::array<std::int64_t, kNumPops> spikeCounts{};
 };
 
 /// Poisson counts by inversion: count = number of thresholds <= u.
@@ -77,14 +79,15 @@ struct Network {
     std::int32_t poissonDelaySteps = 0;
     PoissonTable thalamicPoisson;
 
-    // Spikes of the last D steps (ring), each sorted by source index.
-    std::vector<std::vector<std::int32_t>> history;
+    // Spikes of the last D + 1 steps (ring of H = D + 1 slots). A slot holds
+    // one list per shard (written by that shard's worker) and, last, the
+    // thalamic neurons' list; each list is sorted by source index.
+    std::vector<std::vector<std::vector<std::int32_t>>> history;
 
     std::int64_t step = 0;
     LiveParams live;
     std::vector<std::array<std::int64_t, 2>> thalamicPulses; ///< [start, end) steps
     std::vector<std::array<std::int64_t, 2>> dcTransients;   ///< [start, end) steps
-    std::array<std::int64_t, kNumPops> spikeCounts{};
     double buildSeconds = 0.0;
 
     int populationOf(std::int32_t neuron) const;
@@ -93,7 +96,10 @@ struct Network {
 
 /// Builds the network (construction.cpp).
 void buildNetwork(Network& net, const BuildOptions& options);
-/// Advances one step (stepping.cpp); spikes of the step are appended to `out`.
-void advanceStep(Network& net, std::vector<Spike>* out);
+/// Advances `steps` steps (stepping.cpp); when `out` is given, the spikes are
+/// appended to it sorted by step and neuron.
+void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out);
+/// Spikes per population so far.
+std::array<std::int64_t, kNumPops> totalSpikeCounts(const Network& net);
 
 } // namespace mc::detail

@@ -3,8 +3,10 @@
 // results do not depend on which thread runs them.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <thread>
 
 namespace mc::detail {
 
@@ -20,6 +22,11 @@ public:
     /// when all calls have finished.
     void parallelFor(int n, const std::function<void(int)>& body);
 
+    /// Calls body(worker) for worker = 0 .. threads()-1 on that many threads
+    /// running at the same time (worker 0 on the calling thread), so the
+    /// bodies may wait for each other at a SpinBarrier.
+    void runTeam(const std::function<void(int worker)>& body);
+
     static const char* backendName();
     static int hardwareThreads();
 
@@ -27,6 +34,32 @@ private:
     int m_threads;
     struct Impl;
     std::unique_ptr<Impl> m_impl;
+};
+
+/// A reusable barrier for a team that meets every simulation step (~10^4
+/// times per model second): it spins briefly, then yields so that an
+/// oversubscribed machine still makes progress.
+class SpinBarrier {
+public:
+    explicit SpinBarrier(int parties) : m_parties(parties) {}
+    void arriveAndWait() {
+        if (m_parties == 1) return;
+        const unsigned generation = m_generation.load(std::memory_order_acquire);
+        if (m_waiting.fetch_add(1, std::memory_order_acq_rel) + 1 == m_parties) {
+            m_waiting.store(0, std::memory_order_relaxed);
+            m_generation.fetch_add(1, std::memory_order_acq_rel);
+            return;
+        }
+        for (int spin = 0; m_generation.load(std::memory_order_acquire) == generation; ++spin) {
+            if (spin < 4000) __builtin_ia32_pause();
+            else std::this_thread::yield();
+        }
+    }
+
+private:
+    const int m_parties;
+    alignas(64) std::atomic<int> m_waiting{0};
+    alignas(64) std::atomic<unsigned> m_generation{0};
 };
 
 } // namespace mc::detail

@@ -6,15 +6,80 @@
 #include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
 namespace mc::detail {
 
+// TBB does not promise that tasks run at the same time, so the stepping team
+// (whose members wait for each other every step) is a set of persistent
+// threads of our own; TBB runs the ordinary parallel loops.
 struct Workers::Impl {
-    explicit Impl(int threads) : arena(threads) {}
+    explicit Impl(int threads) : arena(std::min(threads, tbb::info::default_concurrency())) {
+        for (int w = 1; w < threads; ++w) team.emplace_back([this, w](std::stop_token stop) { serve(w, stop); });
+    }
+    ~Impl() {
+        for (auto& t : team) t.request_stop();
+        {
+            std::lock_guard lock(mutex);
+            ++generation;
+        }
+        wake.notify_all();
+    }
+
+    void serve(int worker, std::stop_token stop) {
+        std::uint64_t seen = 0;
+        while (true) {
+            const std::function<void(int)>* job;
+            {
+                std::unique_lock lock(mutex);
+                wake.wait(lock, [&] { return generation != seen; });
+                seen = generation;
+                if (stop.stop_requested()) return;
+                job = current;
+            }
+            (*job)(worker);
+            {
+                std::lock_guard lock(mutex);
+                if (--running == 0) finished.notify_all();
+            }
+        }
+    }
+
+    void run(const std::function<void(int)>& body) {
+        {
+            std::lock_guard lock(mutex);
+            current = &body;
+            running = static_cast<int>(team.size());
+            ++generation;
+        }
+        wake.notify_all();
+        body(0);
+        std::unique_lock lock(mutex);
+        finished.wait(lock, [&] { return running == 0; });
+    }
+
     tbb::task_arena arena;
+    std::mutex mutex;
+    std::condition_variable wake, finished;
+    std::uint64_t generation = 0;
+    int running = 0;
+    const std::function<void(int)>* current = nullptr;
+    std::vector<std::jthread> team; // last member: destroyed (joined) first
 };
 
 Workers::Workers(int threads) : m_threads(threads), m_impl(std::make_unique<Impl>(threads)) {}
 Workers::~Workers() = default;
+
+void Workers::runTeam(const std::function<void(int)>& body) {
+    if (m_threads == 1) {
+        body(0);
+        return;
+    }
+    m_impl->run(body);
+}
 
 void Workers::parallelFor(int n, const std::function<void(int)>& body) {
     if (n == 1 || m_threads == 1) {

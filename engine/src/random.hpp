@@ -129,9 +129,11 @@ inline std::uint32_t stepKey(std::uint64_t seed, Purpose purpose, std::int64_t s
 }
 
 /// Uniform 32-bit draw for one neuron in one step: cheap, vectorisable and
-/// keyed only by (stepKey, neuron id).
+/// keyed only by (stepKey, neuron). The step key is itself random (Philox), so
+/// a neuron's draws in different steps are independent; within a step, neurons
+/// differ by a fixed input pattern that one round of mix32 decorrelates.
 constexpr std::uint32_t neuronDraw(std::uint32_t key, std::uint32_t neuron) {
-    return mix32(mix32(neuron * 0x9E3779B1u + key) ^ key);
+    return mix32((neuron * 0x9E3779B1u) ^ key);
 }
 
 /// Walker's alias table over a discrete distribution (O(1) sampling).

@@ -67,7 +67,8 @@ Simulation::Simulation(const Config& config, const BuildOptions& options)
     detail::buildNetwork(net, options);
     preparePropagators(net);
     preparePoisson(net);
-    net.history.assign(static_cast<std::size_t>(net.delaySlots) + 1, {});
+    net.history.assign(static_cast<std::size_t>(net.delaySlots) + 1,
+                       std::vector<std::vector<std::int32_t>>(net.shards.size() + 1));
     if (config.stim.thalamic_input) scheduleThalamicPulse(config.stim.th_start);
     if (config.stim.dc_transient) scheduleDcTransient(config.stim.dc_transient_start, config.stim.dc_transient_dur);
 }
@@ -80,8 +81,9 @@ int Simulation::threads() const { return m_net->workers->threads(); }
 const char* Simulation::backend() const { return detail::Workers::backendName(); }
 
 void Simulation::run(std::int64_t steps, SpikeSink* sink) {
+    if (steps < 0) throw ConfigError("cannot run a negative number of steps (" + std::to_string(steps) + ")");
     std::vector<Spike> spikes;
-    for (std::int64_t i = 0; i < steps; ++i) detail::advanceStep(*m_net, sink ? &spikes : nullptr);
+    detail::advanceSteps(*m_net, steps, sink ? &spikes : nullptr);
     if (sink) sink->onSpikes(spikes, m_net->step);
 }
 
@@ -140,12 +142,12 @@ void Simulation::injectInput(std::int32_t neuron, double amplitude) {
         const bool inhibitory = amplitude < 0.0;
         const double scale = inhibitory ? m_net->live.inh_weight_factor : m_net->live.exc_weight_factor;
         const double units = std::abs(amplitude) / (m_net->weightUnit * (scale > 0.0 ? scale : 1.0));
-        shard.input[2 * static_cast<std::size_t>(neuron - shard.first) + (inhibitory ? 1 : 0)] +=
+        shard.input[static_cast<std::size_t>(neuron - shard.first) + (inhibitory ? shard.count : 0)] +=
             static_cast<std::int32_t>(std::llround(units));
     }
 }
 
-const std::array<std::int64_t, kNumPops>& Simulation::spikeCounts() const { return m_net->spikeCounts; }
+std::array<std::int64_t, kNumPops> Simulation::spikeCounts() const { return detail::totalSpikeCounts(*m_net); }
 const detail::Network& Simulation::network() const { return *m_net; }
 
 } // namespace mc

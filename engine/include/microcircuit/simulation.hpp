@@ -94,7 +94,7 @@ public:
     /// would (quantised to the engine's weight unit). For probes and tests.
     void injectInput(std::int32_t neuron, double amplitude);
     /// Total spikes emitted so far, per population.
-    const std::array<std::int64_t, kNumPops>& spikeCounts() const;
+    std::array<std::int64_t, kNumPops> spikeCounts() const;
 
     /// The built network, for tests that inspect connectivity.
     const detail::Network& network() const;

@@ -1,0 +1,168 @@
+// `microcircuit analyze DIR`: validation statistics of any spike folder in the
+// reference's format (ours or NEST's), optionally compared with a second one.
+#include "cli.hpp"
+#include "cli_common.hpp"
+
+#include "microcircuit/analysis.hpp"
+#include "microcircuit/errors.hpp"
+#include "microcircuit/spike_data.hpp"
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+namespace mc::cli {
+namespace {
+
+struct AnalyzeOptions {
+    std::string dir, reference, figuresOut;
+    std::optional<double> tMin, tMax;
+    int subsample = 200;
+    std::uint64_t seed = 12345;
+    bool json = false, figures = false, quiet = false;
+    std::vector<std::string> formats;
+};
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+SpikeData readWithProgress(const std::string& dir, bool showProgress, bool quiet) {
+    ProgressLine line(showProgress);
+    const auto start = std::chrono::steady_clock::now();
+    SpikeData data = readSpikeFolder(dir, [&](double f, const std::string& file) { line.show("reading", f, file); });
+    line.done();
+    if (!quiet)
+        std::fprintf(stderr, "read %zu spikes from %zu files in %s in %.2f s\n", data.totalSpikes, data.files.size(),
+                     dir.c_str(), secondsSince(start));
+    return data;
+}
+
+/// A number for the table: "-" when undefined.
+std::string num(double x, int precision) {
+    if (!std::isfinite(x)) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", precision, x);
+    return buf;
+}
+
+void printTable(const AnalysisResult& r, const AnalysisResult* ref, const std::vector<KsDistances>& ks) {
+    std::printf("interval %.1f-%.1f ms, %zu spikes; correlations on %.0f ms bins of %d-neuron subsamples\n", r.tMin,
+                r.tMax, r.spikes, r.options.ccBinMs, r.options.subsample);
+    std::printf("%-5s %8s %10s %9s %8s %8s %7s %7s\n", "pop", "neurons", "rate (Hz)", "sd (Hz)", "mean CV", "mean CC",
+                "n CV", "n CC");
+    for (const PopulationStats& p : r.populations)
+        std::printf("%-5s %8d %10s %9s %8s %8s %7zu %7zu\n", p.name.c_str(), p.numNeurons, num(p.meanRate, 3).c_str(),
+                    num(p.stdRate, 3).c_str(), num(p.meanCv, 3).c_str(), num(p.meanCc, 4).c_str(), p.cvs.size(),
+                    p.ccs.size());
+    if (!ref) return;
+    std::printf("\nreference: interval %.1f-%.1f ms, %zu spikes\n", ref->tMin, ref->tMax, ref->spikes);
+    std::printf("%-5s %10s %8s %8s   %s\n", "pop", "rate (Hz)", "mean CV", "mean CC",
+                "KS distance: rates   CVs     CCs");
+    for (std::size_t p = 0; p < ref->populations.size(); ++p) {
+        const PopulationStats& q = ref->populations[p];
+        const KsDistances k = p < ks.size() ? ks[p] : KsDistances{NAN, NAN, NAN};
+        std::printf("%-5s %10s %8s %8s   %19s %7s %7s\n", q.name.c_str(), num(q.meanRate, 3).c_str(),
+                    num(q.meanCv, 3).c_str(), num(q.meanCc, 4).c_str(), num(k.rates, 4).c_str(),
+                    num(k.cvs, 4).c_str(), num(k.ccs, 4).c_str());
+    }
+}
+
+nlohmann::json jsonNumber(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (std::size_t p = 0; p < r.populations.size(); ++p) {
+        const PopulationStats& s = r.populations[p];
+        nlohmann::ordered_json j;
+        j["mean_rate"] = jsonNumber(s.meanRate);
+        j["std_rate"] = jsonNumber(s.stdRate);
+        j["mean_cv"] = jsonNumber(s.meanCv);
+        j["mean_cc"] = jsonNumber(s.meanCc);
+        j["n_neurons"] = s.numNeurons;
+        j["n_cvs"] = s.cvs.size();
+        j["n_ccs"] = s.ccs.size();
+        j["spikes"] = s.spikes;
+        j["t_min"] = r.tMin;
+        j["t_max"] = r.tMax;
+        if (ks && p < ks->size())
+            j["ks"] = {{"rates", jsonNumber((*ks)[p].rates)},
+                       {"cvs", jsonNumber((*ks)[p].cvs)},
+                       {"ccs", jsonNumber((*ks)[p].ccs)}};
+        out[s.name] = std::move(j);
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+}
+
+int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
+    if (opt.figures && !figures)
+        throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
+    AnalysisOptions options;
+    if (opt.tMin) options.tMin = *opt.tMin;
+    if (opt.tMax) {
+        if (*opt.tMax < 0.0) throw ConfigError("--t-max " + num(*opt.tMax, 3) + " must be >= 0 ms");
+        options.tMax = *opt.tMax;
+    }
+    options.subsample = opt.subsample;
+    options.seed = opt.seed;
+    const bool progress = !opt.quiet && isatty(STDERR_FILENO);
+
+    const SpikeData data = readWithProgress(opt.dir, progress, opt.quiet);
+    auto start = std::chrono::steady_clock::now();
+    const AnalysisResult result = analyzeSpikes(data, options);
+    if (!opt.quiet) std::fprintf(stderr, "analysed %s in %.2f s\n", opt.dir.c_str(), secondsSince(start));
+
+    std::optional<AnalysisResult> ref;
+    std::vector<KsDistances> ks;
+    if (!opt.reference.empty()) {
+        const SpikeData refData = readWithProgress(opt.reference, progress, opt.quiet);
+        start = std::chrono::steady_clock::now();
+        ref = analyzeSpikes(refData, options);
+        if (!opt.quiet) std::fprintf(stderr, "analysed %s in %.2f s\n", opt.reference.c_str(), secondsSince(start));
+        if (ref->populations.size() != result.populations.size())
+            throw ConfigError(opt.reference + ": has " + std::to_string(ref->populations.size()) +
+                              " populations, " + opt.dir + " has " + std::to_string(result.populations.size()));
+        ks = compareResults(result, *ref);
+    }
+    if (opt.json) printJson(result, ref ? &ks : nullptr);
+    else printTable(result, ref ? &*ref : nullptr, ks);
+
+    if (opt.figures) {
+        const std::string out = opt.figuresOut.empty() ? opt.dir : opt.figuresOut;
+        const std::vector<std::string> formats = opt.formats.empty() ? std::vector<std::string>{"png"} : opt.formats;
+        figures(data, result, ref ? &*ref : nullptr, out, formats);
+        if (!opt.quiet) std::fprintf(stderr, "figures written to %s\n", out.c_str());
+    }
+    return 0;
+}
+
+} // namespace
+
+void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures) {
+    auto opt = std::make_shared<AnalyzeOptions>();
+    auto* cmd = app.add_subcommand(
+        "analyze", "validation statistics (rates, ISI CVs, spike-count correlations) of a spike folder, ours or NEST's");
+    cmd->add_option("DIR", opt->dir, "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files")
+        ->required();
+    cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default 500: discards the warm-up)");
+    cmd->add_option("--t-max", opt->tMax,
+                    "end of the interval (ms, default: t_presim + t_sim from sim_dict.json, else the last spike)");
+    cmd->add_option("--subsample", opt->subsample, "neurons per population for correlations (default 200)")
+        ->check(CLI::Range(2, 1000000));
+    cmd->add_option("--seed", opt->seed, "seed of the correlation subsample (default 12345)");
+    cmd->add_option("--reference", opt->reference, "second folder (e.g. NEST's): adds KS distances per statistic");
+    cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name");
+    cmd->add_flag("--figures", opt->figures, "draw raster, box plot and distribution figures");
+    cmd->add_option("--figures-out", opt->figuresOut, "folder for the figures (default: DIR)");
+    cmd->add_option("--format", opt->formats, "figure formats: png, svg, pdf (repeatable; default png)")
+        ->check(CLI::IsMember({"png", "svg", "pdf"}));
+    cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");
+    cmd->callback([opt, &action, figures] { action = [opt, figures] { return analyze(*opt, figures); }; });
+}
+
+} // namespace mc::cli

@@ -1,0 +1,159 @@
+// The optimised engine (per-shard delay segments, shared accumulators, worker
+// team) against a straightforward reference path written here: one ring
+// buffer of pending input per neuron, every spike's synapses walked at once,
+// scalar neuron update in MODEL.md's order. Both sum the same integer weight
+// codes, so the spikes must agree exactly, not just statistically.
+#include "network.hpp"
+#include "random.hpp"
+
+#include "microcircuit/simulation.hpp"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <vector>
+
+using namespace mc;
+
+namespace {
+
+struct Synapse {
+    std::int32_t target;
+    std::int32_t delay;  // steps
+    std::int32_t units;  // signed weight in accumulator units
+};
+
+class Recorder : public SpikeSink {
+public:
+    void onSpikes(std::span<const Spike> s, std::int64_t) override { spikes.insert(spikes.end(), s.begin(), s.end()); }
+    std::vector<Spike> spikes;
+};
+
+/// Outgoing synapses of every source, decoded from the engine's storage.
+std::vector<std::vector<Synapse>> decode(const detail::Network& net) {
+    std::vector<std::vector<Synapse>> out(net.numSources);
+    const int D = net.delaySlots;
+    for (const detail::Shard& sh : net.shards)
+        for (std::int32_t s = 0; s < net.numSources; ++s)
+            for (int d = 1; d <= D; ++d)
+                for (std::uint32_t i = sh.offsets[s * D + d - 1]; i < sh.offsets[s * D + d]; ++i) {
+                    const std::uint32_t syn = sh.synapses[i];
+                    const std::int32_t units = static_cast<std::int32_t>(syn & detail::kCodeMask) * net.sourceMult[s];
+                    out[s].push_back({sh.first + static_cast<std::int32_t>(syn >> detail::kCodeBits), d,
+                                      net.sourceInh[s] ? -units : units});
+                }
+    return out;
+}
+
+bool activeAt(const std::vector<std::array<std::int64_t, 2>>& w, std::int64_t t) {
+    for (const auto& x : w)
+        if (t >= x[0] && t < x[1]) return true;
+    return false;
+}
+
+/// The reference path: simulates `steps` steps from the network's current state.
+std::vector<Spike> referenceRun(const detail::Network& net, std::int64_t steps) {
+    const auto synapses = decode(net);
+    const std::int32_t n = net.derived.total_neurons;
+    const int H = net.delaySlots + 1;
+    std::vector<float> v = net.v, iEx = net.iEx, iIn = net.iIn;
+    std::vector<std::int32_t> ref = net.refractory;
+    std::vector<std::vector<std::int32_t>> ringEx(H, std::vector<std::int32_t>(n, 0)), ringIn = ringEx;
+    std::vector<Spike> spikes;
+    const float unitEx = static_cast<float>(net.weightUnit), unitIn = static_cast<float>(-net.weightUnit);
+    const float wExt = static_cast<float>(net.derived.weight_ext);
+    for (std::int64_t t = 0; t < steps; ++t) {
+        const std::uint32_t key = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Poisson, t);
+        const bool stimOn = activeAt(net.dcTransients, t - 1);
+        std::vector<std::int32_t> fired;
+        for (std::int32_t i = 0; i < n; ++i) {
+            const int p = net.populationOf(i);
+            float inEx = static_cast<float>(ringEx[t % H][i]) * unitEx;
+            const float inIn = static_cast<float>(ringIn[t % H][i]) * unitIn;
+            ringEx[t % H][i] = ringIn[t % H][i] = 0;
+            const auto& cdf = net.poisson[p].cdf;
+            if (t >= net.poissonDelaySteps && !cdf.empty()) {
+                const std::uint32_t u = detail::neuronDraw(key, static_cast<std::uint32_t>(i));
+                std::uint32_t count = 0;
+                while (count < cdf.size() && u >= cdf[count]) ++count;
+                inEx += static_cast<float>(static_cast<std::int32_t>(count)) * wExt;
+            }
+            const float iConst = static_cast<float>(net.derived.dc_amp[p] + (stimOn ? net.derived.dc_transient_amp[p] : 0.0));
+            if (ref[i] == 0) v[i] = net.P22 * v[i] + net.P21 * (iEx[i] + iIn[i]) + net.P20 * iConst;
+            else --ref[i];
+            iEx[i] = iEx[i] * net.P11 + inEx;
+            iIn[i] = iIn[i] * net.P11 + inIn;
+            if (v[i] >= net.theta) {
+                ref[i] = net.refractorySteps;
+                v[i] = net.vReset;
+                fired.push_back(i);
+            }
+        }
+        // Thalamic sources of this step.
+        const std::int32_t nTh = net.numSources - n;
+        if (nTh > 0 && activeAt(net.thalamicPulses, t)) {
+            const std::uint32_t thKey = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Thalamus, t);
+            for (std::int32_t k = 0; k < nTh; ++k) {
+                const std::uint32_t u = detail::neuronDraw(thKey, static_cast<std::uint32_t>(k));
+                for (std::uint32_t c = 0; c < net.thalamicPoisson.cdf.size() && u >= net.thalamicPoisson.cdf[c]; ++c)
+                    fired.push_back(n + k);
+            }
+        }
+        for (std::int32_t s : fired) {
+            if (s < n) spikes.push_back({s, static_cast<std::int32_t>(t)});
+            for (const Synapse& syn : synapses[s]) {
+                auto& ring = syn.units < 0 ? ringIn : ringEx;
+                ring[(t + syn.delay) % H][syn.target] += syn.units < 0 ? -syn.units : syn.units;
+            }
+        }
+    }
+    return spikes;
+}
+
+} // namespace
+
+class TestReferencePath : public QObject {
+    Q_OBJECT
+private slots:
+    void sameSpikesAsReference_data() {
+        QTest::addColumn<QString>("drive");
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<bool>("stimuli");
+        QTest::newRow("poisson, 1 thread") << "poisson" << 1 << false;
+        QTest::newRow("poisson, 2 threads") << "poisson" << 2 << false;
+        QTest::newRow("dc + thalamus + transient, 3 threads") << "dc" << 3 << true;
+    }
+
+    void sameSpikesAsReference() {
+        QFETCH(QString, drive);
+        QFETCH(int, threads);
+        QFETCH(bool, stimuli);
+        Config c;
+        c.net.N_scaling = c.net.K_scaling = 0.03;
+        c.net.bg_input_type = drive.toStdString();
+        if (drive == "dc") c.net.K_scaling = 1.0; // keep the DC network active
+        c.stim.thalamic_input = stimuli;
+        c.stim.th_start = 60.0;
+        c.stim.dc_transient = stimuli;
+        c.stim.dc_transient_start = 40.0;
+        BuildOptions options;
+        options.threads = threads;
+        Simulation sim(c, options);
+        const std::int64_t steps = 1500; // 150 ms
+        const std::vector<Spike> expected = referenceRun(sim.network(), steps);
+        Recorder rec;
+        sim.run(steps / 2, &rec);
+        sim.run(steps - steps / 2, &rec);
+        QVERIFY2(expected.size() > 100, "the reference run must be active to compare anything");
+        QCOMPARE(rec.spikes.size(), expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            if (rec.spikes[i].neuron != expected[i].neuron || rec.spikes[i].step != expected[i].step)
+                QFAIL(qPrintable(QString("spike %1 differs: engine (%2, step %3), reference (%4, step %5)")
+                                     .arg(i).arg(rec.spikes[i].neuron).arg(rec.spikes[i].step)
+                                     .arg(expected[i].neuron).arg(expected[i].step)));
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestReferencePath)
+#include "test_reference_path.moc"
