@@ -22,6 +22,7 @@ struct SourceClass {
     const DelayDistribution* delays;
     std::array<double, kNumPops> weightMean; // per target population (pA)
     double stepPa;                           // pA per weight code step
+    double codesPerPa;                       // 1 / stepPa
 };
 
 class Builder {
@@ -139,6 +140,7 @@ private:
             SourceClass& sc = m_class[x];
             sc.delays = x == kThalamus ? &m_delays[2] : &m_delays[isExcitatory(x) ? 0 : 1];
             sc.stepPa = mult * unit;
+            sc.codesPerPa = 1.0 / sc.stepPa;
             for (int y = 0; y < kNumPops; ++y) sc.weightMean[y] = x == kThalamus ? d.weight_th : d.weight_mean[y][x];
         }
         m_net.sourceMult.resize(m_net.numSources);
@@ -255,11 +257,12 @@ private:
                     do {
                         w = mean + sd * draws.normal();
                     } while (mean >= 0.0 ? w < 0.0 : w > 0.0);
-                    const double code = std::min<double>(std::round(std::abs(w) / sc.stepPa), kCodeMask);
+                    const std::uint32_t code =
+                        static_cast<std::uint32_t>(std::min(std::abs(w) * sc.codesPerPa + 0.5, double{kCodeMask}));
                     const int k = shardOf(t);
                     key.push_back(static_cast<std::uint32_t>(k * D + delay - 1));
                     packed.push_back((static_cast<std::uint32_t>(t - m_net.shards[k].first) << kCodeBits) |
-                                     static_cast<std::uint32_t>(code));
+                                     code);
                 });
                 // Counting sort of this source's synapses by (shard, delay).
                 std::fill(cursor.begin(), cursor.end(), 0u);

@@ -72,3 +72,60 @@ DelayDistribution makeDelayDistribution(double mean, double sd, double h) {
 }
 
 } // namespace mc::detail
+
+namespace mc::detail {
+namespace {
+
+/// Layer edges X[0] > X[1] = R > ... > X[128] = 0 of a 128-layer ziggurat of
+/// equal-area layers under exp(-x^2 / 2), and ratios X[i+1] / X[i].
+struct Ziggurat {
+    static constexpr int kLayers = 128;
+    static constexpr double kR = 3.442619855899;        // start of the tail
+    static constexpr double kArea = 9.91256303526217e-3; // area of each layer
+    double x[kLayers + 1];
+    double ratio[kLayers];
+    Ziggurat() {
+        double f = std::exp(-0.5 * kR * kR);
+        x[0] = kArea / f;
+        x[1] = kR;
+        x[kLayers] = 0.0;
+        for (int i = 2; i < kLayers; ++i) {
+            x[i] = std::sqrt(-2.0 * std::log(kArea / x[i - 1] + f));
+            f = std::exp(-0.5 * x[i] * x[i]);
+        }
+        for (int i = 0; i < kLayers; ++i) ratio[i] = x[i + 1] / x[i];
+    }
+};
+
+const Ziggurat& ziggurat() {
+    static const Ziggurat z;
+    return z;
+}
+
+} // namespace
+
+double Stream::normal() {
+    const Ziggurat& z = ziggurat();
+    while (true) {
+        const std::uint64_t bits = (std::uint64_t{next()} << 32) | next();
+        const int layer = static_cast<int>(bits & 127u);
+        const double u = 2.0 * static_cast<double>(bits >> 11) * 0x1.0p-53 - 1.0; // in [-1, 1)
+        if (std::abs(u) < z.ratio[layer]) return u * z.x[layer]; // inside the layer's core rectangle
+        if (layer == 0) {
+            // Tail beyond R (Marsaglia 1964).
+            double t, y;
+            do {
+                t = std::log(uniform() + 0x1.0p-60) / Ziggurat::kR;
+                y = std::log(uniform() + 0x1.0p-60);
+            } while (-2.0 * y < t * t);
+            return u < 0.0 ? t - Ziggurat::kR : Ziggurat::kR - t;
+        }
+        // The wedge between the rectangle and the curve.
+        const double xv = u * z.x[layer];
+        const double f0 = std::exp(-0.5 * (z.x[layer] * z.x[layer] - xv * xv));
+        const double f1 = std::exp(-0.5 * (z.x[layer + 1] * z.x[layer + 1] - xv * xv));
+        if (f1 + uniform() * (f0 - f1) < 1.0) return xv;
+    }
+}
+
+} // namespace mc::detail

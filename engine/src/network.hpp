@@ -40,6 +40,9 @@ struct Shard {
     /// inhibitory (magnitude), for the shard's neuron first + i.
     std::vector<std::int32_t> input;
     std::vector<Spike> recorded; ///< this run() call's spikes, when recording
+    // Scratch of the delivery: segment bounds to add this step, and their sources.
+    std::vector<const std::uint32_t*> pending;
+    std::vector<std::int32_t> pendingSources;
     std::array<std::int64_t, kNumPops> spikeCounts{};
 };
 

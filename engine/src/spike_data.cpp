@@ -157,7 +157,7 @@ SpikeData buildSpikeData(const std::vector<std::pair<std::int64_t, std::int64_t>
     data.populations.resize(numPops);
     for (std::size_t p = 0; p < numPops; ++p) {
         PopulationSpikes& pop = data.populations[p];
-        pop.name = numPops == kNumPops ? kPopNames[p] : "P" + std::to_string(p);
+        pop.name = numPops == kNumPops ? std::string(kPopNames[p]) : std::string("P").append(std::to_string(p));
         pop.firstId = idRanges[p].first;
         pop.lastId = idRanges[p].second;
         pop.offsets.assign(static_cast<std::size_t>(pop.size()) + 1, 0);

@@ -14,36 +14,49 @@ bool activeAt(const std::vector<std::array<std::int64_t, 2>>& windows, std::int6
     return false;
 }
 
-/// Adds the delay-d segments of the spikes in one list.
-void deliverList(const Network& net, Shard& shard, const std::vector<std::int32_t>& spikes, int d) {
-    const int D = net.delaySlots;
-    const std::uint32_t* offsets = shard.offsets.data();
-    const std::uint32_t* synapses = shard.synapses.data();
-    std::int32_t* input = shard.input.data();
-    const std::size_t n = spikes.size();
-    for (std::size_t k = 0; k < n; ++k) {
-        const std::int32_t s = spikes[k];
-        const std::uint32_t* seg = offsets + static_cast<std::size_t>(s) * D + (d - 1);
-        if (k + 1 < n) {
-            const std::uint32_t* next = offsets + static_cast<std::size_t>(spikes[k + 1]) * D + (d - 1);
-            __builtin_prefetch(synapses + *next);
-        }
-        const std::uint32_t begin = seg[0], end = seg[1];
-        const std::int32_t mult = net.sourceMult[s];
-        std::int32_t* in = input + (net.sourceInh[s] ? shard.count : 0);
-        for (std::uint32_t i = begin; i < end; ++i) {
-            const std::uint32_t syn = synapses[i];
-            in[syn >> kCodeBits] += static_cast<std::int32_t>(syn & kCodeMask) * mult;
-        }
-    }
+/// Adds one synapse segment to the accumulator (weights in units of `mult`).
+inline void addSegment(const std::uint32_t* __restrict syn, const std::uint32_t* end, std::int32_t* __restrict in,
+                       std::int32_t mult) {
+    for (; syn != end; ++syn) in[*syn >> kCodeBits] += static_cast<std::int32_t>(*syn & kCodeMask) * mult;
 }
 
 /// Adds the delay-d segments of all spikes of step t - d, for d = 1..D.
+/// Segment bounds are gathered first (independent loads the processor can
+/// overlap), then the segments are added while the next ones are prefetched.
 void deliver(const Network& net, Shard& shard, std::int64_t t) {
     const int D = net.delaySlots;
     const std::int64_t H = static_cast<std::int64_t>(net.history.size());
+    const std::uint32_t* offsets = shard.offsets.data();
+    std::vector<const std::uint32_t*>& bounds = shard.pending;
+    std::vector<std::int32_t>& sources = shard.pendingSources;
+    bounds.clear();
+    sources.clear();
     for (int d = 1; d <= D && d <= t; ++d)
-        for (const std::vector<std::int32_t>& spikes : net.history[(t - d) % H]) deliverList(net, shard, spikes, d);
+        for (const std::vector<std::int32_t>& spikes : net.history[(t - d) % H])
+            for (std::int32_t s : spikes) {
+                const std::uint32_t* b = offsets + static_cast<std::size_t>(s) * D + (d - 1);
+                __builtin_prefetch(b);
+                bounds.push_back(b);
+                sources.push_back(s);
+            }
+    const std::uint32_t* synapses = shard.synapses.data();
+    std::int32_t* input = shard.input.data();
+    const std::size_t n = bounds.size();
+    // Prefetch every cache line of the segment `ahead` places on: segments
+    // are short (tens of synapses), too short for the hardware prefetcher.
+    constexpr std::size_t ahead = 6;
+    const auto prefetchSegment = [&](std::size_t k) {
+        const char* p = reinterpret_cast<const char*>(synapses + bounds[k][0]);
+        const char* end = reinterpret_cast<const char*>(synapses + bounds[k][1]);
+        for (; p < end; p += 64) __builtin_prefetch(p);
+    };
+    for (std::size_t k = 0; k < std::min(ahead, n); ++k) prefetchSegment(k);
+    for (std::size_t k = 0; k < n; ++k) {
+        if (k + ahead < n) prefetchSegment(k + ahead);
+        const std::int32_t s = sources[k];
+        addSegment(synapses + bounds[k][0], synapses + bounds[k][1], input + (net.sourceInh[s] ? shard.count : 0),
+                   net.sourceMult[s]);
+    }
 }
 
 /// Updates the shard's neurons for the current step and collects its spikes.

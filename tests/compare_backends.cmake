@@ -1,0 +1,28 @@
+# Runs two builds of `microcircuit` (e.g. oneTBB and OpenMP backends) with
+# 1, 2 and 4 threads on the same configuration and requires byte-identical
+# spike files. Called by CTest with -DA=<binary> -DB=<binary> -DOUT=<folder>.
+set(args run --scale 0.05 --t-presim 0 --t-sim 300 --drive poisson --thalamic --no-figures --quiet)
+file(REMOVE_RECURSE "${OUT}")
+execute_process(COMMAND "${A}" ${args} --threads 1 --out "${OUT}/a1" RESULT_VARIABLE rc OUTPUT_QUIET)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${A} failed (${rc})")
+endif()
+file(GLOB reference RELATIVE "${OUT}/a1" "${OUT}/a1/spike_recorder-*.dat")
+list(LENGTH reference n)
+if(NOT n EQUAL 8)
+  message(FATAL_ERROR "expected 8 spike files, found ${n}")
+endif()
+foreach(threads 1 2 4)
+  execute_process(COMMAND "${B}" ${args} --threads ${threads} --out "${OUT}/b${threads}" RESULT_VARIABLE rc OUTPUT_QUIET)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${B} failed with ${threads} threads (${rc})")
+  endif()
+  foreach(f ${reference})
+    execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${OUT}/a1/${f}" "${OUT}/b${threads}/${f}"
+                    RESULT_VARIABLE differ)
+    if(differ)
+      message(FATAL_ERROR "${f} differs between ${A} (1 thread) and ${B} (${threads} threads)")
+    endif()
+  endforeach()
+  message(STATUS "${threads} threads: identical spike files")
+endforeach()
