@@ -5,7 +5,6 @@
 #include "microcircuit/model.hpp"
 
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -87,17 +86,7 @@ double peakRssMb() {
 }
 
 void checkMemory(const Config& config, int threads) {
-    const DerivedParams d = deriveParameters(config);
-    const double need = static_cast<double>(estimateMemoryBytes(config, d, std::max(1, threads)));
-    const double have = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
-    if (need > 0.8 * have) {
-        char buf[256];
-        std::snprintf(buf, sizeof buf,
-                      "network too large: N_scaling %g, K_scaling %g need about %.1f GB, this machine has %.1f GB "
-                      "(at most 80%% may be used)",
-                      config.net.N_scaling, config.net.K_scaling, need / 1e9, have / 1e9);
-        throw ConfigError(buf);
-    }
+    checkMemoryFits(config, deriveParameters(config), threads > 0 ? threads : 1);
 }
 
 } // namespace mc::cli

@@ -1,5 +1,10 @@
 #include "microcircuit/model.hpp"
 
+#include "microcircuit/errors.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -124,6 +129,19 @@ std::int64_t estimateMemoryBytes(const Config& config, const DerivedParams& d, i
     const std::int64_t slots = 64;
     return d.total_synapses * 4 + std::int64_t{threads} * sources * slots * 4 +
            std::int64_t{d.total_neurons} * 64;
+}
+
+void checkMemoryFits(const Config& config, const DerivedParams& derived, int threads) {
+    const double need = static_cast<double>(estimateMemoryBytes(config, derived, std::max(1, threads)));
+    const double have = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+    if (need > 0.8 * have) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf,
+                      "network too large: N_scaling %g, K_scaling %g need about %.1f GB, this machine has %.1f GB "
+                      "(at most 80%% may be used)",
+                      config.net.N_scaling, config.net.K_scaling, need / 1e9, have / 1e9);
+        throw ConfigError(buf);
+    }
 }
 
 } // namespace mc

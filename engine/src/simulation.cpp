@@ -63,7 +63,9 @@ Simulation::Simulation(const Config& config, const BuildOptions& options)
     detail::Network& net = *m_net;
     net.config = config;
     net.derived = deriveParameters(config);
-    net.workers = std::make_unique<detail::Workers>(resolveThreads(config, options));
+    const int threads = resolveThreads(config, options);
+    checkMemoryFits(config, net.derived, threads);
+    net.workers = std::make_unique<detail::Workers>(threads);
     detail::buildNetwork(net, options);
     preparePropagators(net);
     preparePoisson(net);

@@ -52,4 +52,8 @@ DerivedParams deriveParameters(const Config& config);
 /// Bytes the network will occupy when built (synapses, indices, neuron state).
 std::int64_t estimateMemoryBytes(const Config& config, const DerivedParams& derived, int threads);
 
+/// Throws ConfigError when the network would need more than 80% of this
+/// machine's physical memory.
+void checkMemoryFits(const Config& config, const DerivedParams& derived, int threads);
+
 } // namespace mc
