@@ -144,6 +144,7 @@ private:
             for (int y = 0; y < kNumPops; ++y) sc.weightMean[y] = x == kThalamus ? d.weight_th : d.weight_mean[y][x];
         }
         m_net.sourceMult.resize(m_net.numSources);
+        m_net.sourceMaxDelay.assign(m_net.numSources, 0);
         m_net.sourceInh.resize(m_net.numSources);
         for (std::int32_t s = 0; s < m_net.numSources; ++s) {
             const int x = classOf(s);
@@ -266,7 +267,12 @@ private:
                 });
                 // Counting sort of this source's synapses by (shard, delay).
                 std::fill(cursor.begin(), cursor.end(), 0u);
-                for (std::uint32_t kk : key) ++cursor[kk];
+                std::uint32_t maxDelay = 0;
+                for (std::uint32_t kk : key) {
+                    ++cursor[kk];
+                    maxDelay = std::max(maxDelay, kk % D + 1);
+                }
+                m_net.sourceMaxDelay[s] = static_cast<std::uint16_t>(maxDelay);
                 for (int k = 0; k < shards; ++k) {
                     std::uint32_t pos = static_cast<std::uint32_t>(m_base[k][s]);
                     std::uint32_t* off = m_net.shards[k].offsets.data() + static_cast<std::size_t>(s) * D;

@@ -34,7 +34,7 @@ DerivedParams deriveParameters(const Config& config) {
 
     d.first_neuron[0] = 0;
     for (int p = 0; p < kNumPops; ++p) {
-        d.num_neurons[p] = static_cast<std::int32_t>(std::llround(net.full_num_neurons[p] * net.N_scaling));
+        d.num_neurons[p] = static_cast<std::int32_t>(std::nearbyint(net.full_num_neurons[p] * net.N_scaling));
         d.first_neuron[p + 1] = d.first_neuron[p] + d.num_neurons[p];
     }
     d.total_neurons = d.first_neuron[kNumPops];

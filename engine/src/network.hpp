@@ -70,6 +70,8 @@ struct Network {
     // Per source: weight units per code step, and 1 for inhibitory sources.
     std::vector<std::int32_t> sourceMult;
     std::vector<std::uint8_t> sourceInh;
+    /// Largest delay (steps) among a source's synapses: delivery skips older spikes.
+    std::vector<std::uint16_t> sourceMaxDelay;
     double weightUnit = 1.0 / 256; ///< pA per accumulator unit
     std::int64_t numSynapses = 0;
 

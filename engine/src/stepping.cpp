@@ -34,6 +34,7 @@ void deliver(const Network& net, Shard& shard, std::int64_t t) {
     for (int d = 1; d <= D && d <= t; ++d)
         for (const std::vector<std::int32_t>& spikes : net.history[(t - d) % H])
             for (std::int32_t s : spikes) {
+                if (d > net.sourceMaxDelay[s]) continue;
                 const std::uint32_t* b = offsets + static_cast<std::size_t>(s) * D + (d - 1);
                 __builtin_prefetch(b);
                 bounds.push_back(b);
