@@ -37,8 +37,10 @@ private:
 };
 
 /// A reusable barrier for a team that meets every simulation step (~10^4
-/// times per model second): it spins briefly, then yields so that an
-/// oversubscribed machine still makes progress.
+/// times per model second). Waiting threads spin briefly (a step of a small
+/// network takes microseconds), then yield, then sleep on the generation
+/// counter (a futex), so an oversubscribed machine, e.g. the GUI and the
+/// engine sharing two cores, is not slowed down by spinning.
 class SpinBarrier {
 public:
     explicit SpinBarrier(int parties) : m_parties(parties) {}
@@ -47,19 +49,28 @@ public:
         const unsigned generation = m_generation.load(std::memory_order_acquire);
         if (m_waiting.fetch_add(1, std::memory_order_acq_rel) + 1 == m_parties) {
             m_waiting.store(0, std::memory_order_relaxed);
-            m_generation.fetch_add(1, std::memory_order_acq_rel);
+            m_generation.fetch_add(1, std::memory_order_seq_cst);
+            if (m_sleepers.load(std::memory_order_seq_cst) > 0) m_generation.notify_all();
             return;
         }
-        for (int spin = 0; m_generation.load(std::memory_order_acquire) == generation; ++spin) {
-            if (spin < 4000) __builtin_ia32_pause();
-            else std::this_thread::yield();
+        for (int spin = 0; spin < 512; ++spin) {
+            if (m_generation.load(std::memory_order_acquire) != generation) return;
+            __builtin_ia32_pause();
         }
+        for (int spin = 0; spin < 8; ++spin) {
+            if (m_generation.load(std::memory_order_acquire) != generation) return;
+            std::this_thread::yield();
+        }
+        m_sleepers.fetch_add(1, std::memory_order_seq_cst);
+        while (m_generation.load(std::memory_order_seq_cst) == generation) m_generation.wait(generation);
+        m_sleepers.fetch_sub(1, std::memory_order_relaxed);
     }
 
 private:
     const int m_parties;
     alignas(64) std::atomic<int> m_waiting{0};
     alignas(64) std::atomic<unsigned> m_generation{0};
+    alignas(64) std::atomic<int> m_sleepers{0};
 };
 
 } // namespace mc::detail
