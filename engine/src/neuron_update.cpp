@@ -10,52 +10,60 @@ namespace {
 
 constexpr int kBlock = 256;
 
-// Compiled twice (AVX2 and baseline x86-64) and picked at load time. Only
-// integer operations and IEEE float multiplies/adds in a fixed order (no FMA
-// contraction: -ffp-contract=off), so both versions give identical results.
-__attribute__((target_clones("avx2", "default"))) void updateBlock(const NeuronRange& r, std::int32_t offset,
-                                                                   int n, const UpdateConstants& c,
-                                                                   std::uint8_t* fired) {
-    float inEx[kBlock], inIn[kBlock];
-    std::int32_t* __restrict accEx = r.inputEx + offset;
-    std::int32_t* __restrict accIn = r.inputIn + offset;
-    for (int j = 0; j < n; ++j) {
-        inEx[j] = static_cast<float>(accEx[j]) * c.unitEx;
-        inIn[j] = static_cast<float>(accIn[j]) * c.unitIn;
-        accEx[j] = 0;
-        accIn[j] = 0;
+/// Poisson thresholds for a fixed number K of comparisons: count = number of
+/// k with u > limit[k] (= cdf[k] - 1); unused entries hold 0xFFFFFFFF, which no
+/// draw exceeds.
+template <int K>
+struct Limits {
+    std::uint32_t limit[K > 0 ? K : 1];
+    explicit Limits(const UpdateConstants& c) {
+        for (int k = 0; k < K; ++k)
+            limit[k] = k < static_cast<int>(c.cdfSize) ? (c.cdf[k] == 0 ? 0u : c.cdf[k] - 1u) : 0xFFFFFFFFu;
     }
-    if (c.cdf) {
-        // Poisson count by inversion: the number of thresholds at or below a
-        // uniform 32-bit draw keyed by (step, neuron).
-        std::uint32_t u[kBlock], count[kBlock];
-        const std::uint32_t id0 = static_cast<std::uint32_t>(r.first + offset);
-        for (int j = 0; j < n; ++j) {
-            u[j] = neuronDraw(c.poissonKey, id0 + static_cast<std::uint32_t>(j));
-            count[j] = 0;
-        }
-        for (std::uint32_t k = 0; k < c.cdfSize; ++k) {
-            const std::uint32_t t = c.cdf[k];
-            for (int j = 0; j < n; ++j) count[j] += u[j] >= t ? 1u : 0u;
-        }
-        for (int j = 0; j < n; ++j) inEx[j] += static_cast<float>(static_cast<std::int32_t>(count[j])) * c.wExt;
-    }
-    float* __restrict v = r.v + offset;
-    float* __restrict iEx = r.iEx + offset;
-    float* __restrict iIn = r.iIn + offset;
-    std::int32_t* __restrict refractory = r.refractory + offset;
+};
+
+// One fused, branch-free loop per block: input, Poisson count, integration,
+// threshold. K (compile time) fixes the number of Poisson comparisons so the
+// compiler unrolls them and vectorises over neurons. Compiled twice (AVX2 and
+// baseline x86-64) and picked at load time; only integer operations and IEEE
+// float multiplies/adds in a fixed order (no FMA contraction:
+// -ffp-contract=off), so both versions give identical results.
+// K = -1: the Poisson input was computed beforehand into `extra` (pA).
+// The state arrays are __restrict parameters: gcc honours restrict on
+// parameters, not on local pointers, and needs it to vectorise.
+template <int K>
+__attribute__((target_clones("avx2", "default"))) void updateKernel(
+    int n, std::uint32_t id0, const UpdateConstants& c, std::int32_t* __restrict accEx,
+    std::int32_t* __restrict accIn, float* __restrict v, float* __restrict iEx, float* __restrict iIn,
+    std::int32_t* __restrict refractory, const float* __restrict extra, std::uint8_t* __restrict fired) {
+    const Limits<K> lim(c);
     // Constants in locals: stores through the state pointers cannot alias them.
     const float P11 = c.P11, P21 = c.P21, P22 = c.P22, drive = c.P20 * c.iConst;
-    const float theta = c.theta, vReset = c.vReset;
+    const float theta = c.theta, vReset = c.vReset, unitEx = c.unitEx, unitIn = c.unitIn, wExt = c.wExt;
     const std::int32_t refractorySteps = c.refractorySteps;
+    const std::uint32_t key = c.poissonKey;
     for (int j = 0; j < n; ++j) {
+        float inEx = static_cast<float>(accEx[j]) * unitEx;
+        const float inIn = static_cast<float>(accIn[j]) * unitIn;
+        accEx[j] = 0;
+        accIn[j] = 0;
+        if constexpr (K > 0) {
+            // Poisson count by inversion of a uniform draw keyed by (step, neuron).
+            const std::uint32_t u = neuronDraw(key, id0 + static_cast<std::uint32_t>(j));
+            std::int32_t count = 0;
+#pragma GCC unroll 32
+            for (int k = 0; k < K; ++k) count += u > lim.limit[k] ? 1 : 0;
+            inEx += static_cast<float>(count) * wExt;
+        } else if constexpr (K < 0) {
+            inEx += extra[j];
+        }
         const std::int32_t ref = refractory[j];
         const float vOld = v[j];
         const float integrated = P22 * vOld + P21 * (iEx[j] + iIn[j]) + drive;
         const float vj = ref == 0 ? integrated : vOld;
         const std::int32_t refj = ref == 0 ? 0 : ref - 1;
-        iEx[j] = iEx[j] * P11 + inEx[j];
-        iIn[j] = iIn[j] * P11 + inIn[j];
+        iEx[j] = iEx[j] * P11 + inEx;
+        iIn[j] = iIn[j] * P11 + inIn;
         const bool spike = vj >= theta;
         v[j] = spike ? vReset : vj;
         refractory[j] = spike ? refractorySteps : refj;
@@ -63,13 +71,49 @@ __attribute__((target_clones("avx2", "default"))) void updateBlock(const NeuronR
     }
 }
 
+template <int K>
+void updateBlock(const NeuronRange& r, std::int32_t offset, int n, const UpdateConstants& c, const float* extra,
+                 std::uint8_t* fired) {
+    updateKernel<K>(n, static_cast<std::uint32_t>(r.first + offset), c, r.inputEx + offset, r.inputIn + offset,
+                    r.v + offset, r.iEx + offset, r.iIn + offset, r.refractory + offset, extra, fired);
+}
+
+using BlockFunction = void (*)(const NeuronRange&, std::int32_t, int, const UpdateConstants&, const float*,
+                               std::uint8_t*);
+
+BlockFunction blockFunction(const UpdateConstants& c) {
+    if (!c.cdf) return &updateBlock<0>;
+    if (c.cdfSize <= 8) return &updateBlock<8>;
+    if (c.cdfSize <= 12) return &updateBlock<12>;
+    if (c.cdfSize <= 16) return &updateBlock<16>;
+    if (c.cdfSize <= 24) return &updateBlock<24>;
+    if (c.cdfSize <= 32) return &updateBlock<32>;
+    return nullptr;
+}
+
+/// Any mean Poisson count (more than 32 thresholds): counts by a plain loop.
+void updateBlockLargeMean(const NeuronRange& r, std::int32_t offset, int n, const UpdateConstants& c,
+                          std::uint8_t* fired) {
+    float extra[kBlock];
+    const std::uint32_t id0 = static_cast<std::uint32_t>(r.first + offset);
+    for (int j = 0; j < n; ++j) {
+        const std::uint32_t u = neuronDraw(c.poissonKey, id0 + static_cast<std::uint32_t>(j));
+        std::uint32_t count = 0;
+        while (count < c.cdfSize && u >= c.cdf[count]) ++count;
+        extra[j] = static_cast<float>(static_cast<std::int32_t>(count)) * c.wExt;
+    }
+    updateBlock<-1>(r, offset, n, c, extra, fired);
+}
+
 } // namespace
 
 void updateNeurons(const NeuronRange& range, const UpdateConstants& c, std::vector<std::int32_t>& spikes) {
     std::uint8_t fired[kBlock + 8] = {};
+    const BlockFunction block = blockFunction(c);
     for (std::int32_t offset = 0; offset < range.n; offset += kBlock) {
         const int n = static_cast<int>(std::min<std::int32_t>(kBlock, range.n - offset));
-        updateBlock(range, offset, n, c, fired);
+        if (block) block(range, offset, n, c, nullptr, fired);
+        else updateBlockLargeMean(range, offset, n, c, fired);
         // Spikes are rare: skip 8 flags at a time.
         for (int j = 0; j < n; j += 8) {
             std::uint64_t word = 0;
