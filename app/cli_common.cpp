@@ -10,6 +10,13 @@
 #include <cstdio>
 
 namespace mc::cli {
+namespace {
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+} // namespace
 
 void ModelFlags::add(CLI::App& cmd, bool full) {
     cmd.add_option("--config", configs,
@@ -39,17 +46,26 @@ Config ModelFlags::resolve() const {
     for (const std::string& path : configs) applyConfigPath(c, path);
     auto positive = [](const char* flag, double v) {
         if (!(v > 0.0) || !std::isfinite(v))
-            throw ConfigError(std::string(flag) + " " + std::to_string(v) + " is not allowed: must be > 0");
+            throw ConfigError(std::string(flag) + " " + num(v) + " is not allowed: must be > 0");
         return v;
     };
-    if (scale != 0.0) c.net.N_scaling = c.net.K_scaling = positive("--scale", scale);
-    if (nScaling != 0.0) c.net.N_scaling = positive("--n-scaling", nScaling);
-    if (kScaling != 0.0) c.net.K_scaling = positive("--k-scaling", kScaling);
-    if (tPresim >= 0.0) c.sim.t_presim = tPresim;
-    if (tSim >= 0.0) c.sim.t_sim = tSim;
-    if (dt != -1.0) c.sim.sim_resolution = dt;
-    if (seed >= 0) c.sim.rng_seed = static_cast<std::uint64_t>(seed);
-    if (threads >= 0) c.sim.local_num_threads = threads;
+    auto nonNegative = [](const char* flag, double v) {
+        if (!(v >= 0.0) || !std::isfinite(v))
+            throw ConfigError(std::string(flag) + " " + num(v) + " is not allowed: must be >= 0");
+        return v;
+    };
+    if (scale) c.net.N_scaling = c.net.K_scaling = positive("--scale", *scale);
+    if (nScaling) c.net.N_scaling = positive("--n-scaling", *nScaling);
+    if (kScaling) c.net.K_scaling = positive("--k-scaling", *kScaling);
+    if (tPresim) c.sim.t_presim = nonNegative("--t-presim", *tPresim);
+    if (tSim) c.sim.t_sim = nonNegative("--t-sim", *tSim);
+    if (dt) c.sim.sim_resolution = positive("--dt", *dt);
+    if (seed) c.sim.rng_seed = static_cast<std::uint64_t>(nonNegative("--seed", static_cast<double>(*seed)));
+    if (threads) {
+        if (*threads < 1 || *threads > 1024)
+            throw ConfigError("--threads " + std::to_string(*threads) + " is not allowed: must be 1 to 1024");
+        c.sim.local_num_threads = *threads;
+    }
     if (!drive.empty()) c.net.bg_input_type = drive;
     if (!v0.empty()) c.net.V0_type = v0;
     if (thalamic) c.stim.thalamic_input = true;

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,11 +14,12 @@ namespace mc::cli {
 
 /// Flags that describe the model, shared by `run` and `bench`.
 struct ModelFlags {
+    // Unset options stay empty, so any value given (0, -1 ...) is validated.
     std::vector<std::string> configs;
-    double scale = 0.0, nScaling = 0.0, kScaling = 0.0;
-    double tPresim = -1.0, tSim = -1.0, dt = -1.0;
-    std::int64_t seed = -1;
-    int threads = -1;
+    std::optional<double> scale, nScaling, kScaling;
+    std::optional<double> tPresim, tSim, dt;
+    std::optional<std::int64_t> seed;
+    std::optional<int> threads;
     std::string drive, v0;
     bool thalamic = false, dcTransient = false;
 

@@ -195,6 +195,12 @@ Section netSection(NetParams& n) {
     sec.alias("V0_mean_optimized", [neuron](const ordered_json& j, const std::string& f) { read(j, f, neuron->V0_mean_optimized); });
     sec.alias("V0_std_optimized", [neuron](const ordered_json& j, const std::string& f) { read(j, f, neuron->V0_std_optimized); });
     sec.alias("poisson_delay", [&n](const ordered_json& j, const std::string& f) { read(j, f, n.delay_poisson); });
+    // Older reference versions: a boolean instead of bg_input_type.
+    sec.alias("poisson_input", [&n](const ordered_json& j, const std::string& f) {
+        bool poisson = false;
+        read(j, f, poisson);
+        n.bg_input_type = poisson ? "poisson" : "dc";
+    });
     sec.alias("neuron_model", [](const ordered_json& j, const std::string& f) {
         if (!j.is_string() || j.get<std::string>() != "iaf_psc_exp")
             throw ConfigError(f + " = " + j.dump() + " is not allowed: only \"iaf_psc_exp\" is simulated");

@@ -45,7 +45,7 @@ DerivedParams deriveParameters(const Config& config) {
             d.full_num_synapses[y][x] =
                 synapseCount(net.conn_probs[y][x], net.full_num_neurons[x], net.full_num_neurons[y]);
             d.num_synapses[y][x] =
-                std::llround(d.full_num_synapses[y][x] * net.N_scaling * net.K_scaling);
+                static_cast<std::int64_t>(std::nearbyint(d.full_num_synapses[y][x] * net.N_scaling * net.K_scaling));
             // A population scaled to zero neurons cannot hold synapses.
             if (d.num_neurons[y] == 0 || d.num_neurons[x] == 0) d.num_synapses[y][x] = 0;
             d.total_synapses += d.num_synapses[y][x];
@@ -70,7 +70,7 @@ DerivedParams deriveParameters(const Config& config) {
     const bool poisson = net.bg_input_type == "poisson";
     const double tau_s = neuron.tau_syn;
     for (int y = 0; y < kNumPops; ++y) {
-        d.ext_indegree[y] = static_cast<std::int32_t>(std::llround(net.K_ext[y] * net.K_scaling));
+        d.ext_indegree[y] = static_cast<std::int32_t>(std::nearbyint(net.K_ext[y] * net.K_scaling));
         double dc = 0.0;
         if (poisson) {
             d.poisson_rate[y] = net.bg_rate * d.ext_indegree[y];
@@ -102,8 +102,9 @@ DerivedParams deriveParameters(const Config& config) {
             char buf[512];
             std::snprintf(buf, sizeof buf,
                           "DC drive leaves %zu of 8 populations below rheobase (%.0f pA): %s. "
-                          "The K_scaling compensation lowers their DC (e.g. %s gets %.0f pA), so they "
-                          "will be nearly silent. Use --drive poisson or a larger --scale.",
+                          "The K_scaling compensation lowers their DC (e.g. %s gets %.0f pA), so they fire "
+                          "only when recurrent input lifts them; with many such populations the network "
+                          "falls silent. Use --drive poisson or a larger --scale.",
                           d.below_rheobase.size(), d.rheobase, names.c_str(),
                           kPopNames[d.below_rheobase.front()], d.dc_amp[d.below_rheobase.front()]);
             d.warnings.emplace_back(buf);
@@ -116,7 +117,8 @@ DerivedParams deriveParameters(const Config& config) {
         const double q = synapseCount(stim.conn_probs_th[y], stim.num_th_neurons, net.full_num_neurons[y]);
         double scaled = q * net.K_scaling;
         if (stim.th_scaling == "indegree") scaled *= net.N_scaling;
-        d.num_th_synapses[y] = (stim.thalamic_input && d.num_neurons[y] > 0) ? std::llround(scaled) : 0;
+        d.num_th_synapses[y] =
+            (stim.thalamic_input && d.num_neurons[y] > 0) ? static_cast<std::int64_t>(std::nearbyint(scaled)) : 0;
         d.total_synapses += d.num_th_synapses[y];
         d.dc_transient_amp[y] = stim.dc_transient_amp * net.K_ext[y];
     }
