@@ -68,12 +68,14 @@ void printTable(const AnalysisResult& r, const AnalysisResult* ref, const std::v
         const PopulationStats& q = ref->populations[p];
         const KsDistances k = p < ks.size() ? ks[p] : KsDistances{NAN, NAN, NAN};
         std::printf("%-5s %10s %8s %8s   %19s %7s %7s\n", q.name.c_str(), num(q.meanRate, 3).c_str(),
-                    num(q.meanCv, 3).c_str(), num(q.meanCc, 4).c_str(), num(k.rates, 4).c_str(),
-                    num(k.cvs, 4).c_str(), num(k.ccs, 4).c_str());
+                    num(q.meanCv, 3).c_str(), num(q.meanCc, 4).c_str(), num(k.rates, 4).c_str(), num(k.cvs, 4).c_str(),
+                    num(k.ccs, 4).c_str());
     }
 }
 
-nlohmann::json jsonNumber(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+nlohmann::json jsonNumber(double x) {
+    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
 
 void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
@@ -100,8 +102,7 @@ void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
 }
 
 int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
-    if (opt.figures && !figures)
-        throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
+    if (opt.figures && !figures) throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
     AnalysisOptions options;
     if (opt.tMin) options.tMin = *opt.tMin;
     if (opt.tMax) {
@@ -125,12 +126,14 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
         ref = analyzeSpikes(refData, options);
         if (!opt.quiet) std::fprintf(stderr, "analysed %s in %.2f s\n", opt.reference.c_str(), secondsSince(start));
         if (ref->populations.size() != result.populations.size())
-            throw ConfigError(opt.reference + ": has " + std::to_string(ref->populations.size()) +
-                              " populations, " + opt.dir + " has " + std::to_string(result.populations.size()));
+            throw ConfigError(opt.reference + ": has " + std::to_string(ref->populations.size()) + " populations, " +
+                              opt.dir + " has " + std::to_string(result.populations.size()));
         ks = compareResults(result, *ref);
     }
-    if (opt.json) printJson(result, ref ? &ks : nullptr);
-    else printTable(result, ref ? &*ref : nullptr, ks);
+    if (opt.json)
+        printJson(result, ref ? &ks : nullptr);
+    else
+        printTable(result, ref ? &*ref : nullptr, ks);
 
     if (opt.figures) {
         const std::string out = opt.figuresOut.empty() ? opt.dir : opt.figuresOut;
@@ -146,7 +149,8 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
 void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures) {
     auto opt = std::make_shared<AnalyzeOptions>();
     auto* cmd = app.add_subcommand(
-        "analyze", "validation statistics (rates, ISI CVs, spike-count correlations) of a spike folder, ours or NEST's");
+        "analyze",
+        "validation statistics (rates, ISI CVs, spike-count correlations) of a spike folder, ours or NEST's");
     cmd->add_option("DIR", opt->dir, "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files")
         ->required();
     cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default 500: discards the warm-up)");

@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // Help and version exit 0; any flag error is bad input: status 2.
+        return app.exit(e) == 0 ? 0 : 2;
     }
     if (!action) {
         std::fputs(app.help().c_str(), stdout);

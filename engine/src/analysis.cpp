@@ -28,7 +28,10 @@ double meanOf(std::span<const double> v) {
     double sum = 0.0;
     std::size_t n = 0;
     for (double x : v)
-        if (std::isfinite(x)) { sum += x; ++n; }
+        if (std::isfinite(x)) {
+            sum += x;
+            ++n;
+        }
     return n ? sum / static_cast<double>(n) : kNaN;
 }
 
@@ -38,7 +41,10 @@ double sdOf(std::span<const double> v) {
     double sum = 0.0;
     std::size_t n = 0;
     for (double x : v)
-        if (std::isfinite(x)) { sum += (x - m) * (x - m); ++n; }
+        if (std::isfinite(x)) {
+            sum += (x - m) * (x - m);
+            ++n;
+        }
     return std::sqrt(sum / static_cast<double>(n)); // ddof = 0, as numpy.std
 }
 
@@ -71,9 +77,11 @@ std::vector<double> populationRate(const PopulationSpikes& pop, double tMin, dou
     if (pop.size() == 0) return series;
     for (int n = 0; n < pop.size(); ++n)
         for (double t : clipTrain(pop.neuron(n), tMin, tMax))
-            series[static_cast<std::size_t>(std::min(numBins - 1, static_cast<std::int64_t>((t - tMin) / binMs)))] += 1.0;
+            series[static_cast<std::size_t>(std::min(numBins - 1, static_cast<std::int64_t>((t - tMin) / binMs)))] +=
+                1.0;
     const double scale = 1.0 / (pop.size() * binMs * 1e-3);
-    for (double& x : series) x *= scale;
+    for (double& x : series)
+        x *= scale;
     return series;
 }
 
@@ -81,15 +89,12 @@ std::pair<double, double> resolveInterval(const SpikeData& data, const AnalysisO
     const double tMin = options.tMin;
     double tMax = options.tMax;
     if (tMax < 0.0) tMax = data.tEnd > 0.0 ? data.tEnd : data.lastSpikeMs;
-    if (!std::isfinite(tMin) || !std::isfinite(tMax))
-        throw ConfigError("interval bounds must be finite numbers (ms)");
-    if (data.totalSpikes == 0)
-        throw ConfigError(data.folder + ": the spike files hold no spikes");
+    if (!std::isfinite(tMin) || !std::isfinite(tMax)) throw ConfigError("interval bounds must be finite numbers (ms)");
+    if (data.totalSpikes == 0) throw ConfigError(data.folder + ": the spike files hold no spikes");
     if (tMax <= tMin)
         throw ConfigError("interval [" + ms(tMin) + ", " + ms(tMax) + "] ms is empty: t_max must exceed t_min (" +
-                          (options.tMax < 0.0 ? "t_max defaults to the run's end; " : "") +
-                          "the data span " + ms(data.firstSpikeMs) + ".." + ms(data.lastSpikeMs) +
-                          " ms; choose --t-min / --t-max)");
+                          (options.tMax < 0.0 ? "t_max defaults to the run's end; " : "") + "the data span " +
+                          ms(data.firstSpikeMs) + ".." + ms(data.lastSpikeMs) + " ms; choose --t-min / --t-max)");
     if (tMax < data.firstSpikeMs || tMin > data.lastSpikeMs)
         throw ConfigError("no spikes in the interval [" + ms(tMin) + ", " + ms(tMax) + "] ms; the data span " +
                           ms(data.firstSpikeMs) + ".." + ms(data.lastSpikeMs) + " ms");
@@ -99,8 +104,7 @@ std::pair<double, double> resolveInterval(const SpikeData& data, const AnalysisO
 AnalysisResult analyzeSpikes(const SpikeData& data, const AnalysisOptions& options) {
     if (options.subsample < 2)
         throw ConfigError("subsample size " + std::to_string(options.subsample) + " is too small (at least 2 neurons)");
-    if (!(options.ccBinMs > 0.0) || !(options.rateBinMs > 0.0))
-        throw ConfigError("bin sizes must be positive (ms)");
+    if (!(options.ccBinMs > 0.0) || !(options.rateBinMs > 0.0)) throw ConfigError("bin sizes must be positive (ms)");
     AnalysisResult result;
     std::tie(result.tMin, result.tMax) = resolveInterval(data, options);
     result.options = options;
@@ -121,7 +125,8 @@ AnalysisResult analyzeSpikes(const SpikeData& data, const AnalysisOptions& optio
         // One subsample per population, each from its own seeded stream.
         const auto chosen = randomSubsample(pop.size(), options.subsample, options.seed + p);
         std::vector<std::span<const double>> trains;
-        for (int n : chosen) trains.push_back(pop.neuron(n));
+        for (int n : chosen)
+            trains.push_back(pop.neuron(n));
         s.ccs = pairwiseCorrelations(trains, tMin, tMax, options.ccBinMs);
         s.rateSeries = populationRate(pop, tMin, tMax, options.rateBinMs);
         s.meanRate = s.rates.empty() ? kNaN : meanOf(s.rates);

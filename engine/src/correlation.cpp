@@ -23,8 +23,10 @@ SparseCounts binTrain(std::span<const double> sorted, double tMin, double tMax, 
     for (double t : clipTrain(sorted, tMin, tMax)) {
         // numpy.histogram: the last bin also holds a spike at exactly its right edge.
         const std::int64_t b = std::min(numBins - 1, static_cast<std::int64_t>(std::floor((t - tMin) / binMs)));
-        if (!out.bins.empty() && out.bins.back().first == b) ++out.bins.back().second;
-        else out.bins.emplace_back(b, 1);
+        if (!out.bins.empty() && out.bins.back().first == b)
+            ++out.bins.back().second;
+        else
+            out.bins.emplace_back(b, 1);
     }
     for (const auto& [b, c] : out.bins) {
         out.sum += c;
@@ -35,13 +37,14 @@ SparseCounts binTrain(std::span<const double> sorted, double tMin, double tMax, 
 
 } // namespace
 
-std::vector<double> pairwiseCorrelations(const std::vector<std::span<const double>>& trains, double tMin,
-                                         double tMax, double binMs) {
+std::vector<double> pairwiseCorrelations(const std::vector<std::span<const double>>& trains, double tMin, double tMax,
+                                         double binMs) {
     const std::int64_t numBins =
         std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((tMax - tMin) / binMs - 1e-9)));
     std::vector<SparseCounts> counts;
     counts.reserve(trains.size());
-    for (const auto& t : trains) counts.push_back(binTrain(t, tMin, tMax, binMs, numBins));
+    for (const auto& t : trains)
+        counts.push_back(binTrain(t, tMin, tMax, binMs, numBins));
     // Pearson r = (N*P - Si*Sj) / sqrt((N*Qi - Si^2)(N*Qj - Sj^2)), with the
     // products P over the few shared non-empty bins; the integer sums make a
     // zero variance exact. Counts are small, so int64 cannot overflow here.
@@ -60,12 +63,15 @@ std::vector<double> pairwiseCorrelations(const std::vector<std::span<const doubl
             const auto& b = counts[j].bins;
             std::size_t x = 0, y = 0;
             while (x < a.size() && y < b.size()) {
-                if (a[x].first < b[y].first) ++x;
-                else if (b[y].first < a[x].first) ++y;
-                else product += a[x++].second * b[y++].second;
+                if (a[x].first < b[y].first)
+                    ++x;
+                else if (b[y].first < a[x].first)
+                    ++y;
+                else
+                    product += a[x++].second * b[y++].second;
             }
-            const long double num = static_cast<long double>(numBins) * product -
-                                    static_cast<long double>(counts[i].sum) * counts[j].sum;
+            const long double num =
+                static_cast<long double>(numBins) * product - static_cast<long double>(counts[i].sum) * counts[j].sum;
             ccs.push_back(static_cast<double>(num / std::sqrt(varTerm[i] * varTerm[j])));
         }
     }

@@ -20,8 +20,10 @@ double ksDistance(std::vector<double> a, std::vector<double> b) {
     double d = 0.0;
     while (i < a.size() && j < b.size()) {
         const double x = std::min(a[i], b[j]);
-        while (i < a.size() && a[i] <= x) ++i;
-        while (j < b.size() && b[j] <= x) ++j;
+        while (i < a.size() && a[i] <= x)
+            ++i;
+        while (j < b.size() && b[j] <= x)
+            ++j;
         d = std::max(d, std::abs(i / na - j / nb));
     }
     return d;

@@ -63,8 +63,10 @@ OutputFolder::~OutputFolder() {
 
 void OutputFolder::onSpikes(std::span<const Spike> spikes, std::int64_t endStep) {
     m_endStep = endStep;
+    // A spike of step k is stamped (k + 1) h; like the reference, count the
+    // spikes with time stamps in [t_presim, end], both ends included.
     for (const Spike& s : spikes)
-        if (s.step >= m_presimSteps) ++m_counts[s.neuron];
+        if (std::int64_t{s.step} + 1 >= m_presimSteps) ++m_counts[s.neuron];
     if (m_files.empty()) return;
     // Spikes arrive sorted by step; each population's file gets its lines in order.
     for (int p = 0; p < kNumPops; ++p) {

@@ -35,14 +35,14 @@ struct AnalysisOptions {
 struct PopulationStats {
     std::string name;
     int numNeurons = 0;
-    std::vector<double> rates;  ///< per neuron (Hz), zeros included
-    std::vector<double> cvs;    ///< per neuron with >= 3 spikes
-    std::vector<double> ccs;    ///< per defined pair of the subsample
+    std::vector<double> rates;      ///< per neuron (Hz), zeros included
+    std::vector<double> cvs;        ///< per neuron with >= 3 spikes
+    std::vector<double> ccs;        ///< per defined pair of the subsample
     std::vector<double> rateSeries; ///< population rate (Hz per neuron) in bins of rateBinMs from tMin
     double meanRate = 0.0, stdRate = 0.0;
-    double meanCv = 0.0;        ///< NaN when no neuron has >= 3 spikes
-    double meanCc = 0.0;        ///< NaN when no pair is defined
-    std::size_t spikes = 0;     ///< spikes in the interval
+    double meanCv = 0.0;    ///< NaN when no neuron has >= 3 spikes
+    double meanCc = 0.0;    ///< NaN when no pair is defined
+    std::size_t spikes = 0; ///< spikes in the interval
 };
 
 struct AnalysisResult {
@@ -73,8 +73,8 @@ double trainRate(std::span<const double> sorted, double tMin, double tMax);
 double trainCv(std::span<const double> sorted, double tMin, double tMax);
 /// Correlation coefficients of all defined pairs (i < j) of the trains, in
 /// pair order (0,1), (0,2), ..., (1,2), ...
-std::vector<double> pairwiseCorrelations(const std::vector<std::span<const double>>& trains, double tMin,
-                                         double tMax, double binMs);
+std::vector<double> pairwiseCorrelations(const std::vector<std::span<const double>>& trains, double tMin, double tMax,
+                                         double binMs);
 /// Population rate (Hz per neuron) in bins of binMs over [tMin, tMax].
 std::vector<double> populationRate(const PopulationSpikes& pop, double tMin, double tMax, double binMs);
 /// Indices of a deterministic random subsample of k of n items (sorted).

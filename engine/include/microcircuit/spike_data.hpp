@@ -8,7 +8,8 @@
 // legacy `.gdf` files (no header, `id time` per row). Every spike is assigned
 // to a population by its sender id, so which recorder id a file carries does
 // not matter. Optional sim_dict.json / net_dict.json supply the run's interval
-// and scale.
+// and scale. Without population_nodeids.dat, the reference package's
+// nodes.json (population name -> list of ids) serves as the table.
 #pragma once
 
 #include <cstddef>
@@ -25,16 +26,14 @@ namespace mc {
 /// The spikes of one population, per neuron, in compressed rows:
 /// neuron i's spike times (ms, ascending) are times[offsets[i] .. offsets[i+1]).
 struct PopulationSpikes {
-    std::string name;           ///< "L23E" ... "L6I"
-    std::int64_t firstId = 1;   ///< NEST id of the first neuron (ids from 1)
-    std::int64_t lastId = 0;    ///< NEST id of the last neuron (inclusive)
+    std::string name;                    ///< "L23E" ... "L6I"
+    std::int64_t firstId = 1;            ///< NEST id of the first neuron (ids from 1)
+    std::int64_t lastId = 0;             ///< NEST id of the last neuron (inclusive)
     std::vector<std::size_t> offsets{0}; ///< size() + 1 entries
-    std::vector<double> times;  ///< all spike times (ms), grouped by neuron
+    std::vector<double> times;           ///< all spike times (ms), grouped by neuron
 
     int size() const { return static_cast<int>(lastId - firstId + 1); }
-    std::span<const double> neuron(int i) const {
-        return {times.data() + offsets[i], offsets[i + 1] - offsets[i]};
-    }
+    std::span<const double> neuron(int i) const { return {times.data() + offsets[i], offsets[i + 1] - offsets[i]}; }
 };
 
 /// Spikes of all populations plus what the folder says about the run.
@@ -42,11 +41,11 @@ struct SpikeData {
     std::string folder;
     std::vector<PopulationSpikes> populations; ///< in the fixed index order
     std::size_t totalSpikes = 0;
-    double firstSpikeMs = 0.0;  ///< earliest spike (0 if there are none)
-    double lastSpikeMs = 0.0;   ///< latest spike (0 if there are none)
-    double tPresim = -1.0;      ///< from sim_dict.json (ms); < 0 if unknown
-    double tEnd = -1.0;         ///< t_presim + t_sim from sim_dict.json (ms); < 0 if unknown
-    double nScaling = -1.0;     ///< from net_dict.json; < 0 if unknown
+    double firstSpikeMs = 0.0;      ///< earliest spike (0 if there are none)
+    double lastSpikeMs = 0.0;       ///< latest spike (0 if there are none)
+    double tPresim = -1.0;          ///< from sim_dict.json (ms); < 0 if unknown
+    double tEnd = -1.0;             ///< t_presim + t_sim from sim_dict.json (ms); < 0 if unknown
+    double nScaling = -1.0;         ///< from net_dict.json; < 0 if unknown
     std::vector<std::string> files; ///< spike files read, in reading order
 };
 
