@@ -11,14 +11,18 @@ namespace {
 constexpr int kBlock = 256;
 
 /// Poisson thresholds for a fixed number K of comparisons: count = number of
-/// k with u > limit[k] (= cdf[k] - 1); unused entries hold 0xFFFFFFFF, which no
-/// draw exceeds.
+/// k with u > cdf[k] - 1; unused entries hold 0xFFFFFFFF, which no draw
+/// exceeds. Stored with the sign bit flipped, as is the draw, so that a
+/// signed comparison (the one AVX2 has) gives the unsigned order.
 template <int K>
 struct Limits {
-    std::uint32_t limit[K > 0 ? K : 1];
+    std::int32_t limit[K > 0 ? K : 1];
     explicit Limits(const UpdateConstants& c) {
-        for (int k = 0; k < K; ++k)
-            limit[k] = k < static_cast<int>(c.cdfSize) ? (c.cdf[k] == 0 ? 0u : c.cdf[k] - 1u) : 0xFFFFFFFFu;
+        for (int k = 0; k < K; ++k) {
+            const std::uint32_t l =
+                k < static_cast<int>(c.cdfSize) ? (c.cdf[k] == 0 ? 0u : c.cdf[k] - 1u) : 0xFFFFFFFFu;
+            limit[k] = static_cast<std::int32_t>(l ^ 0x80000000u);
+        }
     }
 };
 
@@ -49,7 +53,8 @@ __attribute__((target_clones("avx2", "default"))) void updateKernel(
         accIn[j] = 0;
         if constexpr (K > 0) {
             // Poisson count by inversion of a uniform draw keyed by (step, neuron).
-            const std::uint32_t u = neuronDraw(key, id0 + static_cast<std::uint32_t>(j));
+            const std::int32_t u =
+                static_cast<std::int32_t>(neuronDraw(key, id0 + static_cast<std::uint32_t>(j)) ^ 0x80000000u);
             std::int32_t count = 0;
 #pragma GCC unroll 32
             for (int k = 0; k < K; ++k) count += u > lim.limit[k] ? 1 : 0;
