@@ -1,8 +1,32 @@
 #include "ui/gui_main.hpp"
-#include <cstdio>
+
+#include "ui/main_window.hpp"
+
+#include <QApplication>
+#include <QIcon>
+#include <QScreen>
+
 namespace mc::ui {
-int runGui(int, char**) {
-    std::fputs("the desktop program is not built yet; use `microcircuit run`\n", stderr);
-    return 1;
+
+int runGui(int argc, char** argv) {
+    setDefaultSurfaceFormat();
+    QApplication app(argc, argv);
+    initResources();
+    QApplication::setApplicationName("microcircuit");
+    QApplication::setApplicationDisplayName("microcircuit");
+    QApplication::setOrganizationName("microcircuit");
+    QApplication::setApplicationVersion(MC_VERSION);
+    QApplication::setDesktopFileName("io.github.microcircuit.microcircuit");
+    QApplication::setWindowIcon(QIcon(":/icons/microcircuit.svg"));
+    MainWindow window;
+    // Small screens and projectors (e.g. 1280 x 720): use all of it.
+    const QRect available = window.screen()->availableGeometry();
+    if (available.width() < window.width() || available.height() < window.height())
+        window.showMaximized();
+    else
+        window.show();
+    window.start();
+    return QApplication::exec();
 }
-}
+
+} // namespace mc::ui

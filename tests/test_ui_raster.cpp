@@ -1,0 +1,170 @@
+// The OpenGL raster: after ~250 ms of model time every population's band
+// holds pixels of its E/I colour, and no spike pixel lies outside the plot.
+#include "ui/gui_main.hpp"
+#include "ui/raster_view.hpp"
+#include "ui/sim_controller.hpp"
+
+#include <QApplication>
+#include <QOffscreenSurface>
+#include <QOpenGLContext>
+#include <QOpenGLFramebufferObject>
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace mc;
+using namespace mc::ui;
+
+namespace {
+
+bool near(QRgb a, const QColor& b, int tol = 3) {
+    return std::abs(qRed(a) - b.red()) <= tol && std::abs(qGreen(a) - b.green()) <= tol &&
+           std::abs(qBlue(a) - b.blue()) <= tol;
+}
+
+} // namespace
+
+class TestUiRaster : public QObject {
+    Q_OBJECT
+  private slots:
+    void initTestCase() { initResources(); }
+
+    void bandsHoldTheirColoursAndNothingOutside_data() {
+        QTest::addColumn<bool>("colourBlind");
+        QTest::addColumn<bool>("presentation");
+        QTest::newRow("reference palette") << false << false;
+        QTest::newRow("colour-blind safe, presentation") << true << true;
+    }
+
+    void bandsHoldTheirColoursAndNothingOutside() {
+        QFETCH(bool, colourBlind);
+        QFETCH(bool, presentation);
+        SimController c(2);
+        c.pause();
+        QSignalSpy built(&c, &SimController::built);
+        c.rebuild(Config{});
+        QVERIFY(built.wait(20000));
+        c.step(250.0);
+        QTRY_COMPARE_WITH_TIMEOUT(c.store().endStep(), std::int64_t{2500}, 30000);
+
+        RasterView view(&c);
+        Theme theme;
+        theme.colourBlindSafe = colourBlind;
+        theme.presentation = presentation;
+        view.setTheme(theme);
+        view.setWindowMs(250.0);
+        view.resize(1000, 1000);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QImage img = view.grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+        QVERIFY2(view.glError().isEmpty(), qPrintable(view.glError()));
+        QVERIFY(!img.isNull());
+        const double dpr = img.devicePixelRatio();
+        const QRect plot = view.plotRect();
+        QCOMPARE(view.decimation(), 1);
+
+        const auto& first = c.store().derived().first_neuron;
+        for (int p = 0; p < kNumPops; ++p) {
+            // Markers are squares of a few pixels: keep clear of the band edges by their size.
+            const int margin = static_cast<int>(std::ceil(theme.pointSize() * dpr)) + 1;
+            const int y0 = static_cast<int>(std::ceil(view.neuronToY(first[p]) * dpr)) + margin;
+            const int y1 = static_cast<int>(std::floor(view.neuronToY(first[p + 1] - 1) * dpr)) - margin;
+            QVERIFY(y1 > y0);
+            int own = 0, other = 0;
+            for (int y = y0; y <= y1; ++y)
+                for (int x = static_cast<int>(plot.left() * dpr) + 2; x < (plot.right() - 1) * dpr; ++x) {
+                    const QRgb px = img.pixel(x, y);
+                    if (near(px, theme.population(p)))
+                        ++own;
+                    else if (near(px, theme.population(p + (isExcitatory(p) ? 1 : -1))))
+                        ++other;
+                }
+            QVERIFY2(own > 20, qPrintable(QString("%1: %2 pixels of its colour").arg(kPopNames[p]).arg(own)));
+            QVERIFY2(other == 0, qPrintable(QString("%1: %2 pixels of the other colour").arg(kPopNames[p]).arg(other)));
+        }
+        // Outside the plot area: no pixel of either spike colour.
+        const QRect inside(static_cast<int>(plot.left() * dpr), static_cast<int>(plot.top() * dpr),
+                           static_cast<int>(plot.width() * dpr), static_cast<int>(plot.height() * dpr));
+        int outside = 0;
+        for (int y = 0; y < img.height(); ++y)
+            for (int x = 0; x < img.width(); ++x) {
+                if (inside.contains(x, y)) continue;
+                const QRgb px = img.pixel(x, y);
+                if (near(px, theme.excitatory()) || near(px, theme.inhibitory())) ++outside;
+            }
+        QCOMPARE(outside, 0);
+        img.save(
+            QDir::temp().filePath(QString("test_ui_raster_%1.png").arg(QTest::currentDataTag()).replace(' ', '_')));
+    }
+
+    /// The renderer needs no widget: it draws into a framebuffer object of an
+    /// offscreen context (the path for tests and offscreen renders).
+    void rendererDrawsOffscreen() {
+        QOffscreenSurface surface;
+        surface.create();
+        QOpenGLContext context;
+        QVERIFY(context.create());
+        QVERIFY(context.makeCurrent(&surface));
+        QOpenGLFramebufferObject fbo(400, 300);
+        QVERIFY(fbo.bind());
+        context.functions()->glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
+        context.functions()->glClear(GL_COLOR_BUFFER_BIT);
+        // Two spikes: neuron 0 (L23E) at step 9 and neuron 150 (L23I) at step 49.
+        const std::vector<Spike> spikes = {{0, 9}, {150, 49}};
+        RasterFrame f;
+        f.stored = spikes;
+        f.visibleEnd = spikes.size();
+        f.stepSpan = 100;
+        f.nSpan = 200;
+        f.firstNeuron = {0, 100, 200, 200, 200, 200, 200, 200, 200};
+        Theme theme;
+        for (int p = 0; p < kNumPops; ++p)
+            f.colours[p] = theme.population(p);
+        f.pointSize = 6.0f;
+        f.plot = QRect(50, 50, 300, 200);
+        f.framebuffer = QSize(400, 300);
+        {
+            RasterRenderer renderer;
+            QVERIFY2(renderer.initialize(), qPrintable(renderer.error()));
+            renderer.render(f);
+            QCOMPARE(renderer.uploadedSpikes(), std::uint64_t{2});
+            renderer.render(f); // nothing new: nothing uploaded again
+            QCOMPARE(renderer.uploadedSpikes(), std::uint64_t{2});
+            renderer.release();
+        }
+        const QImage img = fbo.toImage().convertToFormat(QImage::Format_RGB32);
+        context.doneCurrent();
+        // Spike (neuron n, step s) lands at x = 50 + s/100 * 300, y = 50 + (n + 0.5)/200 * 200.
+        QVERIFY(near(img.pixel(50 + 27, 51), theme.excitatory()));
+        QVERIFY(near(img.pixel(50 + 27, 48), Qt::black)); // the marker is cut at the plot's edge
+        QVERIFY(near(img.pixel(50 + 147, 50 + 150), theme.inhibitory()));
+        QVERIFY(near(img.pixel(200, 200), Qt::white));
+        QVERIFY(near(img.pixel(10, 10), Qt::black)); // outside the plot: untouched
+    }
+
+    void pausedViewIsFrozen() {
+        SimController c(2);
+        QSignalSpy built(&c, &SimController::built);
+        c.rebuild(Config{});
+        QVERIFY(built.wait(20000));
+        RasterView view(&c);
+        view.resize(600, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTRY_VERIFY_WITH_TIMEOUT(c.modelTimeMs() > 1200.0, 30000);
+        c.pause();
+        QTest::qWait(200);
+        const double t1 = view.t1Ms();
+        const QImage a = view.grabFramebuffer();
+        QTest::qWait(300);
+        QCOMPARE(view.t1Ms(), t1);
+        QCOMPARE(view.grabFramebuffer(), a);
+    }
+};
+
+int main(int argc, char** argv) {
+    mc::ui::setDefaultSurfaceFormat();
+    QApplication app(argc, argv);
+    TestUiRaster test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "test_ui_raster.moc"

@@ -1,0 +1,227 @@
+#include "ui/engine_worker.hpp"
+
+#include "microcircuit/errors.hpp"
+#include "microcircuit/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mc::ui {
+
+/// Forwards each chunk's spikes into the channel, tagged with the generation.
+class EngineWorker::Sink : public SpikeSink {
+  public:
+    Sink(SpikeChannel& channel, int generation) : m_channel(channel), m_generation(generation) {}
+    void onSpikes(std::span<const Spike> spikes, std::int64_t endStep) override {
+        m_channel.push(spikes, endStep, m_generation);
+    }
+
+  private:
+    SpikeChannel& m_channel;
+    int m_generation;
+};
+
+EngineWorker::EngineWorker(Callbacks callbacks, SpikeChannel& channel, int threads)
+    : m_callbacks(std::move(callbacks)), m_channel(channel), m_threads(threads),
+      m_thread([this](std::stop_token stop) { loop(stop); }) {}
+
+EngineWorker::~EngineWorker() {
+    m_cancel.store(true);
+    m_thread.request_stop();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void EngineWorker::post(std::function<void()> command) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_commands.push_back(std::move(command));
+    }
+    m_wake.notify_all();
+}
+
+void EngineWorker::rebuild(const Config& config, std::vector<LiveEvent> replay) {
+    post([this, config, replay = std::move(replay)]() mutable {
+        m_buildPending = true;
+        m_buildConfig = config;
+        m_replay = std::move(replay);
+        m_replayNext = 0;
+    });
+}
+
+void EngineWorker::setPaused(bool paused) {
+    post([this, paused] {
+        m_paused = paused;
+        m_stepBudget = 0;
+        resetPacing();
+    });
+}
+
+void EngineWorker::step(std::int64_t steps) {
+    post([this, steps] { m_stepBudget += std::max<std::int64_t>(0, steps); });
+}
+
+void EngineWorker::setSpeed(double speed) {
+    post([this, speed] {
+        m_speed = std::max(0.0, speed);
+        resetPacing();
+    });
+}
+
+void EngineWorker::apply(LiveEvent event) {
+    post([this, event = std::move(event)]() mutable { applyEvent(std::move(event), true); });
+}
+
+void EngineWorker::resetPacing() {
+    m_anchorWall = Clock::now();
+    m_anchorStep = m_sim ? m_sim->steps() : 0;
+}
+
+void EngineWorker::applyEvent(LiveEvent e, bool report) {
+    if (!m_sim) return;
+    e.step = m_sim->steps();
+    switch (e.kind) {
+    case EventKind::Live:
+        m_sim->setLive(e.live);
+        break;
+    case EventKind::ThalamicPulse:
+        if (e.startMs < 0.0) e.startMs = m_sim->timeMs();
+        if (!m_sim->scheduleThalamicPulse(e.startMs))
+            throw ConfigError("this network was built without thalamic synapses; rebuild to fire a pulse");
+        break;
+    case EventKind::DcTransient:
+        if (e.startMs < 0.0) e.startMs = m_sim->timeMs();
+        m_sim->scheduleDcTransient(e.startMs, e.durMs);
+        break;
+    }
+    if (report && m_callbacks.eventApplied) m_callbacks.eventApplied(e, m_generation);
+}
+
+void EngineWorker::build(std::stop_token stop) {
+    m_buildPending = false;
+    m_cancel.store(false);
+    const Config config = m_buildConfig;
+    const int generation = m_generation + 1;
+    try {
+        config.validate();
+        // Two full-scale networks do not fit everywhere: release the old one
+        // first when both together would exceed 4 GB.
+        const DerivedParams derived = deriveParameters(config);
+        const int threads = m_sim ? m_sim->threads() : std::max(1, m_threads);
+        const std::int64_t need = estimateMemoryBytes(config, derived, threads);
+        if (m_sim && m_sim->memoryBytes() + need > (std::int64_t{4} << 30)) m_sim.reset();
+
+        BuildOptions options;
+        options.threads = m_threads;
+        options.cancel = &m_cancel;
+        double lastReported = -1.0;
+        options.progress = [&](double fraction, const char* phase) {
+            if (fraction - lastReported < 0.01 && fraction < 1.0) return;
+            lastReported = fraction;
+            if (m_callbacks.progress) m_callbacks.progress(fraction, phase ? phase : "");
+        };
+        auto sim = std::make_unique<Simulation>(config, options);
+        if (stop.stop_requested()) return;
+        m_sim = std::move(sim);
+        m_generation = generation;
+        m_sink = std::make_unique<Sink>(m_channel, generation);
+        auto info = std::make_shared<BuildInfo>();
+        info->generation = generation;
+        info->config = m_sim->config();
+        info->derived = m_sim->derived();
+        info->synapses = m_sim->numSynapses();
+        info->memoryBytes = m_sim->memoryBytes();
+        info->buildSeconds = m_sim->buildSeconds();
+        info->threads = m_sim->threads();
+        info->replay = m_replay;
+        // An empty first batch tells the GUI that time 0 of this network exists.
+        m_channel.push({}, 0, generation);
+        if (m_callbacks.built) m_callbacks.built(std::move(info));
+        resetPacing();
+    } catch (const BuildCancelled&) {
+        m_replay.clear();
+        if (m_callbacks.buildFailed)
+            m_callbacks.buildFailed(m_sim ? "Rebuild cancelled; the previous network keeps running."
+                                          : "Rebuild cancelled; there is no network (the previous one was "
+                                            "released to make room). Rebuild to continue.",
+                                    true);
+        resetPacing();
+    } catch (const std::exception& e) {
+        m_replay.clear();
+        if (m_callbacks.buildFailed) m_callbacks.buildFailed(e.what(), false);
+    } catch (...) {
+        m_replay.clear();
+        if (m_callbacks.buildFailed) m_callbacks.buildFailed("unknown error while building the network", false);
+    }
+}
+
+void EngineWorker::runChunk(std::stop_token, std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
+    try {
+        // Replayed changes due now, then a chunk that ends at the next one.
+        while (m_replayNext < m_replay.size() && m_replay[m_replayNext].step <= m_sim->steps())
+            applyEvent(m_replay[m_replayNext++], true);
+        std::int64_t n = kChunkSteps;
+        if (m_paused) n = std::min(n, m_stepBudget);
+        if (m_replayNext < m_replay.size()) n = std::min(n, m_replay[m_replayNext].step - m_sim->steps());
+        if (n > 0) {
+            m_sim->run(n, m_sink.get());
+            if (m_paused) m_stepBudget -= n;
+        }
+    } catch (const std::exception& e) {
+        m_paused = true;
+        m_stepBudget = 0;
+        if (m_callbacks.error) m_callbacks.error(std::string("The simulation stopped: ") + e.what());
+    } catch (...) {
+        m_paused = true;
+        m_stepBudget = 0;
+        if (m_callbacks.error) m_callbacks.error("The simulation stopped after an unknown error.");
+    }
+    lock.lock();
+}
+
+void EngineWorker::loop(std::stop_token stop) {
+    std::unique_lock lock(m_mutex);
+    const auto hasCommand = [this] { return !m_commands.empty(); };
+    while (!stop.stop_requested()) {
+        while (!m_commands.empty()) {
+            auto command = std::move(m_commands.front());
+            m_commands.pop_front();
+            lock.unlock();
+            try {
+                command();
+            } catch (const std::exception& e) {
+                if (m_callbacks.error) m_callbacks.error(e.what());
+            } catch (...) {
+                if (m_callbacks.error) m_callbacks.error("unknown error in a command");
+            }
+            lock.lock();
+        }
+        if (m_buildPending) {
+            lock.unlock();
+            build(stop);
+            lock.lock();
+            continue;
+        }
+        const bool canRun = m_sim && (!m_paused || m_stepBudget > 0);
+        if (!canRun) {
+            m_wake.wait(lock, stop, hasCommand);
+            continue;
+        }
+        if (m_speed > 0.0 && !m_paused) {
+            const double seconds =
+                static_cast<double>(m_sim->steps() - m_anchorStep) * m_sim->resolution() * 1e-3 / m_speed;
+            const auto target =
+                m_anchorWall + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+            const auto now = Clock::now();
+            if (now < target) {
+                if (m_wake.wait_until(lock, stop, target, hasCommand)) continue;
+                if (stop.stop_requested()) break;
+            } else if (now - target > std::chrono::milliseconds(250)) {
+                resetPacing(); // cannot keep up: do not race to catch up afterwards
+            }
+        }
+        runChunk(stop, lock);
+    }
+}
+
+} // namespace mc::ui

@@ -1,0 +1,102 @@
+// The engine thread: owns the Simulation, runs it in chunks paced to the
+// chosen speed, and executes commands from the GUI between chunks (the only
+// points where parameters may change). Qt-free, so the thread logic can be
+// tested and checked with ThreadSanitizer on its own.
+#pragma once
+
+#include "ui/session.hpp"
+#include "ui/spike_channel.hpp"
+
+#include "microcircuit/simulation.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace mc::ui {
+
+/// What the GUI learns about a freshly built network.
+struct BuildInfo {
+    int generation = 0;
+    Config config;
+    DerivedParams derived;
+    std::int64_t synapses = 0;
+    std::int64_t memoryBytes = 0;
+    double buildSeconds = 0.0;
+    int threads = 0;
+    std::vector<LiveEvent> replay; ///< changes this network re-applies at their logged steps
+};
+
+class EngineWorker {
+  public:
+    /// All callbacks are called on the engine thread; they must only post.
+    struct Callbacks {
+        std::function<void(double fraction, const std::string& phase)> progress;
+        std::function<void(std::shared_ptr<const BuildInfo>)> built;
+        std::function<void(const std::string& message, bool cancelled)> buildFailed;
+        std::function<void(const LiveEvent&, int generation)> eventApplied;
+        std::function<void(const std::string& message)> error;
+    };
+
+    static constexpr std::int64_t kChunkSteps = 10; ///< 1 ms at the default resolution
+
+    EngineWorker(Callbacks callbacks, SpikeChannel& channel, int threads = 0);
+    /// Stops (cancelling a build in progress) and joins the thread.
+    ~EngineWorker();
+    EngineWorker(const EngineWorker&) = delete;
+    EngineWorker& operator=(const EngineWorker&) = delete;
+
+    /// Builds a new network; then re-applies `replay` at its logged steps.
+    void rebuild(const Config& config, std::vector<LiveEvent> replay = {});
+    void cancelBuild() { m_cancel.store(true); }
+    void setPaused(bool paused);
+    /// Advances `steps` steps even while paused.
+    void step(std::int64_t steps);
+    /// Model seconds per wall second; 0 = as fast as possible.
+    void setSpeed(double speed);
+    /// Applies a change at the next chunk boundary and reports it (with its step).
+    void apply(LiveEvent event);
+
+  private:
+    using Clock = std::chrono::steady_clock;
+    void post(std::function<void()> command);
+    void loop(std::stop_token stop);
+    void build(std::stop_token stop);
+    void runChunk(std::stop_token stop, std::unique_lock<std::mutex>& lock);
+    void applyEvent(LiveEvent event, bool report);
+    void resetPacing();
+
+    class Sink;
+    Callbacks m_callbacks;
+    SpikeChannel& m_channel;
+    int m_threads;
+
+    std::mutex m_mutex; ///< guards m_commands
+    std::condition_variable_any m_wake;
+    std::deque<std::function<void()>> m_commands;
+    std::atomic<bool> m_cancel{false};
+
+    // Engine-thread state (touched only by commands and the loop).
+    std::unique_ptr<Simulation> m_sim;
+    std::unique_ptr<Sink> m_sink;
+    int m_generation = 0;
+    bool m_paused = false;
+    bool m_buildPending = false;
+    Config m_buildConfig;
+    std::vector<LiveEvent> m_replay;
+    std::size_t m_replayNext = 0;
+    std::int64_t m_stepBudget = 0;
+    double m_speed = 1.0;
+    Clock::time_point m_anchorWall;
+    std::int64_t m_anchorStep = 0;
+
+    std::jthread m_thread; // last: starts after every member above exists
+};
+
+} // namespace mc::ui

@@ -1,0 +1,111 @@
+// The main window: raster on top, live charts below, controls in a dock,
+// status bar with model time, speed, size, memory and spike rate. Menus and
+// file handling live in main_window_menus.cpp and main_window_files.cpp.
+#pragma once
+
+#include "ui/charts_panel.hpp"
+#include "ui/theme.hpp"
+
+#include "microcircuit/params.hpp"
+
+#include <QMainWindow>
+#include <QTimer>
+
+QT_BEGIN_NAMESPACE
+class QAction;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+QT_END_NAMESPACE
+
+namespace mc::ui {
+
+class ControlPanel;
+class PerfProbe;
+class RasterView;
+class SimController;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+  public:
+    /// `threads`: engine worker threads (0 = all cores).
+    explicit MainWindow(int threads = 0, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Builds the default network and runs it at real time.
+    void start();
+    /// The project default (resources/config/default.json).
+    static Config defaultConfig();
+
+    SimController* controller() const { return m_controller; }
+    RasterView* raster() const { return m_raster; }
+    ChartsPanel* charts() const { return m_charts; }
+    ControlPanel* controls() const { return m_controls; }
+    const Theme& theme() const { return m_theme; }
+    /// Event-loop latency probe (worst lateness per second).
+    const PerfProbe* perfProbe() const { return m_probe; }
+
+    void setPresentationMode(bool on);
+    void setColourBlindSafe(bool on);
+
+    // File operations with a path (the menus ask for one first). Each returns
+    // false after showing a message that says why.
+    bool loadConfigFrom(const QString& path);
+    bool saveConfigTo(const QString& path);
+    bool loadSessionFrom(const QString& path);
+    bool saveSessionTo(const QString& path);
+    bool exportRasterTo(const QString& path);
+    bool exportChartTo(ChartKind kind, const QString& path);
+    bool exportSpikesCsvTo(const QString& path, bool wholeRun);
+    bool exportSpikesNestTo(const QString& folder, bool wholeRun);
+    bool exportStatisticsTo(const QString& path);
+    /// The reference's horizontal box plot of per-neuron rates (whole run after the warm-up).
+    bool exportBoxPlotTo(const QString& path);
+
+    /// The last message shown to the user (errors included).
+    const QString& lastMessage() const { return m_lastMessage; }
+
+  signals:
+    void messageShown(const QString& title, const QString& text);
+
+  private:
+    void createMenus();
+    void createStatusBar();
+    void updateStatus();
+    void onBuilt();
+    void showMessage(bool error, const QString& title, const QString& text);
+    void showShortcuts();
+    void showAbout();
+    void applyLesson(int index);
+    void applyTheme();
+    QString askSavePath(const QString& title, const QString& suggested, const QString& filter);
+    QString askOpenPath(const QString& title, const QString& filter);
+    void exportRasterAs(const QString& format);
+    void exportChartAs(ChartKind kind, const QString& format);
+
+    SimController* m_controller;
+    RasterView* m_raster;
+    ChartsPanel* m_charts;
+    ControlPanel* m_controls;
+    QLabel* m_banner;
+    QLabel* m_info;
+    QLabel* m_statusTime;
+    QLabel* m_statusSpeed;
+    QLabel* m_statusSize;
+    QLabel* m_statusMemory;
+    QLabel* m_statusSpikes;
+    QLabel* m_buildLabel;
+    QProgressBar* m_buildProgress;
+    QPushButton* m_buildCancel;
+    QAction* m_presentationAction = nullptr;
+    QAction* m_paletteAction = nullptr;
+    QAction* m_playAction = nullptr;
+    QTimer m_statusTimer;
+    PerfProbe* m_probe = nullptr;
+    Theme m_theme;
+    QFont m_normalFont;
+    QString m_lastMessage;
+    QString m_pendingLessonText;
+};
+
+} // namespace mc::ui

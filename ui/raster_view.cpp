@@ -1,0 +1,265 @@
+#include "ui/raster_view.hpp"
+
+#include "ui/sim_controller.hpp"
+
+#include <QContextMenuEvent>
+#include <QMenu>
+#include <QOpenGLContext>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace mc::ui {
+
+RasterView::RasterView(SimController* controller, QWidget* parent) : QOpenGLWidget(parent), m_controller(controller) {
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(320, 240);
+    m_fpsClock.start();
+    // Redraw at most ~30 times per second when spikes arrived (each drain is
+    // 16 ms); input and view changes redraw at once.
+    connect(controller, &SimController::spikesArrived, this, [this] { m_dirty = true; });
+    m_frameTimer.setInterval(kFrameIntervalMs);
+    connect(&m_frameTimer, &QTimer::timeout, this, [this] {
+        if (!m_dirty) return;
+        m_dirty = false;
+        update();
+    });
+    m_frameTimer.start();
+    connect(controller, &SimController::built, this, [this] {
+        m_nSpanZoom = 0.0;
+        m_n0 = 0.0;
+        update();
+    });
+    connect(controller, &SimController::eventApplied, this, qOverload<>(&QWidget::update));
+}
+
+RasterView::~RasterView() {
+    makeCurrent();
+    m_renderer.release();
+    doneCurrent();
+}
+
+void RasterView::setTheme(const Theme& theme) {
+    m_theme = theme;
+    update();
+}
+
+void RasterView::setWindowMs(double ms) {
+    m_windowMs = std::clamp(ms, 1.0, 600000.0);
+    emit viewChanged();
+    update();
+}
+
+void RasterView::resetView() {
+    m_follow = true;
+    m_n0 = 0.0;
+    m_nSpanZoom = 0.0;
+    emit viewChanged();
+    update();
+}
+
+double RasterView::t1Ms() const {
+    const double now = m_controller->modelTimeMs();
+    return m_follow ? std::max(now, m_windowMs) : m_rightMs;
+}
+
+double RasterView::nSpan() const {
+    const double all = std::max(1, m_controller->store().neurons());
+    return m_nSpanZoom > 0.0 ? std::min(m_nSpanZoom, all) : all;
+}
+
+int RasterView::decimation() const {
+    // Beyond ~20,000 rows a raster is a solid block on any screen: show every
+    // k-th neuron of each population and say so.
+    return std::max(1, static_cast<int>(std::ceil(nSpan() / 20000.0)));
+}
+
+QRect RasterView::plotRect() const {
+    const double s = m_theme.fontScale();
+    const int left = static_cast<int>(72 * s), top = static_cast<int>(30 * s);
+    const int bottom = static_cast<int>(44 * s), right = 14;
+    return QRect(left, top, std::max(10, width() - left - right), std::max(10, height() - top - bottom));
+}
+
+double RasterView::neuronToY(double n) const {
+    const QRect r = plotRect();
+    return r.top() + (n - m_n0 + 0.5) / nSpan() * r.height();
+}
+
+void RasterView::initializeGL() {
+    if (!m_renderer.initialize()) qWarning("raster: %s", qPrintable(m_renderer.error()));
+    connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &RasterView::onContextAboutToBeDestroyed,
+            Qt::UniqueConnection);
+}
+
+void RasterView::onContextAboutToBeDestroyed() {
+    makeCurrent();
+    m_renderer.release();
+    doneCurrent();
+}
+
+void RasterView::paintGL() {
+    QElapsedTimer paintClock;
+    paintClock.start();
+    const SpikeStore& store = m_controller->store();
+    const double dpr = devicePixelRatioF();
+    const QRect plot = plotRect();
+    auto* gl = context()->extraFunctions();
+    const QColor bg = palette().color(QPalette::Window);
+    gl->glClearColor(bg.redF(), bg.greenF(), bg.blueF(), 1.0f);
+    gl->glClear(GL_COLOR_BUFFER_BIT);
+
+    if (m_controller->hasNetwork() && m_renderer.isReady()) {
+        RasterFrame f;
+        const double h = store.resolution();
+        f.stored = store.all();
+        f.storedBase = store.discarded();
+        // A spike of step s is drawn at time (s + 1) h.
+        const auto s0 = static_cast<std::int64_t>(std::floor(t0Ms() / h)) - 1;
+        const auto s1 = static_cast<std::int64_t>(std::ceil(t1Ms() / h));
+        const auto vis = store.range(s0, s1);
+        f.visibleBegin = static_cast<std::size_t>(vis.data() - f.stored.data());
+        f.visibleEnd = f.visibleBegin + vis.size();
+        f.generation = m_controller->buildInfo()->generation;
+        f.t0Step = static_cast<std::int64_t>(std::llround(t0Ms() / h)) - 1;
+        f.stepSpan = m_windowMs / h;
+        f.n0 = m_n0;
+        f.nSpan = nSpan();
+        f.decimation = decimation();
+        f.firstNeuron = store.derived().first_neuron;
+        for (int p = 0; p < kNumPops; ++p)
+            f.colours[p] = m_theme.population(p);
+        f.background = m_theme.background();
+        f.pointSize = static_cast<float>(std::max(1.0, std::round(m_theme.pointSize() * dpr)));
+        f.plot = QRect(static_cast<int>(plot.x() * dpr), static_cast<int>(plot.y() * dpr),
+                       static_cast<int>(plot.width() * dpr), static_cast<int>(plot.height() * dpr));
+        f.framebuffer = QSize(static_cast<int>(width() * dpr), static_cast<int>(height() * dpr));
+        m_renderer.render(f);
+    }
+    paintOverlay();
+    m_paintMsSum += paintClock.nsecsElapsed() * 1e-6;
+
+    ++m_frames;
+    ++m_fpsFrames;
+    if (m_fpsClock.elapsed() >= 1000) {
+        m_fps = m_fpsFrames * 1000.0 / static_cast<double>(m_fpsClock.restart());
+        m_paintMs = m_paintMsSum / static_cast<double>(m_fpsFrames);
+        m_paintMsSum = 0.0;
+        m_fpsFrames = 0;
+    }
+}
+
+void RasterView::clampNeuronRange() {
+    const double all = std::max(1, m_controller->store().neurons());
+    if (m_nSpanZoom >= all) m_nSpanZoom = 0.0;
+    m_n0 = std::clamp(m_n0, 0.0, all - nSpan());
+}
+
+void RasterView::wheelEvent(QWheelEvent* e) {
+    const double factor = std::pow(1.0015, -e->angleDelta().y());
+    const QRect plot = plotRect();
+    const QPointF pos = e->position();
+    if (e->modifiers() & (Qt::ControlModifier | Qt::ShiftModifier)) {
+        const double frac = std::clamp((pos.y() - plot.top()) / plot.height(), 0.0, 1.0);
+        const double anchor = m_n0 + frac * nSpan();
+        const double span = std::clamp(nSpan() * factor, 20.0, double(std::max(1, m_controller->store().neurons())));
+        m_nSpanZoom = span;
+        m_n0 = anchor - frac * span;
+        clampNeuronRange();
+    } else {
+        const double frac = std::clamp((pos.x() - plot.left()) / plot.width(), 0.0, 1.0);
+        const double anchor = t0Ms() + frac * m_windowMs;
+        const double window = std::clamp(m_windowMs * factor, 5.0, 600000.0);
+        if (!m_follow) m_rightMs = anchor + (1.0 - frac) * window;
+        m_windowMs = window;
+    }
+    emit viewChanged();
+    update();
+    e->accept();
+}
+
+void RasterView::mousePressEvent(QMouseEvent* e) {
+    if (e->button() != Qt::LeftButton) return;
+    m_dragging = true;
+    m_dragStart = e->pos();
+    m_dragRight = t1Ms();
+    m_dragN0 = m_n0;
+}
+
+void RasterView::mouseMoveEvent(QMouseEvent* e) {
+    if (m_dragging) {
+        const QRect plot = plotRect();
+        const QPoint d = e->pos() - m_dragStart;
+        if (d.manhattanLength() > 3) {
+            m_follow = false;
+            m_rightMs = std::max(m_windowMs * 0.1, m_dragRight - d.x() * m_windowMs / plot.width());
+            m_n0 = m_dragN0 - d.y() * nSpan() / plot.height();
+            clampNeuronRange();
+            emit viewChanged();
+            update();
+        }
+        return;
+    }
+    showHover(e->pos());
+}
+
+void RasterView::mouseReleaseEvent(QMouseEvent*) {
+    m_dragging = false;
+}
+
+void RasterView::mouseDoubleClickEvent(QMouseEvent*) {
+    resetView();
+}
+
+void RasterView::keyPressEvent(QKeyEvent* e) {
+    switch (e->key()) {
+    case Qt::Key_Home:
+        resetView();
+        break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        setWindowMs(m_windowMs / 1.5);
+        break;
+    case Qt::Key_Minus:
+        setWindowMs(m_windowMs * 1.5);
+        break;
+    default:
+        QOpenGLWidget::keyPressEvent(e);
+    }
+}
+
+void RasterView::showHover(const QPoint& pos) {
+    const QRect plot = plotRect();
+    if (!plot.contains(pos) || !m_controller->hasNetwork()) {
+        QToolTip::hideText();
+        return;
+    }
+    const SpikeStore& store = m_controller->store();
+    const auto n = static_cast<std::int32_t>(std::floor(m_n0 + (pos.y() - plot.top()) * nSpan() / plot.height()));
+    if (n < 0 || n >= store.neurons()) return;
+    const int pop = store.populationOf(n);
+    const double t = t0Ms() + (pos.x() - plot.left()) * m_windowMs / plot.width();
+    const QString text = QString("neuron %1 (%2, #%3 of %4)\nrate %5 Hz over the run (%6 spikes)\nt = %7 ms")
+                             .arg(n)
+                             .arg(kPopNames[pop])
+                             .arg(n - store.derived().first_neuron[pop])
+                             .arg(store.derived().num_neurons[pop])
+                             .arg(store.rateOf(n), 0, 'f', 2)
+                             .arg(store.countOf(n))
+                             .arg(t, 0, 'f', 1);
+    QToolTip::showText(mapToGlobal(pos), text, this);
+}
+
+void RasterView::contextMenuEvent(QContextMenuEvent* e) {
+    QMenu menu(this);
+    for (const char* fmt : {"PNG", "SVG", "PDF"})
+        menu.addAction(QString("Export raster as %1…").arg(fmt), this, [this, fmt] { emit exportRequested(fmt); });
+    menu.addSeparator();
+    menu.addAction("Reset view (Home)", this, &RasterView::resetView);
+    menu.exec(e->globalPos());
+}
+
+} // namespace mc::ui

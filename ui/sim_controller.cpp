@@ -1,0 +1,210 @@
+#include "ui/sim_controller.hpp"
+
+#include <cmath>
+
+namespace mc::ui {
+
+LiveParams liveFactors(const Config& c, const LiveValues& v) {
+    LiveParams p;
+    p.exc_weight_factor = c.net.PSP_exc_mean != 0.0 ? v.pspMv / c.net.PSP_exc_mean : 1.0;
+    p.inh_weight_factor = c.net.g != 0.0 ? v.g / c.net.g : 1.0;
+    const double rate = c.net.bg_rate != 0.0 ? v.bgRateHz / c.net.bg_rate : 1.0;
+    if (c.net.bg_input_type == "poisson")
+        p.bg_rate_factor = rate;
+    else
+        p.dc_factor = rate; // DC drive: the rate sets the whole background current
+    return p;
+}
+
+LiveValues builtValues(const Config& c) {
+    return {c.net.PSP_exc_mean, c.net.g, c.net.bg_rate};
+}
+
+Config forLiveUse(Config config) {
+    if (!config.stim.thalamic_input) {
+        config.stim.thalamic_input = true;
+        config.stim.th_start = kNeverMs;
+    }
+    return config;
+}
+
+SimController::SimController(int threads, QObject* parent) : QObject(parent) {
+    EngineWorker::Callbacks cb;
+    // Each callback runs on the engine thread and only queues work for the GUI
+    // thread (see post()).
+    cb.progress = [this](double f, const std::string& phase) {
+        post([this, f, p = QString::fromStdString(phase)] { emit buildProgress(f, p); });
+    };
+    cb.built = [this](std::shared_ptr<const BuildInfo> info) { post([this, info] { onBuilt(info); }); };
+    cb.buildFailed = [this](const std::string& msg, bool cancelled) {
+        post([this, m = QString::fromStdString(msg), cancelled] {
+            m_building = false;
+            emit buildFailed(m, cancelled);
+        });
+    };
+    cb.eventApplied = [this](const LiveEvent& e, int generation) {
+        post([this, e, generation] { onEvent(e, generation); });
+    };
+    cb.error = [this](const std::string& msg) {
+        post([this, m = QString::fromStdString(msg)] {
+            if (m.startsWith("The simulation stopped") && !m_paused) {
+                m_paused = true;
+                emit pausedChanged(true);
+            }
+            emit errorOccurred(m);
+        });
+    };
+    m_worker = std::make_unique<EngineWorker>(std::move(cb), m_channel, threads);
+    m_drainTimer.setInterval(16);
+    connect(&m_drainTimer, &QTimer::timeout, this, &SimController::drain);
+    m_drainTimer.start();
+    m_clock.start();
+}
+
+SimController::~SimController() {
+    m_drainTimer.stop();
+    m_worker.reset(); // joins the engine thread before anything it posts to goes away
+}
+
+const Config& SimController::config() const {
+    return m_info ? m_info->config : m_defaultConfig;
+}
+
+void SimController::rebuild(const Config& config, std::vector<LiveEvent> replay) {
+    m_building = true;
+    emit buildStarted();
+    m_worker->rebuild(forLiveUse(config), std::move(replay));
+}
+
+void SimController::cancelBuild() {
+    if (m_building) m_worker->cancelBuild();
+}
+
+void SimController::pause() {
+    if (m_paused) return;
+    m_paused = true;
+    m_worker->setPaused(true);
+    emit pausedChanged(true);
+}
+
+void SimController::resume() {
+    if (!m_paused) return;
+    m_paused = false;
+    m_worker->setPaused(false);
+    emit pausedChanged(false);
+}
+
+void SimController::step(double ms) {
+    const double h = config().sim.sim_resolution;
+    m_worker->step(std::max<std::int64_t>(1, std::llround(ms / h)));
+}
+
+void SimController::setSpeed(double speed) {
+    m_speed = std::max(0.0, speed);
+    m_worker->setSpeed(m_speed);
+    emit speedChanged(m_speed);
+}
+
+void SimController::setLiveValues(const LiveValues& values, const QString& label) {
+    // m_values follows when the engine reports the change as applied (onEvent).
+    LiveEvent e;
+    e.kind = EventKind::Live;
+    e.live = liveFactors(config(), values);
+    e.label = label.toStdString();
+    m_worker->apply(std::move(e));
+}
+
+void SimController::fireThalamicPulse(double startMs) {
+    LiveEvent e;
+    e.kind = EventKind::ThalamicPulse;
+    e.startMs = startMs;
+    e.label = "thalamic pulse";
+    m_worker->apply(std::move(e));
+}
+
+void SimController::startDcTransient(double startMs, double durMs) {
+    LiveEvent e;
+    e.kind = EventKind::DcTransient;
+    e.startMs = startMs;
+    e.durMs = durMs;
+    e.label = "DC transient " + std::to_string(static_cast<int>(std::lround(durMs))) + " ms";
+    m_worker->apply(std::move(e));
+}
+
+Session SimController::session() const {
+    // Replayed changes not reached yet still belong to the session.
+    Session s{config(), m_events, m_store.endStep()};
+    s.events.insert(s.events.end(), m_replayRemaining.begin(), m_replayRemaining.end());
+    return s;
+}
+
+void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
+    m_info = std::move(info);
+    m_generation = m_info->generation;
+    m_store.reset(m_info->derived, m_info->config.sim.sim_resolution);
+    m_events.clear();
+    m_replayRemaining.assign(m_info->replay.begin(), m_info->replay.end());
+    m_values = builtValues(m_info->config);
+    m_samples.clear();
+    m_achievedSpeed = 0.0;
+    m_spikeRate = 0.0;
+    m_dropped = 0;
+    m_building = false;
+    emit built();
+}
+
+void SimController::onEvent(const LiveEvent& event, int generation) {
+    if (generation != m_generation) return; // belongs to a network already replaced
+    m_events.push_back(event);
+    if (!m_replayRemaining.empty() && m_replayRemaining.front().step == event.step &&
+        m_replayRemaining.front().kind == event.kind)
+        m_replayRemaining.pop_front();
+    if (event.kind == EventKind::Live) {
+        // Keep the displayed values in step with replayed changes too.
+        const Config& c = config();
+        m_values.pspMv = c.net.PSP_exc_mean * event.live.exc_weight_factor;
+        m_values.g = c.net.g * event.live.inh_weight_factor;
+        m_values.bgRateHz =
+            c.net.bg_rate * (c.net.bg_input_type == "poisson" ? event.live.bg_rate_factor : event.live.dc_factor);
+    }
+    emit eventApplied(static_cast<int>(m_events.size()) - 1);
+}
+
+void SimController::post(std::function<void()> work) {
+    std::lock_guard lock(m_inboxMutex);
+    m_inbox.push_back(std::move(work));
+}
+
+void SimController::drain() {
+    // Messages from the engine thread first (a new network before its spikes).
+    std::vector<std::function<void()>> inbox;
+    {
+        std::lock_guard lock(m_inboxMutex);
+        inbox.swap(m_inbox);
+    }
+    for (auto& work : inbox)
+        work();
+    if (m_generation < 0) return;
+    const SpikeChannel::Drained d = m_channel.take(m_generation, m_buffer);
+    if (d.endStep >= 0 && (d.endStep > m_store.endStep() || !m_buffer.empty())) {
+        m_store.append(m_buffer, d.endStep);
+        m_dropped += d.dropped;
+        emit spikesArrived();
+    }
+    updateRates();
+}
+
+void SimController::updateRates() {
+    const qint64 now = m_clock.elapsed();
+    m_samples.push_back({now, m_store.timeMs(), m_store.totalSpikes()});
+    while (m_samples.size() > 2 && now - m_samples.front().wallMs > 2000)
+        m_samples.pop_front();
+    const Sample& a = m_samples.front();
+    const Sample& b = m_samples.back();
+    const double wall = static_cast<double>(b.wallMs - a.wallMs);
+    const double model = b.modelMs - a.modelMs;
+    m_achievedSpeed = wall > 200.0 ? model / wall : 0.0;
+    if (model > 0.0) m_spikeRate = static_cast<double>(b.spikes - a.spikes) / (model * 1e-3);
+}
+
+} // namespace mc::ui

@@ -1,0 +1,136 @@
+// The GUI side of the engine: owns the engine thread, drains its spikes on a
+// timer into the SpikeStore, keeps the log of live changes, and measures the
+// achieved speed. Every method is called on the GUI thread and returns at once;
+// engine work happens at the next chunk boundary.
+#pragma once
+
+#include "ui/engine_worker.hpp"
+#include "ui/session.hpp"
+#include "ui/spike_store.hpp"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+namespace mc::ui {
+
+/// Values of the live controls in model units.
+struct LiveValues {
+    double pspMv = 0.15;   ///< mean excitatory PSP (mV)
+    double g = -4.0;       ///< relative inhibition
+    double bgRateHz = 8.0; ///< rate of each external input (Hz)
+};
+
+class SimController : public QObject {
+    Q_OBJECT
+  public:
+    /// `threads` = engine worker threads (0: all cores).
+    explicit SimController(int threads = 0, QObject* parent = nullptr);
+    ~SimController() override;
+
+    /// Builds `config` (replaying `replay` at its logged steps) and runs it.
+    void rebuild(const Config& config, std::vector<LiveEvent> replay = {});
+    /// Builds a session's configuration and replays its live changes.
+    void loadSession(const Session& session) { rebuild(session.config, session.events); }
+    void cancelBuild();
+
+    void pause();
+    void resume();
+    void togglePause() { m_paused ? resume() : pause(); }
+    /// Advances `ms` of model time, also while paused.
+    void step(double ms);
+    /// Model seconds per wall second; 0 = as fast as possible.
+    void setSpeed(double speed);
+    /// Sets PSP, g and drive rate; only what differs from the built network is sent as factors.
+    void setLiveValues(const LiveValues& values, const QString& label);
+    /// Fires a thalamic pulse now (startMs < 0) or at startMs.
+    void fireThalamicPulse(double startMs = -1.0);
+    /// Starts a DC transient now (startMs < 0) or at startMs, lasting durMs.
+    void startDcTransient(double startMs, double durMs);
+
+    bool isPaused() const { return m_paused; }
+    bool isBuilding() const { return m_building; }
+    bool hasNetwork() const { return m_info != nullptr; }
+    double speed() const { return m_speed; }
+    const SpikeStore& store() const { return m_store; }
+    double modelTimeMs() const { return m_store.timeMs(); }
+    /// The configuration the current network was built from (defaults before the first build).
+    const Config& config() const;
+    std::shared_ptr<const BuildInfo> buildInfo() const { return m_info; }
+    const std::vector<LiveEvent>& events() const { return m_events; }
+    LiveValues liveValues() const { return m_values; }
+    Session session() const;
+
+    /// Model seconds per wall second over the last ~2 s (0 when paused).
+    double achievedSpeed() const { return m_achievedSpeed; }
+    /// Spikes per second of model time over the last ~2 s.
+    double spikesPerModelSecond() const { return m_spikeRate; }
+    std::uint64_t droppedSpikes() const { return m_dropped; }
+
+  signals:
+    void buildStarted();
+    void buildProgress(double fraction, const QString& phase);
+    void built();
+    void buildFailed(const QString& message, bool cancelled);
+    void spikesArrived();
+    void pausedChanged(bool paused);
+    void speedChanged(double speed);
+    void eventApplied(int index);
+    void errorOccurred(const QString& message);
+
+  private:
+    /// Engine thread: queues work for the GUI thread, run by the next drain().
+    /// A plain std::mutex hand-off (not Qt's event queue) keeps the whole
+    /// cross-thread path visible to ThreadSanitizer.
+    void post(std::function<void()> work);
+    void drain();
+    void onBuilt(std::shared_ptr<const BuildInfo> info);
+    void onEvent(const LiveEvent& event, int generation);
+    void updateRates();
+
+    std::mutex m_inboxMutex;
+    std::vector<std::function<void()>> m_inbox;
+    SpikeChannel m_channel;
+    std::unique_ptr<EngineWorker> m_worker;
+    SpikeStore m_store;
+    std::vector<Spike> m_buffer;
+    std::shared_ptr<const BuildInfo> m_info;
+    Config m_defaultConfig;
+    int m_generation = -1;
+    bool m_paused = false;
+    bool m_building = false;
+    double m_speed = 1.0;
+    LiveValues m_values;
+    std::vector<LiveEvent> m_events;
+    std::deque<LiveEvent> m_replayRemaining; ///< replayed changes not applied yet
+    std::uint64_t m_dropped = 0;
+
+    QTimer m_drainTimer;
+    QElapsedTimer m_clock;
+    struct Sample {
+        qint64 wallMs;
+        double modelMs;
+        std::uint64_t spikes;
+    };
+    std::deque<Sample> m_samples;
+    double m_achievedSpeed = 0.0;
+    double m_spikeRate = 0.0;
+};
+
+/// Live factors that turn `values` into the change relative to the built `config`.
+LiveParams liveFactors(const Config& config, const LiveValues& values);
+/// The live values of a freshly built `config` (factors 1).
+LiveValues builtValues(const Config& config);
+/// Onset used for "no scheduled thalamic pulse" (ms): beyond any run.
+inline constexpr double kNeverMs = 1e9;
+/// The configuration as the GUI builds it: thalamic synapses always present
+/// so a pulse can be fired at any time; if the configuration asked for no
+/// thalamic input, its scheduled pulse is moved to kNeverMs (never).
+Config forLiveUse(Config config);
+
+} // namespace mc::ui
