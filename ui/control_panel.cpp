@@ -107,8 +107,8 @@ QWidget* ControlPanel::liveGroup() {
     m_rate = spin(0.0, 40.0, 0.5, 2, " Hz");
     m_rate->setToolTip(tip("External drive rate <i>ν</i><sub>bg</sub>: rate of each of the K<sub>ext</sub> "
                            "cortico-cortical inputs of every neuron (model: 8 Hz). With Poisson drive it scales the "
-                           "Poisson rate; with DC drive it scales the whole background current I<sub>e</sub> "
-                           "(drive plus K-scaling compensation).",
+                           "Poisson rate; with DC drive it scales the DC that stands in for the Poisson input "
+                           "(the K-scaling compensation stays as built).",
                            Applies::Live));
     m_g = spin(-12.0, 0.0, 0.25, 2, "");
     m_g->setToolTip(tip("Relative inhibition <i>g</i>: inhibitory weight = g × excitatory weight "

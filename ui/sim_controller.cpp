@@ -12,7 +12,7 @@ LiveParams liveFactors(const Config& c, const LiveValues& v) {
     if (c.net.bg_input_type == "poisson")
         p.bg_rate_factor = rate;
     else
-        p.dc_factor = rate; // DC drive: the rate sets the whole background current
+        p.dc_factor = rate; // DC drive: the rate scales the DC standing in for the Poisson input
     return p;
 }
 

@@ -76,7 +76,7 @@ DerivedParams deriveParameters(const Config& config) {
             d.poisson_rate[y] = net.bg_rate * d.ext_indegree[y];
         } else {
             // The DC replaces the mean of the full Poisson input (unscaled K_ext, w_ext).
-            dc = net.bg_rate * net.K_ext[y] * fullWeightExt * tau_s * 1e-3;
+            d.dc_drive[y] = net.bg_rate * net.K_ext[y] * fullWeightExt * tau_s * 1e-3;
         }
         if (net.K_scaling != 1.0) {
             // Mean input lost by the sqrt(K) weight scaling, restored as DC.
@@ -88,7 +88,8 @@ DerivedParams deriveParameters(const Config& config) {
             dc += 1e-3 * tau_s * (1.0 - sqrtK) * recurrent;
             if (poisson) dc += 1e-3 * tau_s * (1.0 - sqrtK) * fullWeightExt * net.K_ext[y] * net.bg_rate;
         }
-        d.dc_amp[y] = dc;
+        d.dc_compensation[y] = dc;
+        d.dc_amp[y] = d.dc_drive[y] + dc;
     }
 
     d.rheobase = neuron.C_m * (neuron.V_th - neuron.E_L) / neuron.tau_m;

@@ -35,8 +35,15 @@ struct Limits {
 // K = -1: the Poisson input was computed beforehand into `extra` (pA).
 // The state arrays are __restrict parameters: gcc honours restrict on
 // parameters, not on local pointers, and needs it to vectorise.
+// ThreadSanitizer cannot load the ifunc resolver of target_clones.
+#if defined(__SANITIZE_THREAD__)
+#define MC_CLONES
+#else
+#define MC_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
 template <int K>
-__attribute__((target_clones("avx2", "default"))) void updateKernel(
+MC_CLONES void updateKernel(
     int n, std::uint32_t id0, const UpdateConstants& c, std::int32_t* __restrict accEx,
     std::int32_t* __restrict accIn, float* __restrict v, float* __restrict iEx, float* __restrict iIn,
     std::int32_t* __restrict refractory, const float* __restrict extra, std::uint8_t* __restrict fired) {

@@ -84,7 +84,8 @@ void update(const Network& net, Shard& shard, std::vector<std::int32_t>& spikes,
         const std::int32_t lo = std::max(shard.first, d.first_neuron[p]);
         const std::int32_t hi = std::min(shardEnd, d.first_neuron[p + 1]);
         if (lo >= hi) continue;
-        c.iConst = static_cast<float>(d.dc_amp[p] * net.live.dc_factor + (stimOn ? d.dc_transient_amp[p] : 0.0));
+        c.iConst = static_cast<float>(d.dc_drive[p] * net.live.dc_factor + d.dc_compensation[p] +
+                                      (stimOn ? d.dc_transient_amp[p] : 0.0));
         const std::vector<std::uint32_t>& cdf = net.poisson[p].cdf;
         const bool drive = poissonOn && !cdf.empty();
         c.cdf = drive ? cdf.data() : nullptr;

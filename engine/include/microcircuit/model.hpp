@@ -26,7 +26,9 @@ struct DerivedParams {
     double psc_over_psp = 0.0;     ///< pA per mV of PSP amplitude
     PopMatrix weight_mean{};       ///< mean PSC amplitude [target][source] (pA), K-scaled
     double weight_ext = 0.0;       ///< Poisson background weight (pA), K-scaled
-    PopArray dc_amp{};             ///< constant current I_e per population (pA)
+    PopArray dc_amp{};             ///< constant current I_e per population (pA): drive + compensation
+    PopArray dc_drive{};           ///< part of dc_amp replacing the Poisson background (dc drive)
+    PopArray dc_compensation{};    ///< part of dc_amp compensating the K_scaling of weights
     std::array<std::int32_t, kNumPops> ext_indegree{}; ///< round(K_ext * K_scaling)
     PopArray poisson_rate{};       ///< total Poisson rate per neuron (Hz); 0 for DC drive
 

@@ -42,7 +42,8 @@ struct LiveParams {
     double exc_weight_factor = 1.0; ///< multiplies every excitatory weight (PSP change)
     double inh_weight_factor = 1.0; ///< multiplies every inhibitory weight (g change)
     double bg_rate_factor = 1.0;    ///< multiplies the Poisson background rate (poisson drive)
-    double dc_factor = 1.0;         ///< multiplies the background DC (dc drive and compensation)
+    double dc_factor = 1.0;         ///< multiplies the DC replacing the Poisson background (dc drive);
+                                    ///< the K_scaling compensation stays as built
 };
 
 class Simulation {
