@@ -14,6 +14,7 @@
 #include "microcircuit/model.hpp"
 #include "microcircuit/params.hpp"
 #include "microcircuit/simulation.hpp"
+#include "huge_pages.hpp"
 #include "parallel.hpp"
 #include "random.hpp"
 
@@ -33,9 +34,9 @@ inline constexpr std::int32_t kMaxShardNeurons = 1 << (32 - kCodeBits);
 struct Shard {
     std::int32_t first = 0; ///< first neuron (global index)
     std::int32_t count = 0; ///< number of neurons
-    std::vector<std::uint32_t> synapses;
+    std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> synapses;
     /// Segment (source s, delay d) is [offsets[s*D + d-1], offsets[s*D + d]).
-    std::vector<std::uint32_t> offsets;
+    std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> offsets;
     /// Input of the current step in weight units: [i] excitatory, [count + i]
     /// inhibitory (magnitude), for the shard's neuron first + i.
     std::vector<std::int32_t> input;
