@@ -128,10 +128,15 @@ DerivedParams deriveParameters(const Config& config) {
 
 std::int64_t estimateMemoryBytes(const Config& config, const DerivedParams& d, int threads) {
     // 4 bytes per synapse, offsets per (shard, source, delay slot), neuron state.
-    const std::int64_t sources = d.total_neurons + config.stim.num_th_neurons;
-    const std::int64_t slots = 64;
-    return d.total_synapses * 4 + std::int64_t{threads} * sources * slots * 4 +
-           std::int64_t{d.total_neurons} * 64;
+    // Delay slots run to mean + 10 sd of the longest delay class (construction.cpp).
+    const double h = config.sim.sim_resolution;
+    const auto slotsOf = [h](double mean, double relSd) { return std::ceil(mean * (1.0 + 10.0 * relSd) / h); };
+    const double slots = std::max({slotsOf(config.net.delay_exc_mean, config.net.delay_rel_std),
+                                   slotsOf(config.net.delay_inh_mean, config.net.delay_rel_std),
+                                   slotsOf(config.stim.delay_th_mean, config.stim.delay_th_rel_std), 1.0});
+    const double sources = d.total_neurons + config.stim.num_th_neurons;
+    return static_cast<std::int64_t>(static_cast<double>(d.total_synapses) * 4.0 + threads * sources * slots * 4.0 +
+                                     d.total_neurons * 64.0);
 }
 
 void checkMemoryFits(const Config& config, const DerivedParams& derived, int threads) {
