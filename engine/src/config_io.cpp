@@ -106,8 +106,6 @@ public:
         return out;
     }
 
-    bool hasKey(const std::string& key) const { return m_readers.count(key) > 0; }
-
 private:
     std::string m_name;
     std::vector<std::string> m_keys;
