@@ -37,6 +37,9 @@ RasterView::RasterView(SimController* controller, QWidget* parent) : QOpenGLWidg
 }
 
 RasterView::~RasterView() {
+    // The base class destroys the context after this destructor: its
+    // aboutToBeDestroyed must not reach this half-destroyed object.
+    if (context()) disconnect(context(), nullptr, this, nullptr);
     makeCurrent();
     m_renderer.release();
     doneCurrent();
