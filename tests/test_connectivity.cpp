@@ -57,43 +57,36 @@ std::unique_ptr<Decoded> decode(const Config& config, int threads) {
     for (auto& v : out->inDegree) v.assign(n, 0);
     for (auto& v : out->outDegree) v.assign(net.numSources, 0);
 
-    const int D = net.delaySlots;
-    for (const detail::Shard& shard : net.shards) {
+    for (const detail::Shard& shard : net.shards)
         for (std::size_t i = 1; i < shard.offsets.size(); ++i)
             if (shard.offsets[i] < shard.offsets[i - 1]) ++out->nonMonotonicOffsets;
-        for (std::int32_t s = 0; s < net.numSources; ++s) {
-            const int x = s >= n ? kTh : out->popOf[s];
-            const bool inh = x != kTh && !isExcitatory(x);
-            if ((net.sourceInh[s] != 0) != inh) ++out->pairs[0][x].wrongSign;
-            const double stepPa = net.sourceMult[s] * net.weightUnit;
-            for (int delay = 1; delay <= D; ++delay) {
-                const std::uint32_t b = shard.offsets[static_cast<std::size_t>(s) * D + delay - 1];
-                const std::uint32_t e = shard.offsets[static_cast<std::size_t>(s) * D + delay];
-                if (e > b) out->delaySteps[delayClass(x)][delay] += e - b;
-                for (std::uint32_t k = b; k < e; ++k) {
-                    const std::uint32_t syn = shard.synapses[k];
-                    const std::int32_t local = static_cast<std::int32_t>(syn >> detail::kCodeBits);
-                    if (local >= shard.count) {
-                        ++out->badTargets;
-                        continue;
-                    }
-                    const std::int32_t t = shard.first + local;
-                    const int y = out->popOf[t];
-                    const std::uint32_t code = syn & detail::kCodeMask;
-                    const double w = (net.sourceInh[s] ? -1.0 : 1.0) * code * stepPa;
-                    PairStats& ps = out->pairs[y][x];
-                    ++ps.n;
-                    ps.sum += w;
-                    ps.sum2 += w * w;
-                    ps.codeSum += static_cast<std::int64_t>(code) * net.sourceMult[s];
-                    if (code == 0) ++ps.zeroCodes;
-                    ++out->inDegree[x][t];
-                    ++out->outDegree[y][s];
-                    ++out->total;
-                }
-            }
-        }
+    for (std::int32_t s = 0; s < net.numSources; ++s) {
+        const int x = s >= n ? kTh : out->popOf[s];
+        const bool inh = x != kTh && !isExcitatory(x);
+        if ((net.sourceInh[s] != 0) != inh) ++out->pairs[0][x].wrongSign;
     }
+    detail::forEachSynapse(net, [&](const detail::SynapseView& v) {
+        const std::int32_t s = v.source;
+        const int x = s >= n ? kTh : out->popOf[s];
+        ++out->delaySteps[delayClass(x)][v.delay];
+        if (v.localTarget >= net.shards[v.shard].count) {
+            ++out->badTargets;
+            return;
+        }
+        const std::int32_t t = v.target;
+        const int y = out->popOf[t];
+        const double stepPa = net.sourceMult[s] * net.weightUnit;
+        const double w = (net.sourceInh[s] ? -1.0 : 1.0) * v.code * stepPa;
+        PairStats& ps = out->pairs[y][x];
+        ++ps.n;
+        ps.sum += w;
+        ps.sum2 += w * w;
+        ps.codeSum += static_cast<std::int64_t>(v.code) * net.sourceMult[s];
+        if (v.code == 0) ++ps.zeroCodes;
+        ++out->inDegree[x][t];
+        ++out->outDegree[y][s];
+        ++out->total;
+    });
     return out;
 }
 
@@ -439,16 +432,11 @@ private slots:
         // Decode the synapses of `source`: (target, delay, weight).
         struct Syn { std::int32_t target; int delay; double w; };
         std::vector<Syn> syns;
-        const int D = net.delaySlots;
-        for (const detail::Shard& sh : net.shards)
-            for (int delay = 1; delay <= D; ++delay)
-                for (std::uint32_t k = sh.offsets[static_cast<std::size_t>(source) * D + delay - 1];
-                     k < sh.offsets[static_cast<std::size_t>(source) * D + delay]; ++k) {
-                    const std::uint32_t syn = sh.synapses[k];
-                    const double w = (net.sourceInh[source] ? -1.0 : 1.0) * (syn & detail::kCodeMask) *
-                                     net.sourceMult[source] * net.weightUnit;
-                    syns.push_back({sh.first + static_cast<std::int32_t>(syn >> detail::kCodeBits), delay, w});
-                }
+        detail::forEachSynapse(net, [&](const detail::SynapseView& v) {
+            if (v.source != source) return;
+            const double w = (net.sourceInh[source] ? -1.0 : 1.0) * v.code * net.sourceMult[source] * net.weightUnit;
+            syns.push_back({v.target, v.delay, w});
+        });
         QVERIFY2(!syns.empty(), "the chosen source has no synapses; pick another seed");
         for (const Syn& s : syns) {
             QCOMPARE(net.populationOf(s.target), targetPop);
@@ -460,7 +448,7 @@ private slots:
         test::SpikeCollector spikes;
         sim.injectInput(source, 50000.0);
         const float P11 = net.P11;
-        const int tSpike = 1, steps = tSpike + D + 30;
+        const int tSpike = 1, steps = tSpike + net.delaySlots + 30;
         for (int t = 0; t < steps; ++t) {
             sim.run(1, &spikes);
             for (std::int32_t target = d.first_neuron[targetPop]; target < d.first_neuron[targetPop + 1]; ++target) {

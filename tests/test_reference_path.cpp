@@ -32,16 +32,10 @@ public:
 /// Outgoing synapses of every source, decoded from the engine's storage.
 std::vector<std::vector<Synapse>> decode(const detail::Network& net) {
     std::vector<std::vector<Synapse>> out(net.numSources);
-    const int D = net.delaySlots;
-    for (const detail::Shard& sh : net.shards)
-        for (std::int32_t s = 0; s < net.numSources; ++s)
-            for (int d = 1; d <= D; ++d)
-                for (std::uint32_t i = sh.offsets[s * D + d - 1]; i < sh.offsets[s * D + d]; ++i) {
-                    const std::uint32_t syn = sh.synapses[i];
-                    const std::int32_t units = static_cast<std::int32_t>(syn & detail::kCodeMask) * net.sourceMult[s];
-                    out[s].push_back({sh.first + static_cast<std::int32_t>(syn >> detail::kCodeBits), d,
-                                      net.sourceInh[s] ? -units : units});
-                }
+    detail::forEachSynapse(net, [&](const detail::SynapseView& v) {
+        const std::int32_t units = static_cast<std::int32_t>(v.code) * net.sourceMult[v.source];
+        out[v.source].push_back({v.target, v.delay, net.sourceInh[v.source] ? -units : units});
+    });
     return out;
 }
 

@@ -100,6 +100,35 @@ struct Network {
     std::int64_t memoryBytes() const;
 };
 
+/// One synapse as stored, decoded (for tests and inspection; delivery reads
+/// the packed words directly).
+struct SynapseView {
+    int shard;
+    std::int32_t source;
+    std::int32_t localTarget; ///< index within the shard
+    std::int32_t target;      ///< global neuron index
+    int delay;                ///< steps
+    std::uint32_t code;       ///< weight magnitude in units of sourceMult[source] * weightUnit
+};
+
+/// Calls f(SynapseView) for every stored synapse, shard by shard, source by
+/// source, in storage order.
+template <class F>
+void forEachSynapse(const Network& net, F f) {
+    const int D = net.delaySlots;
+    for (int k = 0; k < static_cast<int>(net.shards.size()); ++k) {
+        const Shard& sh = net.shards[k];
+        for (std::int32_t s = 0; s < net.numSources; ++s)
+            for (int d = 1; d <= D; ++d)
+                for (std::uint32_t i = sh.offsets[static_cast<std::size_t>(s) * D + d - 1];
+                     i < sh.offsets[static_cast<std::size_t>(s) * D + d]; ++i) {
+                    const std::uint32_t syn = sh.synapses[i];
+                    const std::int32_t local = static_cast<std::int32_t>(syn >> kCodeBits);
+                    f(SynapseView{k, s, local, sh.first + local, d, syn & kCodeMask});
+                }
+    }
+}
+
 /// Builds the network (construction.cpp).
 void buildNetwork(Network& net, const BuildOptions& options);
 /// Advances `steps` steps (stepping.cpp); when `out` is given, the spikes are
