@@ -2,13 +2,12 @@
 
 #include "ui/axis_ticks.hpp"
 
+#include "figures/figure_writer.hpp"
+#include "microcircuit/errors.hpp"
+
 #include <QFileInfo>
 #include <QGraphicsView>
-#include <QImage>
-#include <QPageSize>
 #include <QPainter>
-#include <QPdfWriter>
-#include <QSvgGenerator>
 #include <QWidget>
 
 #include <algorithm>
@@ -18,51 +17,23 @@ namespace mc::ui {
 
 bool writeFigure(const QString& path, QSize size, const std::function<void(QPainter&, const QRectF&)>& paint,
                  QString* error) {
-    const QString suffix = QFileInfo(path).suffix().toLower();
+    // The figures library writes the file; PNGs are drawn at twice the size.
+    const double scale = QFileInfo(path).suffix().toLower() == "png" ? 2.0 : 1.0;
     const QRectF area(0, 0, size.width(), size.height());
-    bool ok = false;
-    if (suffix == "png") {
-        QImage image(size * 2, QImage::Format_ARGB32);
-        image.setDevicePixelRatio(2.0);
-        image.fill(Qt::white);
-        {
-            QPainter p(&image);
-            p.setRenderHint(QPainter::Antialiasing);
-            paint(p, area);
-        }
-        ok = image.save(path, "PNG");
-    } else if (suffix == "svg") {
-        QSvgGenerator svg;
-        svg.setFileName(path);
-        svg.setSize(size);
-        svg.setViewBox(area);
-        svg.setTitle("microcircuit");
-        svg.setDescription("Potjans & Diesmann (2014) cortical microcircuit, simulated by microcircuit");
-        QPainter p;
-        ok = p.begin(&svg);
-        if (ok) {
-            paint(p, area);
-            ok = p.end();
-        }
-    } else if (suffix == "pdf") {
-        QPdfWriter pdf(path);
-        pdf.setResolution(96);
-        pdf.setPageSize(QPageSize(QSizeF(size) * 72.0 / 96.0, QPageSize::Point));
-        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-        pdf.setTitle("microcircuit figure");
-        pdf.setCreator("microcircuit");
-        QPainter p;
-        ok = p.begin(&pdf);
-        if (ok) {
-            paint(p, area);
-            ok = p.end();
-        }
-    } else {
-        if (error) *error = "unknown figure format '" + suffix + "' (use .png, .svg or .pdf)";
+    try {
+        figures::writeFigure(
+            path.toStdString(), size * scale,
+            [&](QPainter& p, const QRectF&) {
+                p.setRenderHint(QPainter::Antialiasing);
+                p.scale(scale, scale);
+                paint(p, area);
+            },
+            96);
+        return true;
+    } catch (const ConfigError& e) {
+        if (error) *error = QString::fromUtf8(e.what());
         return false;
     }
-    if (!ok && error) *error = "could not write " + path;
-    return ok && QFileInfo(path).size() > 0;
 }
 
 bool writeWidgetFigure(const QString& path, QWidget* widget, QString* error) {
