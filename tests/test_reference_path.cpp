@@ -50,7 +50,7 @@ std::vector<Spike> referenceRun(const detail::Network& net, std::int64_t steps) 
     const auto synapses = decode(net);
     const std::int32_t n = net.derived.total_neurons;
     const int H = net.delaySlots + 1;
-    std::vector<float> v = net.v, iEx = net.iEx, iIn = net.iIn;
+    std::vector<float> v = net.v, current = net.current;
     std::vector<std::int32_t> ref = net.refractory;
     std::vector<std::vector<std::int32_t>> ringEx(H, std::vector<std::int32_t>(n, 0)), ringIn = ringEx;
     std::vector<Spike> spikes;
@@ -62,21 +62,22 @@ std::vector<Spike> referenceRun(const detail::Network& net, std::int64_t steps) 
         std::vector<std::int32_t> fired;
         for (std::int32_t i = 0; i < n; ++i) {
             const int p = net.populationOf(i);
-            float inEx = static_cast<float>(ringEx[t % H][i]) * unitEx;
+            const float inEx = static_cast<float>(ringEx[t % H][i]) * unitEx;
             const float inIn = static_cast<float>(ringIn[t % H][i]) * unitIn;
             ringEx[t % H][i] = ringIn[t % H][i] = 0;
             const auto& cdf = net.poisson[p].cdf;
+            float input = inEx + inIn;
             if (t >= net.poissonDelaySteps && !cdf.empty()) {
                 const std::uint32_t u = detail::neuronDraw(key, static_cast<std::uint32_t>(i));
                 std::uint32_t count = 0;
                 while (count < cdf.size() && u >= cdf[count]) ++count;
-                inEx += static_cast<float>(static_cast<std::int32_t>(count)) * wExt;
+                input = (inEx + static_cast<float>(static_cast<std::int32_t>(count)) * wExt) + inIn;
             }
             const float iConst = static_cast<float>(net.derived.dc_amp[p] + (stimOn ? net.derived.dc_transient_amp[p] : 0.0));
-            if (ref[i] == 0) v[i] = net.P22 * v[i] + net.P21 * (iEx[i] + iIn[i]) + net.P20 * iConst;
+            // One current: I_ex and I_in share tau_syn, so only their sum matters.
+            if (ref[i] == 0) v[i] = (net.P22 * v[i] + net.P21 * current[i]) + net.P20 * iConst;
             else --ref[i];
-            iEx[i] = iEx[i] * net.P11 + inEx;
-            iIn[i] = iIn[i] * net.P11 + inIn;
+            current[i] = current[i] * net.P11 + input;
             if (v[i] >= net.theta) {
                 ref[i] = net.refractorySteps;
                 v[i] = net.vReset;

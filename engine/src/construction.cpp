@@ -296,8 +296,7 @@ private:
         const DerivedParams& d = m_net.derived;
         const std::int32_t n = d.total_neurons;
         m_net.v.assign(n, 0.0f);
-        m_net.iEx.assign(n, 0.0f);
-        m_net.iIn.assign(n, 0.0f);
+        m_net.current.assign(n, 0.0f);
         m_net.refractory.assign(n, 0);
         const bool original = c.net.V0_type == "original";
         m_net.workers->parallelFor(kNumPops, [&](int p) {

@@ -31,6 +31,14 @@ inline constexpr int kCodeBits = 15;
 inline constexpr std::uint32_t kCodeMask = (1u << kCodeBits) - 1;
 inline constexpr std::int32_t kMaxShardNeurons = 1 << (32 - kCodeBits);
 
+/// A segment waiting in a shard's queue: synapses [begin, end), their weight
+/// multiplier, and where the accumulator starts (0 excitatory, count inhibitory).
+struct QueuedSegment {
+    std::uint32_t begin, end;
+    std::int32_t mult;
+    std::int32_t inputOffset;
+};
+
 struct Shard {
     std::int32_t first = 0; ///< first neuron (global index)
     std::int32_t count = 0; ///< number of neurons
@@ -41,9 +49,8 @@ struct Shard {
     /// inhibitory (magnitude), for the shard's neuron first + i.
     std::vector<std::int32_t> input;
     std::vector<Spike> recorded; ///< this run() call's spikes, when recording
-    // Scratch of the delivery: segment bounds to add this step, and their sources.
-    std::vector<const std::uint32_t*> pending;
-    std::vector<std::int32_t> pendingSources;
+    /// Segments due at step t are in queue[t % H] (H = D + 1 slots).
+    std::vector<std::vector<QueuedSegment>> queue;
     std::array<std::int64_t, kNumPops> spikeCounts{};
 };
 
@@ -77,7 +84,7 @@ struct Network {
     std::int64_t numSynapses = 0;
 
     // Neuron state (v relative to E_L), structure of arrays over all neurons.
-    std::vector<float> v, iEx, iIn;
+    std::vector<float> v, current; ///< current = I_ex + I_in (one tau_syn)
     std::vector<std::int32_t> refractory;
     float P11 = 0, P21 = 0, P22 = 0, P20 = 0, theta = 0, vReset = 0;
     std::int32_t refractorySteps = 0;

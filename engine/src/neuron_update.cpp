@@ -3,138 +3,184 @@
 #include "random.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <immintrin.h>
 
 namespace mc::detail {
 namespace {
 
-constexpr int kBlock = 256;
+/// The step's constants in the form the loops use.
+struct Kernel {
+    float P11, P21, P22, drive, theta, vReset, unitEx, unitIn, wExt;
+    std::int32_t refractorySteps;
+    std::uint32_t key;
+    const std::uint32_t* cdf;
+    std::uint32_t cdfSize;
+    /// Thresholds tested for every neuron; draws at or above cdf[vectorThresholds - 1]
+    /// (at most 1 in 1024) test the rest one by one.
+    std::uint32_t vectorThresholds;
 
-/// Poisson thresholds for a fixed number K of comparisons: count = number of
-/// k with u > cdf[k] - 1; unused entries hold 0xFFFFFFFF, which no draw
-/// exceeds. Stored with the sign bit flipped, as is the draw, so that a
-/// signed comparison (the one AVX2 has) gives the unsigned order.
-template <int K>
-struct Limits {
-    std::int32_t limit[K > 0 ? K : 1];
-    explicit Limits(const UpdateConstants& c) {
-        for (int k = 0; k < K; ++k) {
-            const std::uint32_t l =
-                k < static_cast<int>(c.cdfSize) ? (c.cdf[k] == 0 ? 0u : c.cdf[k] - 1u) : 0xFFFFFFFFu;
-            limit[k] = static_cast<std::int32_t>(l ^ 0x80000000u);
-        }
+    explicit Kernel(const UpdateConstants& c)
+        : P11(c.P11), P21(c.P21), P22(c.P22), drive(c.P20 * c.iConst), theta(c.theta), vReset(c.vReset),
+          unitEx(c.unitEx), unitIn(c.unitIn), wExt(c.wExt), refractorySteps(c.refractorySteps), key(c.poissonKey),
+          cdf(c.cdf), cdfSize(c.cdf ? c.cdfSize : 0), vectorThresholds(0) {
+        constexpr std::uint32_t rare = 1u << 22; // 2^32 / 1024
+        while (vectorThresholds < cdfSize && 0u - cdf[vectorThresholds] > rare) ++vectorThresholds;
+        vectorThresholds = std::min(vectorThresholds + 1, cdfSize);
     }
 };
 
-// One fused, branch-free loop per block: input, Poisson count, integration,
-// threshold. K (compile time) fixes the number of Poisson comparisons so the
-// compiler unrolls them and vectorises over neurons. Compiled twice (AVX2 and
-// baseline x86-64) and picked at load time; only integer operations and IEEE
-// float multiplies/adds in a fixed order (no FMA contraction:
-// -ffp-contract=off), so both versions give identical results.
-// K = -1: the Poisson input was computed beforehand into `extra` (pA).
-// The state arrays are __restrict parameters: gcc honours restrict on
-// parameters, not on local pointers, and needs it to vectorise.
-// ThreadSanitizer cannot load the ifunc resolver of target_clones.
+// Both loops below do the same IEEE single-precision operations in the same
+// order (no FMA: the project builds with -ffp-contract=off), so the AVX2 loop
+// and the portable one give bit-identical states and spikes.
+
+/// The portable loop over neurons [from, to) of the range.
+template <bool Poisson>
+void updateScalar(const NeuronRange& r, const Kernel& k, std::int32_t from, std::int32_t to,
+                  std::vector<std::int32_t>& spikes) {
+    for (std::int32_t j = from; j < to; ++j) {
+        const float inEx = static_cast<float>(r.inputEx[j]) * k.unitEx;
+        const float inIn = static_cast<float>(r.inputIn[j]) * k.unitIn;
+        r.inputEx[j] = 0;
+        r.inputIn[j] = 0;
+        float input;
+        if constexpr (Poisson) {
+            const std::uint32_t u = neuronDraw(k.key, static_cast<std::uint32_t>(r.first + j));
+            const float inP = static_cast<float>(poissonCount(u, k.cdf, k.cdfSize)) * k.wExt;
+            input = (inEx + inP) + inIn;
+        } else {
+            input = inEx + inIn;
+        }
+        const std::int32_t ref = r.refractory[j];
+        const float vOld = r.v[j];
+        const float integrated = (k.P22 * vOld + k.P21 * r.current[j]) + k.drive;
+        const float vNew = ref == 0 ? integrated : vOld;
+        r.current[j] = r.current[j] * k.P11 + input;
+        const bool spike = vNew >= k.theta;
+        r.v[j] = spike ? k.vReset : vNew;
+        r.refractory[j] = spike ? k.refractorySteps : std::max(ref - 1, 0);
+        if (spike) spikes.push_back(r.first + j);
+    }
+}
+
+#if defined(__x86_64__)
+/// Eight neurons at a time with AVX2; returns how many neurons it did (a
+/// multiple of 8), the caller does the rest.
+template <bool Poisson>
+__attribute__((target("avx2"))) std::int32_t updateAvx2(const NeuronRange& r, const Kernel& k,
+                                                       std::vector<std::int32_t>& spikes) {
+    const __m256 P11 = _mm256_set1_ps(k.P11), P21 = _mm256_set1_ps(k.P21), P22 = _mm256_set1_ps(k.P22);
+    const __m256 drive = _mm256_set1_ps(k.drive), theta = _mm256_set1_ps(k.theta);
+    const __m256 vReset = _mm256_set1_ps(k.vReset), unitEx = _mm256_set1_ps(k.unitEx);
+    const __m256 unitIn = _mm256_set1_ps(k.unitIn), wExt = _mm256_set1_ps(k.wExt);
+    const __m256i refSteps = _mm256_set1_epi32(k.refractorySteps), one = _mm256_set1_epi32(1);
+    const __m256i zero = _mm256_setzero_si256();
+    // Poisson draws: u = mix32(neuron * golden ^ key), compared as signed
+    // integers after flipping the sign bit (AVX2 has only signed compares).
+    constexpr std::uint32_t golden = 0x9E3779B1u;
+    const __m256i sign = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+    const __m256i key = _mm256_set1_epi32(static_cast<int>(k.key));
+    const __m256i m1 = _mm256_set1_epi32(0x7FEB352D), m2 = _mm256_set1_epi32(static_cast<int>(0x846CA68Bu));
+    const __m256i stride = _mm256_set1_epi32(static_cast<int>(8u * golden));
+    __m256i hashed = _mm256_mullo_epi32(
+        _mm256_add_epi32(_mm256_set1_epi32(r.first), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
+        _mm256_set1_epi32(static_cast<int>(golden)));
+    __m256i limit[64];
+    const std::uint32_t nv = std::min<std::uint32_t>(k.vectorThresholds, 64);
+    for (std::uint32_t t = 0; t < nv; ++t) limit[t] = _mm256_set1_epi32(static_cast<int>(k.cdf[t] ^ 0x80000000u));
+    const __m256i base = _mm256_set1_epi32(static_cast<int>(nv));
+
+    // Local copies: the compiler cannot keep r's members in registers across
+    // the (rare) push_back of a spike.
+    std::int32_t* const inputEx = r.inputEx;
+    std::int32_t* const inputIn = r.inputIn;
+    float* const v = r.v;
+    float* const current = r.current;
+    std::int32_t* const refractory = r.refractory;
+    const std::int32_t first = r.first, n = r.n;
+    std::int32_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256i* ex = reinterpret_cast<__m256i*>(inputEx + j);
+        __m256i* in = reinterpret_cast<__m256i*>(inputIn + j);
+        const __m256 inEx = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256(ex)), unitEx);
+        const __m256 inIn = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256(in)), unitIn);
+        _mm256_storeu_si256(ex, zero);
+        _mm256_storeu_si256(in, zero);
+        __m256 input;
+        if constexpr (Poisson) {
+            __m256i h = _mm256_xor_si256(hashed, key);
+            hashed = _mm256_add_epi32(hashed, stride);
+            h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
+            h = _mm256_mullo_epi32(h, m1);
+            h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 15));
+            h = _mm256_mullo_epi32(h, m2);
+            h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
+            const __m256i u = _mm256_xor_si256(h, sign);
+            // count = nv - #{t < nv : u < cdf[t]} (a true compare is -1).
+            __m256i count = base, below = zero;
+            for (std::uint32_t t = 0; t < nv; ++t) {
+                below = _mm256_cmpgt_epi32(limit[t], u);
+                count = _mm256_add_epi32(count, below);
+            }
+            const int above = ~_mm256_movemask_ps(_mm256_castsi256_ps(below)) & 0xFF;
+            if (above && nv < k.cdfSize) {
+                alignas(32) std::int32_t c[8];
+                alignas(32) std::uint32_t draws[8];
+                _mm256_store_si256(reinterpret_cast<__m256i*>(c), count);
+                _mm256_store_si256(reinterpret_cast<__m256i*>(draws), _mm256_xor_si256(u, sign));
+                for (int lane = 0; lane < 8; ++lane)
+                    if (above >> lane & 1)
+                        c[lane] = poissonCount(draws[lane], k.cdf, k.cdfSize);
+                count = _mm256_load_si256(reinterpret_cast<const __m256i*>(c));
+            }
+            const __m256 inP = _mm256_mul_ps(_mm256_cvtepi32_ps(count), wExt);
+            input = _mm256_add_ps(_mm256_add_ps(inEx, inP), inIn);
+        } else {
+            input = _mm256_add_ps(inEx, inIn);
+        }
+        const __m256i ref = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(refractory + j));
+        const __m256 vOld = _mm256_loadu_ps(v + j);
+        const __m256 cur = _mm256_loadu_ps(current + j);
+        const __m256 integrated =
+            _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(P22, vOld), _mm256_mul_ps(P21, cur)), drive);
+        const __m256 active = _mm256_castsi256_ps(_mm256_cmpeq_epi32(ref, zero));
+        const __m256 vNew = _mm256_blendv_ps(vOld, integrated, active);
+        _mm256_storeu_ps(current + j, _mm256_add_ps(_mm256_mul_ps(cur, P11), input));
+        const __m256 spike = _mm256_cmp_ps(vNew, theta, _CMP_GE_OQ);
+        _mm256_storeu_ps(v + j, _mm256_blendv_ps(vNew, vReset, spike));
+        const __m256i refNew = _mm256_max_epi32(_mm256_sub_epi32(ref, one), zero);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(refractory + j),
+                            _mm256_blendv_epi8(refNew, refSteps, _mm256_castps_si256(spike)));
+        for (int mask = _mm256_movemask_ps(spike); mask; mask &= mask - 1)
+            spikes.push_back(first + j + __builtin_ctz(static_cast<unsigned>(mask)));
+    }
+    return j;
+}
+
+bool haveAvx2() {
 #if defined(__SANITIZE_THREAD__)
-#define MC_CLONES
+    return false; // ThreadSanitizer: keep to the portable loop
 #else
-#define MC_CLONES __attribute__((target_clones("avx2", "default")))
+    static const bool yes = __builtin_cpu_supports("avx2");
+    return yes;
+#endif
+}
 #endif
 
-template <int K>
-MC_CLONES void updateKernel(
-    int n, std::uint32_t id0, const UpdateConstants& c, std::int32_t* __restrict accEx,
-    std::int32_t* __restrict accIn, float* __restrict v, float* __restrict iEx, float* __restrict iIn,
-    std::int32_t* __restrict refractory, const float* __restrict extra, std::uint8_t* __restrict fired) {
-    const Limits<K> lim(c);
-    // Constants in locals: stores through the state pointers cannot alias them.
-    const float P11 = c.P11, P21 = c.P21, P22 = c.P22, drive = c.P20 * c.iConst;
-    const float theta = c.theta, vReset = c.vReset, unitEx = c.unitEx, unitIn = c.unitIn, wExt = c.wExt;
-    const std::int32_t refractorySteps = c.refractorySteps;
-    const std::uint32_t key = c.poissonKey;
-    for (int j = 0; j < n; ++j) {
-        float inEx = static_cast<float>(accEx[j]) * unitEx;
-        const float inIn = static_cast<float>(accIn[j]) * unitIn;
-        accEx[j] = 0;
-        accIn[j] = 0;
-        if constexpr (K > 0) {
-            // Poisson count by inversion of a uniform draw keyed by (step, neuron).
-            const std::int32_t u =
-                static_cast<std::int32_t>(neuronDraw(key, id0 + static_cast<std::uint32_t>(j)) ^ 0x80000000u);
-            std::int32_t count = 0;
-#pragma GCC unroll 32
-            for (int k = 0; k < K; ++k) count += u > lim.limit[k] ? 1 : 0;
-            inEx += static_cast<float>(count) * wExt;
-        } else if constexpr (K < 0) {
-            inEx += extra[j];
-        }
-        const std::int32_t ref = refractory[j];
-        const float vOld = v[j];
-        const float integrated = P22 * vOld + P21 * (iEx[j] + iIn[j]) + drive;
-        const float vj = ref == 0 ? integrated : vOld;
-        const std::int32_t refj = ref == 0 ? 0 : ref - 1;
-        iEx[j] = iEx[j] * P11 + inEx;
-        iIn[j] = iIn[j] * P11 + inIn;
-        const bool spike = vj >= theta;
-        v[j] = spike ? vReset : vj;
-        refractory[j] = spike ? refractorySteps : refj;
-        fired[j] = spike ? 1 : 0;
-    }
-}
-
-template <int K>
-void updateBlock(const NeuronRange& r, std::int32_t offset, int n, const UpdateConstants& c, const float* extra,
-                 std::uint8_t* fired) {
-    updateKernel<K>(n, static_cast<std::uint32_t>(r.first + offset), c, r.inputEx + offset, r.inputIn + offset,
-                    r.v + offset, r.iEx + offset, r.iIn + offset, r.refractory + offset, extra, fired);
-}
-
-using BlockFunction = void (*)(const NeuronRange&, std::int32_t, int, const UpdateConstants&, const float*,
-                               std::uint8_t*);
-
-BlockFunction blockFunction(const UpdateConstants& c) {
-    if (!c.cdf) return &updateBlock<0>;
-    if (c.cdfSize <= 8) return &updateBlock<8>;
-    if (c.cdfSize <= 12) return &updateBlock<12>;
-    if (c.cdfSize <= 16) return &updateBlock<16>;
-    if (c.cdfSize <= 24) return &updateBlock<24>;
-    if (c.cdfSize <= 32) return &updateBlock<32>;
-    return nullptr;
-}
-
-/// Any mean Poisson count (more than 32 thresholds): counts by a plain loop.
-void updateBlockLargeMean(const NeuronRange& r, std::int32_t offset, int n, const UpdateConstants& c,
-                          std::uint8_t* fired) {
-    float extra[kBlock];
-    const std::uint32_t id0 = static_cast<std::uint32_t>(r.first + offset);
-    for (int j = 0; j < n; ++j) {
-        const std::uint32_t u = neuronDraw(c.poissonKey, id0 + static_cast<std::uint32_t>(j));
-        std::uint32_t count = 0;
-        while (count < c.cdfSize && u >= c.cdf[count]) ++count;
-        extra[j] = static_cast<float>(static_cast<std::int32_t>(count)) * c.wExt;
-    }
-    updateBlock<-1>(r, offset, n, c, extra, fired);
+template <bool Poisson>
+void updateAll(const NeuronRange& r, const Kernel& k, std::vector<std::int32_t>& spikes) {
+    std::int32_t done = 0;
+#if defined(__x86_64__)
+    if (haveAvx2() && k.vectorThresholds <= 64) done = updateAvx2<Poisson>(r, k, spikes);
+#endif
+    updateScalar<Poisson>(r, k, done, r.n, spikes);
 }
 
 } // namespace
 
 void updateNeurons(const NeuronRange& range, const UpdateConstants& c, std::vector<std::int32_t>& spikes) {
-    std::uint8_t fired[kBlock + 8] = {};
-    const BlockFunction block = blockFunction(c);
-    for (std::int32_t offset = 0; offset < range.n; offset += kBlock) {
-        const int n = static_cast<int>(std::min<std::int32_t>(kBlock, range.n - offset));
-        if (block) block(range, offset, n, c, nullptr, fired);
-        else updateBlockLargeMean(range, offset, n, c, fired);
-        // Spikes are rare: skip 8 flags at a time.
-        for (int j = 0; j < n; j += 8) {
-            std::uint64_t word = 0;
-            std::memcpy(&word, fired + j, 8);
-            if (word == 0) continue;
-            for (int k = j; k < std::min(j + 8, n); ++k)
-                if (fired[k]) spikes.push_back(range.first + offset + k);
-        }
-    }
+    const Kernel k(c);
+    if (k.cdfSize > 0) updateAll<true>(range, k, spikes);
+    else updateAll<false>(range, k, spikes);
 }
 
 } // namespace mc::detail

@@ -71,6 +71,7 @@ Simulation::Simulation(const Config& config, const BuildOptions& options)
     preparePoisson(net);
     net.history.assign(static_cast<std::size_t>(net.delaySlots) + 1,
                        std::vector<std::vector<std::int32_t>>(net.shards.size() + 1));
+    for (detail::Shard& shard : net.shards) shard.queue.resize(net.history.size());
     if (config.stim.thalamic_input) scheduleThalamicPulse(config.stim.th_start);
     if (config.stim.dc_transient) scheduleDcTransient(config.stim.dc_transient_start, config.stim.dc_transient_dur);
 }
@@ -129,7 +130,7 @@ double Simulation::membranePotential(std::int32_t neuron) const {
 
 double Simulation::synapticCurrent(std::int32_t neuron) const {
     checkNeuron(*m_net, neuron);
-    return static_cast<double>(m_net->iEx[neuron]) + static_cast<double>(m_net->iIn[neuron]);
+    return m_net->current[neuron];
 }
 
 std::int32_t Simulation::refractoryStepsLeft(std::int32_t neuron) const {

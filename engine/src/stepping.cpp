@@ -20,44 +20,54 @@ inline void addSegment(const std::uint32_t* __restrict syn, const std::uint32_t*
     for (; syn != end; ++syn) in[*syn >> kCodeBits] += static_cast<std::int32_t>(*syn & kCodeMask) * mult;
 }
 
-/// Adds the delay-d segments of all spikes of step t - d, for d = 1..D.
-/// Segment bounds are gathered first (independent loads the processor can
-/// overlap), then the segments are added while the next ones are prefetched.
-void deliver(const Network& net, Shard& shard, std::int64_t t) {
+/// Queues the segments of the spikes of step t - 1 (all shards and the
+/// thalamus) for the steps they are due: segment d of a spike of step t - 1
+/// is due at step t - 1 + d. Each spike's row of segment bounds is read once,
+/// front to back, so later steps need no scattered lookups.
+void enqueue(const Network& net, Shard& shard, std::int64_t t) {
+    if (t == 0) return;
     const int D = net.delaySlots;
     const std::int64_t H = static_cast<std::int64_t>(net.history.size());
     const std::uint32_t* offsets = shard.offsets.data();
-    std::vector<const std::uint32_t*>& bounds = shard.pending;
-    std::vector<std::int32_t>& sources = shard.pendingSources;
-    bounds.clear();
-    sources.clear();
-    for (int d = 1; d <= D && d <= t; ++d)
-        for (const std::vector<std::int32_t>& spikes : net.history[(t - d) % H])
-            for (std::int32_t s : spikes) {
-                if (d > net.sourceMaxDelay[s]) continue;
-                const std::uint32_t* b = offsets + static_cast<std::size_t>(s) * D + (d - 1);
-                __builtin_prefetch(b);
-                bounds.push_back(b);
-                sources.push_back(s);
+    const std::vector<std::vector<std::int32_t>>& slot = net.history[(t - 1) % H];
+    for (const std::vector<std::int32_t>& spikes : slot)
+        for (std::int32_t s : spikes) __builtin_prefetch(offsets + static_cast<std::size_t>(s) * D);
+    for (const std::vector<std::int32_t>& spikes : slot)
+        for (std::int32_t s : spikes) {
+            const std::uint32_t* row = offsets + static_cast<std::size_t>(s) * D;
+            const QueuedSegment base{0, 0, net.sourceMult[s], net.sourceInh[s] ? shard.count : 0};
+            const int last = net.sourceMaxDelay[s];
+            for (int d = 1; d <= last; ++d) {
+                if (row[d - 1] == row[d]) continue;
+                QueuedSegment q = base;
+                q.begin = row[d - 1];
+                q.end = row[d];
+                shard.queue[(t - 1 + d) % H].push_back(q);
             }
+        }
+}
+
+/// Adds the segments due at step t to the shard's accumulator, prefetching
+/// every cache line of the segment `ahead` places on: segments are short
+/// (tens of synapses), too short for the hardware prefetcher.
+void deliver(const Network& net, Shard& shard, std::int64_t t) {
+    std::vector<QueuedSegment>& due = shard.queue[t % static_cast<std::int64_t>(net.history.size())];
     const std::uint32_t* synapses = shard.synapses.data();
     std::int32_t* input = shard.input.data();
-    const std::size_t n = bounds.size();
-    // Prefetch every cache line of the segment `ahead` places on: segments
-    // are short (tens of synapses), too short for the hardware prefetcher.
-    constexpr std::size_t ahead = 6;
+    const std::size_t n = due.size();
+    const QueuedSegment* q = due.data();
+    constexpr std::size_t ahead = 8;
     const auto prefetchSegment = [&](std::size_t k) {
-        const char* p = reinterpret_cast<const char*>(synapses + bounds[k][0]);
-        const char* end = reinterpret_cast<const char*>(synapses + bounds[k][1]);
+        const char* p = reinterpret_cast<const char*>(synapses + q[k].begin);
+        const char* end = reinterpret_cast<const char*>(synapses + q[k].end);
         for (; p < end; p += 64) __builtin_prefetch(p);
     };
     for (std::size_t k = 0; k < std::min(ahead, n); ++k) prefetchSegment(k);
     for (std::size_t k = 0; k < n; ++k) {
         if (k + ahead < n) prefetchSegment(k + ahead);
-        const std::int32_t s = sources[k];
-        addSegment(synapses + bounds[k][0], synapses + bounds[k][1], input + (net.sourceInh[s] ? shard.count : 0),
-                   net.sourceMult[s]);
+        addSegment(synapses + q[k].begin, synapses + q[k].end, input + q[k].inputOffset, q[k].mult);
     }
+    due.clear();
 }
 
 /// Updates the shard's neurons for the current step and collects its spikes.
@@ -94,8 +104,7 @@ void update(const Network& net, Shard& shard, std::vector<std::int32_t>& spikes,
         NeuronRange r{lo,
                       hi - lo,
                       const_cast<float*>(net.v.data()) + lo,
-                      const_cast<float*>(net.iEx.data()) + lo,
-                      const_cast<float*>(net.iIn.data()) + lo,
+                      const_cast<float*>(net.current.data()) + lo,
                       const_cast<std::int32_t*>(net.refractory.data()) + lo,
                       shard.input.data() + local,
                       shard.input.data() + shard.count + local};
@@ -132,7 +141,7 @@ std::int64_t Network::memoryBytes() const {
     for (const Shard& s : shards)
         bytes += static_cast<std::int64_t>(s.synapses.capacity() * 4 + s.offsets.capacity() * 4 +
                                            s.input.capacity() * 4);
-    bytes += static_cast<std::int64_t>(v.capacity() * 16);
+    bytes += static_cast<std::int64_t>(v.capacity() * 12);
     bytes += static_cast<std::int64_t>(sourceMult.capacity() * 5);
     return bytes;
 }
@@ -165,6 +174,7 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
             const std::uint32_t key = stepKey(net.config.sim.rng_seed, Purpose::Poisson, t);
             for (int k = worker; k < shards; k += threads) {
                 Shard& shard = net.shards[k];
+                enqueue(net, shard, t);
                 deliver(net, shard, t);
                 update(net, shard, slot[k], key, poissonOn, stimOn);
                 if (out)
