@@ -54,25 +54,29 @@ std::vector<Spike> referenceRun(const detail::Network& net, std::int64_t steps) 
     std::vector<std::int32_t> ref = net.refractory;
     std::vector<std::vector<std::int32_t>> ringEx(H, std::vector<std::int32_t>(n, 0)), ringIn = ringEx;
     std::vector<Spike> spikes;
-    const float unitEx = static_cast<float>(net.weightUnit), unitIn = static_cast<float>(-net.weightUnit);
-    const float wExt = static_cast<float>(net.derived.weight_ext);
+    // Equal live weight factors: one signed sum per neuron; otherwise
+    // excitation and inhibition are scaled apart.
+    const bool split = net.live.exc_weight_factor != net.live.inh_weight_factor;
+    const float unitEx = static_cast<float>(net.weightUnit * net.live.exc_weight_factor);
+    const float unitIn = static_cast<float>(-net.weightUnit * net.live.inh_weight_factor);
+    const float wExt = static_cast<float>(net.derived.weight_ext * net.live.exc_weight_factor);
     for (std::int64_t t = 0; t < steps; ++t) {
         const std::uint32_t key = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Poisson, t);
         const bool stimOn = activeAt(net.dcTransients, t - 1);
         std::vector<std::int32_t> fired;
         for (std::int32_t i = 0; i < n; ++i) {
             const int p = net.populationOf(i);
-            const float inEx = static_cast<float>(ringEx[t % H][i]) * unitEx;
-            const float inIn = static_cast<float>(ringIn[t % H][i]) * unitIn;
+            const std::int32_t ex = ringEx[t % H][i], in = ringIn[t % H][i];
             ringEx[t % H][i] = ringIn[t % H][i] = 0;
             const auto& cdf = net.poisson[p].cdf;
-            float input = inEx + inIn;
+            float input = static_cast<float>(split ? ex : ex - in) * unitEx;
             if (t >= net.poissonDelaySteps && !cdf.empty()) {
                 const std::uint32_t u = detail::neuronDraw(key, static_cast<std::uint32_t>(i));
                 std::uint32_t count = 0;
                 while (count < cdf.size() && u >= cdf[count]) ++count;
-                input = (inEx + static_cast<float>(static_cast<std::int32_t>(count)) * wExt) + inIn;
+                input = input + static_cast<float>(static_cast<std::int32_t>(count)) * wExt;
             }
+            if (split) input = input + static_cast<float>(in) * unitIn;
             const float iConst = static_cast<float>(net.derived.dc_amp[p] + (stimOn ? net.derived.dc_transient_amp[p] : 0.0));
             // One current: I_ex and I_in share tau_syn, so only their sum matters.
             if (ref[i] == 0) v[i] = (net.P22 * v[i] + net.P21 * current[i]) + net.P20 * iConst;
@@ -114,15 +118,18 @@ private slots:
         QTest::addColumn<QString>("drive");
         QTest::addColumn<int>("threads");
         QTest::addColumn<bool>("stimuli");
-        QTest::newRow("poisson, 1 thread") << "poisson" << 1 << false;
-        QTest::newRow("poisson, 2 threads") << "poisson" << 2 << false;
-        QTest::newRow("dc + thalamus + transient, 3 threads") << "dc" << 3 << true;
+        QTest::addColumn<double>("gFactor");
+        QTest::newRow("poisson, 1 thread") << "poisson" << 1 << false << 1.0;
+        QTest::newRow("poisson, 2 threads") << "poisson" << 2 << false << 1.0;
+        QTest::newRow("poisson, 2 threads, inhibition x1.25") << "poisson" << 2 << false << 1.25;
+        QTest::newRow("dc + thalamus + transient, 3 threads") << "dc" << 3 << true << 1.0;
     }
 
     void sameSpikesAsReference() {
         QFETCH(QString, drive);
         QFETCH(int, threads);
         QFETCH(bool, stimuli);
+        QFETCH(double, gFactor);
         Config c;
         c.net.N_scaling = c.net.K_scaling = 0.03;
         c.net.bg_input_type = drive.toStdString();
@@ -134,6 +141,9 @@ private slots:
         BuildOptions options;
         options.threads = threads;
         Simulation sim(c, options);
+        LiveParams live;
+        live.inh_weight_factor = gFactor; // != 1 keeps separate inhibitory accumulators
+        sim.setLive(live);
         const std::int64_t steps = 1500; // 150 ms
         const std::vector<Spike> expected = referenceRun(sim.network(), steps);
         Recorder rec;

@@ -32,12 +32,18 @@ inline constexpr std::uint32_t kCodeMask = (1u << kCodeBits) - 1;
 inline constexpr std::int32_t kMaxShardNeurons = 1 << (32 - kCodeBits);
 
 /// A segment waiting in a shard's queue: synapses [begin, end), their weight
-/// multiplier, and where the accumulator starts (0 excitatory, count inhibitory).
+/// multiplier (negative for an inhibitory source), and where the inhibitory
+/// accumulator starts when excitation and inhibition are kept apart.
 struct QueuedSegment {
     std::uint32_t begin, end;
     std::int32_t mult;
     std::int32_t inputOffset;
 };
+
+/// Excitatory and inhibitory input need separate accumulators only while
+/// their live weight factors differ; otherwise one signed sum per neuron
+/// halves the memory that delivery writes to.
+inline bool splitInput(const LiveParams& live) { return live.exc_weight_factor != live.inh_weight_factor; }
 
 struct Shard {
     std::int32_t first = 0; ///< first neuron (global index)
@@ -45,8 +51,9 @@ struct Shard {
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> synapses;
     /// Segment (source s, delay d) is [offsets[s*D + d-1], offsets[s*D + d]).
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> offsets;
-    /// Input of the current step in weight units: [i] excitatory, [count + i]
-    /// inhibitory (magnitude), for the shard's neuron first + i.
+    /// Input of the current step in weight units for the shard's neuron
+    /// first + i: [i] the signed sum, or, while splitInput(), [i] excitatory
+    /// and [count + i] inhibitory (magnitude).
     std::vector<std::int32_t> input;
     std::vector<Spike> recorded; ///< this run() call's spikes, when recording
     /// Segments due at step t are in queue[t % H] (H = D + 1 slots).

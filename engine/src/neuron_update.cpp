@@ -34,21 +34,19 @@ struct Kernel {
 // and the portable one give bit-identical states and spikes.
 
 /// The portable loop over neurons [from, to) of the range.
-template <bool Poisson>
+template <bool Poisson, bool Split>
 void updateScalar(const NeuronRange& r, const Kernel& k, std::int32_t from, std::int32_t to,
                   std::vector<std::int32_t>& spikes) {
     for (std::int32_t j = from; j < to; ++j) {
-        const float inEx = static_cast<float>(r.inputEx[j]) * k.unitEx;
-        const float inIn = static_cast<float>(r.inputIn[j]) * k.unitIn;
+        float input = static_cast<float>(r.inputEx[j]) * k.unitEx;
         r.inputEx[j] = 0;
-        r.inputIn[j] = 0;
-        float input;
         if constexpr (Poisson) {
             const std::uint32_t u = neuronDraw(k.key, static_cast<std::uint32_t>(r.first + j));
-            const float inP = static_cast<float>(poissonCount(u, k.cdf, k.cdfSize)) * k.wExt;
-            input = (inEx + inP) + inIn;
-        } else {
-            input = inEx + inIn;
+            input = input + static_cast<float>(poissonCount(u, k.cdf, k.cdfSize)) * k.wExt;
+        }
+        if constexpr (Split) {
+            input = input + static_cast<float>(r.inputIn[j]) * k.unitIn;
+            r.inputIn[j] = 0;
         }
         const std::int32_t ref = r.refractory[j];
         const float vOld = r.v[j];
@@ -65,7 +63,7 @@ void updateScalar(const NeuronRange& r, const Kernel& k, std::int32_t from, std:
 #if defined(__x86_64__)
 /// Eight neurons at a time with AVX2; returns how many neurons it did (a
 /// multiple of 8), the caller does the rest.
-template <bool Poisson>
+template <bool Poisson, bool Split>
 __attribute__((target("avx2"))) std::int32_t updateAvx2(const NeuronRange& r, const Kernel& k,
                                                        std::vector<std::int32_t>& spikes) {
     const __m256 P11 = _mm256_set1_ps(k.P11), P21 = _mm256_set1_ps(k.P21), P22 = _mm256_set1_ps(k.P22);
@@ -100,12 +98,8 @@ __attribute__((target("avx2"))) std::int32_t updateAvx2(const NeuronRange& r, co
     std::int32_t j = 0;
     for (; j + 8 <= n; j += 8) {
         __m256i* ex = reinterpret_cast<__m256i*>(inputEx + j);
-        __m256i* in = reinterpret_cast<__m256i*>(inputIn + j);
-        const __m256 inEx = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256(ex)), unitEx);
-        const __m256 inIn = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256(in)), unitIn);
+        __m256 input = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256(ex)), unitEx);
         _mm256_storeu_si256(ex, zero);
-        _mm256_storeu_si256(in, zero);
-        __m256 input;
         if constexpr (Poisson) {
             __m256i h = _mm256_xor_si256(hashed, key);
             hashed = _mm256_add_epi32(hashed, stride);
@@ -132,10 +126,12 @@ __attribute__((target("avx2"))) std::int32_t updateAvx2(const NeuronRange& r, co
                         c[lane] = poissonCount(draws[lane], k.cdf, k.cdfSize);
                 count = _mm256_load_si256(reinterpret_cast<const __m256i*>(c));
             }
-            const __m256 inP = _mm256_mul_ps(_mm256_cvtepi32_ps(count), wExt);
-            input = _mm256_add_ps(_mm256_add_ps(inEx, inP), inIn);
-        } else {
-            input = _mm256_add_ps(inEx, inIn);
+            input = _mm256_add_ps(input, _mm256_mul_ps(_mm256_cvtepi32_ps(count), wExt));
+        }
+        if constexpr (Split) {
+            __m256i* in = reinterpret_cast<__m256i*>(inputIn + j);
+            input = _mm256_add_ps(input, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256(in)), unitIn));
+            _mm256_storeu_si256(in, zero);
         }
         const __m256i ref = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(refractory + j));
         const __m256 vOld = _mm256_loadu_ps(v + j);
@@ -166,21 +162,26 @@ bool haveAvx2() {
 }
 #endif
 
-template <bool Poisson>
+template <bool Poisson, bool Split>
 void updateAll(const NeuronRange& r, const Kernel& k, std::vector<std::int32_t>& spikes) {
     std::int32_t done = 0;
 #if defined(__x86_64__)
-    if (haveAvx2() && k.vectorThresholds <= 64) done = updateAvx2<Poisson>(r, k, spikes);
+    if (haveAvx2() && k.vectorThresholds <= 64) done = updateAvx2<Poisson, Split>(r, k, spikes);
 #endif
-    updateScalar<Poisson>(r, k, done, r.n, spikes);
+    updateScalar<Poisson, Split>(r, k, done, r.n, spikes);
 }
 
 } // namespace
 
 void updateNeurons(const NeuronRange& range, const UpdateConstants& c, std::vector<std::int32_t>& spikes) {
     const Kernel k(c);
-    if (k.cdfSize > 0) updateAll<true>(range, k, spikes);
-    else updateAll<false>(range, k, spikes);
+    if (k.cdfSize > 0) {
+        if (c.split) updateAll<true, true>(range, k, spikes);
+        else updateAll<true, false>(range, k, spikes);
+    } else {
+        if (c.split) updateAll<false, true>(range, k, spikes);
+        else updateAll<false, false>(range, k, spikes);
+    }
 }
 
 } // namespace mc::detail

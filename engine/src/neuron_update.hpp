@@ -17,6 +17,7 @@ struct UpdateConstants {
     std::int32_t refractorySteps;
     float iConst;             ///< background DC plus device current (pA)
     float unitEx, unitIn;     ///< pA per accumulator unit (unitIn < 0)
+    bool split;               ///< separate inhibitory accumulator (else inputEx holds the signed sum)
     float wExt;               ///< Poisson background weight (pA)
     const std::uint32_t* cdf; ///< Poisson count thresholds (nullptr = no Poisson input)
     std::uint32_t cdfSize;
@@ -32,7 +33,7 @@ struct NeuronRange {
     float* current; ///< total synaptic current I_ex + I_in (pA)
     std::int32_t* refractory;
     std::int32_t* inputEx;
-    std::int32_t* inputIn;
+    std::int32_t* inputIn; ///< nullptr unless UpdateConstants::split
 };
 
 void updateNeurons(const NeuronRange& range, const UpdateConstants& c, std::vector<std::int32_t>& spikes);

@@ -94,11 +94,31 @@ std::int64_t Simulation::steps() const { return m_net->step; }
 double Simulation::resolution() const { return m_net->config.sim.sim_resolution; }
 double Simulation::timeMs() const { return static_cast<double>(m_net->step) * resolution(); }
 
+namespace {
+/// Moves input injected for the next step between the one-sum and the
+/// excitatory/inhibitory layouts of a shard's accumulator.
+void foldPendingInput(detail::Shard& shard, bool toSplit) {
+    std::int32_t* ex = shard.input.data();
+    std::int32_t* in = ex + shard.count;
+    for (std::int32_t i = 0; i < shard.count; ++i) {
+        if (toSplit && ex[i] < 0) {
+            in[i] = -ex[i];
+            ex[i] = 0;
+        } else if (!toSplit) {
+            ex[i] -= in[i];
+            in[i] = 0;
+        }
+    }
+}
+} // namespace
+
 void Simulation::setLive(const LiveParams& live) {
     for (double f : {live.exc_weight_factor, live.inh_weight_factor, live.bg_rate_factor, live.dc_factor})
         if (!(f >= 0.0 && f <= 100.0))
             throw ConfigError("live parameter factor " + std::to_string(f) + " is outside [0, 100]");
     const bool rateChanged = live.bg_rate_factor != m_net->live.bg_rate_factor;
+    if (detail::splitInput(live) != detail::splitInput(m_net->live))
+        for (detail::Shard& shard : m_net->shards) foldPendingInput(shard, detail::splitInput(live));
     m_net->live = live;
     if (rateChanged) preparePoisson(*m_net);
 }
@@ -145,8 +165,10 @@ void Simulation::injectInput(std::int32_t neuron, double amplitude) {
         const bool inhibitory = amplitude < 0.0;
         const double scale = inhibitory ? m_net->live.inh_weight_factor : m_net->live.exc_weight_factor;
         const double units = std::abs(amplitude) / (m_net->weightUnit * (scale > 0.0 ? scale : 1.0));
-        shard.input[static_cast<std::size_t>(neuron - shard.first) + (inhibitory ? shard.count : 0)] +=
-            static_cast<std::int32_t>(std::llround(units));
+        const std::int32_t rounded = static_cast<std::int32_t>(std::llround(units));
+        const std::size_t local = static_cast<std::size_t>(neuron - shard.first);
+        if (!detail::splitInput(m_net->live)) shard.input[local] += inhibitory ? -rounded : rounded;
+        else shard.input[local + (inhibitory ? shard.count : 0)] += rounded;
     }
 }
 

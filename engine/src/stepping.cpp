@@ -4,6 +4,7 @@
 #include "neuron_update.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace mc::detail {
 namespace {
@@ -35,7 +36,8 @@ void enqueue(const Network& net, Shard& shard, std::int64_t t) {
     for (const std::vector<std::int32_t>& spikes : slot)
         for (std::int32_t s : spikes) {
             const std::uint32_t* row = offsets + static_cast<std::size_t>(s) * D;
-            const QueuedSegment base{0, 0, net.sourceMult[s], net.sourceInh[s] ? shard.count : 0};
+            const bool inh = net.sourceInh[s] != 0;
+            const QueuedSegment base{0, 0, inh ? -net.sourceMult[s] : net.sourceMult[s], inh ? shard.count : 0};
             const int last = net.sourceMaxDelay[s];
             for (int d = 1; d <= last; ++d) {
                 if (row[d - 1] == row[d]) continue;
@@ -50,7 +52,7 @@ void enqueue(const Network& net, Shard& shard, std::int64_t t) {
 /// Adds the segments due at step t to the shard's accumulator, prefetching
 /// every cache line of the segment `ahead` places on: segments are short
 /// (tens of synapses), too short for the hardware prefetcher.
-void deliver(const Network& net, Shard& shard, std::int64_t t) {
+void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
     std::vector<QueuedSegment>& due = shard.queue[t % static_cast<std::int64_t>(net.history.size())];
     const std::uint32_t* synapses = shard.synapses.data();
     std::int32_t* input = shard.input.data();
@@ -65,7 +67,10 @@ void deliver(const Network& net, Shard& shard, std::int64_t t) {
     for (std::size_t k = 0; k < std::min(ahead, n); ++k) prefetchSegment(k);
     for (std::size_t k = 0; k < n; ++k) {
         if (k + ahead < n) prefetchSegment(k + ahead);
-        addSegment(synapses + q[k].begin, synapses + q[k].end, input + q[k].inputOffset, q[k].mult);
+        if (split)
+            addSegment(synapses + q[k].begin, synapses + q[k].end, input + q[k].inputOffset, std::abs(q[k].mult));
+        else
+            addSegment(synapses + q[k].begin, synapses + q[k].end, input, q[k].mult);
     }
     due.clear();
 }
@@ -85,6 +90,7 @@ void update(const Network& net, Shard& shard, std::vector<std::int32_t>& spikes,
     c.unitEx = static_cast<float>(net.weightUnit * net.live.exc_weight_factor);
     // Inhibitory accumulators hold weight magnitudes; the sign is applied here.
     c.unitIn = static_cast<float>(-net.weightUnit * net.live.inh_weight_factor);
+    c.split = splitInput(net.live);
     c.wExt = static_cast<float>(d.weight_ext * net.live.exc_weight_factor);
     c.poissonKey = poissonKey;
     spikes.clear();
@@ -107,7 +113,7 @@ void update(const Network& net, Shard& shard, std::vector<std::int32_t>& spikes,
                       const_cast<float*>(net.current.data()) + lo,
                       const_cast<std::int32_t*>(net.refractory.data()) + lo,
                       shard.input.data() + local,
-                      shard.input.data() + shard.count + local};
+                      c.split ? shard.input.data() + shard.count + local : nullptr};
         const std::size_t before = spikes.size();
         updateNeurons(r, c, spikes);
         shard.spikeCounts[p] += static_cast<std::int64_t>(spikes.size() - before);
@@ -160,6 +166,7 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
     const int threads = std::min(net.workers->threads(), shards);
     for (Shard& s : net.shards) s.recorded.clear();
     SpinBarrier barrier(threads);
+    const bool split = splitInput(net.live);
     // Each worker owns the shards k with k % threads == worker; one barrier per
     // step makes step t's spikes visible before anyone delivers step t + 1.
     // Slot t % H is written in step t while others may still read slots
@@ -175,7 +182,7 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
             for (int k = worker; k < shards; k += threads) {
                 Shard& shard = net.shards[k];
                 enqueue(net, shard, t);
-                deliver(net, shard, t);
+                deliver(net, shard, t, split);
                 update(net, shard, slot[k], key, poissonOn, stimOn);
                 if (out)
                     for (std::int32_t i : slot[k]) shard.recorded.push_back(Spike{i, static_cast<std::int32_t>(t)});
