@@ -62,8 +62,11 @@ void updateScalar(const NeuronRange& r, const Kernel& k, std::int32_t from, std:
 
 #if defined(__x86_64__)
 /// Eight neurons at a time with AVX2; returns how many neurons it did (a
-/// multiple of 8), the caller does the rest.
-template <bool Poisson, bool Split>
+/// multiple of 8), the caller does the rest. NV (a compile-time count, so the
+/// compares unroll) is at least k.vectorThresholds; thresholds past the
+/// table's end read 0xFFFFFFFF, which only the largest draw reaches, and that
+/// draw takes the exact fix-up like any draw at or above the last threshold.
+template <bool Poisson, bool Split, int NV>
 __attribute__((target("avx2"))) std::int32_t updateAvx2(const NeuronRange& r, const Kernel& k,
                                                        std::vector<std::int32_t>& spikes) {
     const __m256 P11 = _mm256_set1_ps(k.P11), P21 = _mm256_set1_ps(k.P21), P22 = _mm256_set1_ps(k.P22);
@@ -82,10 +85,12 @@ __attribute__((target("avx2"))) std::int32_t updateAvx2(const NeuronRange& r, co
     __m256i hashed = _mm256_mullo_epi32(
         _mm256_add_epi32(_mm256_set1_epi32(r.first), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
         _mm256_set1_epi32(static_cast<int>(golden)));
-    __m256i limit[64];
-    const std::uint32_t nv = std::min<std::uint32_t>(k.vectorThresholds, 64);
-    for (std::uint32_t t = 0; t < nv; ++t) limit[t] = _mm256_set1_epi32(static_cast<int>(k.cdf[t] ^ 0x80000000u));
-    const __m256i base = _mm256_set1_epi32(static_cast<int>(nv));
+    __m256i limit[NV > 0 ? NV : 1];
+    for (int t = 0; t < NV; ++t) {
+        const std::uint32_t c = static_cast<std::uint32_t>(t) < k.cdfSize ? k.cdf[t] : 0xFFFFFFFFu;
+        limit[t] = _mm256_set1_epi32(static_cast<int>(c ^ 0x80000000u));
+    }
+    const __m256i base = _mm256_set1_epi32(NV);
 
     // Local copies: the compiler cannot keep r's members in registers across
     // the (rare) push_back of a spike.
@@ -109,14 +114,15 @@ __attribute__((target("avx2"))) std::int32_t updateAvx2(const NeuronRange& r, co
             h = _mm256_mullo_epi32(h, m2);
             h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
             const __m256i u = _mm256_xor_si256(h, sign);
-            // count = nv - #{t < nv : u < cdf[t]} (a true compare is -1).
+            // count = NV - #{t < NV : u < cdf[t]} (a true compare is -1).
             __m256i count = base, below = zero;
-            for (std::uint32_t t = 0; t < nv; ++t) {
+#pragma GCC unroll 32
+            for (int t = 0; t < NV; ++t) {
                 below = _mm256_cmpgt_epi32(limit[t], u);
                 count = _mm256_add_epi32(count, below);
             }
             const int above = ~_mm256_movemask_ps(_mm256_castsi256_ps(below)) & 0xFF;
-            if (above && nv < k.cdfSize) {
+            if (above) {
                 alignas(32) std::int32_t c[8];
                 alignas(32) std::uint32_t draws[8];
                 _mm256_store_si256(reinterpret_cast<__m256i*>(c), count);
@@ -166,7 +172,19 @@ template <bool Poisson, bool Split>
 void updateAll(const NeuronRange& r, const Kernel& k, std::vector<std::int32_t>& spikes) {
     std::int32_t done = 0;
 #if defined(__x86_64__)
-    if (haveAvx2() && k.vectorThresholds <= 64) done = updateAvx2<Poisson, Split>(r, k, spikes);
+    if (haveAvx2()) {
+        const std::uint32_t nv = k.vectorThresholds;
+        if constexpr (!Poisson) done = updateAvx2<false, Split, 0>(r, k, spikes);
+        else if (nv <= 2) done = updateAvx2<true, Split, 2>(r, k, spikes);
+        else if (nv <= 3) done = updateAvx2<true, Split, 3>(r, k, spikes);
+        else if (nv <= 4) done = updateAvx2<true, Split, 4>(r, k, spikes);
+        else if (nv <= 6) done = updateAvx2<true, Split, 6>(r, k, spikes);
+        else if (nv <= 8) done = updateAvx2<true, Split, 8>(r, k, spikes);
+        else if (nv <= 12) done = updateAvx2<true, Split, 12>(r, k, spikes);
+        else if (nv <= 16) done = updateAvx2<true, Split, 16>(r, k, spikes);
+        else if (nv <= 24) done = updateAvx2<true, Split, 24>(r, k, spikes);
+        // larger means: the portable loop
+    }
 #endif
     updateScalar<Poisson, Split>(r, k, done, r.n, spikes);
 }
