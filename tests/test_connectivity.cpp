@@ -25,7 +25,7 @@ constexpr int kClasses = kNumPops + 1;
 struct PairStats {
     std::int64_t n = 0;
     double sum = 0.0, sum2 = 0.0; // signed weights (pA)
-    std::int64_t codeSum = 0;     // sum of code * mult: exact, order-independent
+    std::int64_t codeSum = 0;     // sum of signed codes: exact, order-independent
     std::int64_t zeroCodes = 0;
     std::int64_t wrongSign = 0;
 };
@@ -75,13 +75,12 @@ std::unique_ptr<Decoded> decode(const Config& config, int threads) {
         }
         const std::int32_t t = v.target;
         const int y = out->popOf[t];
-        const double stepPa = net.sourceMult[s] * net.weightUnit;
-        const double w = (net.sourceInh[s] ? -1.0 : 1.0) * v.code * stepPa;
+        const double w = v.code * net.weightUnit;
         PairStats& ps = out->pairs[y][x];
         ++ps.n;
         ps.sum += w;
         ps.sum2 += w * w;
-        ps.codeSum += static_cast<std::int64_t>(v.code) * net.sourceMult[s];
+        ps.codeSum += v.code;
         if (v.code == 0) ++ps.zeroCodes;
         ++out->inDegree[x][t];
         ++out->outDegree[y][s];
@@ -434,7 +433,7 @@ private slots:
         std::vector<Syn> syns;
         detail::forEachSynapse(net, [&](const detail::SynapseView& v) {
             if (v.source != source) return;
-            const double w = (net.sourceInh[source] ? -1.0 : 1.0) * v.code * net.sourceMult[source] * net.weightUnit;
+            const double w = v.code * net.weightUnit;
             syns.push_back({v.target, v.delay, w});
         });
         QVERIFY2(!syns.empty(), "the chosen source has no synapses; pick another seed");

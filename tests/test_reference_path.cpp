@@ -34,8 +34,7 @@ public:
 std::vector<std::vector<Synapse>> decode(const detail::Network& net) {
     std::vector<std::vector<Synapse>> out(net.numSources);
     detail::forEachSynapse(net, [&](const detail::SynapseView& v) {
-        const std::int32_t units = static_cast<std::int32_t>(v.code) * net.sourceMult[v.source];
-        out[v.source].push_back({v.target, v.delay, net.sourceInh[v.source] ? -units : units});
+        out[v.source].push_back({v.target, v.delay, v.code});
     });
     return out;
 }

@@ -21,8 +21,7 @@ constexpr std::int32_t kBlock = 512;  // sources per parallel work item
 struct SourceClass {
     const DelayDistribution* delays;
     std::array<double, kNumPops> weightMean; // per target population (pA)
-    double stepPa;                           // pA per weight code step
-    double codesPerPa;                       // 1 / stepPa
+    double codesPerPa;                       // 1 / Network::weightUnit
 };
 
 class Builder {
@@ -117,8 +116,9 @@ private:
                 maxW[x] = std::max(maxW[x], std::abs(m) * (1.0 + 8.0 * rel));
             }
         }
-        // Accumulator unit: 2^-8 pA unless a neuron's worst-case input in one
-        // step (every synapse at its largest weight) could overflow 2^30 units.
+        // Accumulator unit: fine enough for 16-bit weight codes, coarse enough
+        // that a neuron's worst-case input in one step (every synapse at its
+        // largest weight) stays below 2^30 units.
         double worst = 0.0;
         for (int y = 0; y < kNumPops; ++y) {
             if (d.num_neurons[y] == 0) continue;
@@ -130,25 +130,24 @@ private:
             }
             worst = std::max(worst, sum);
         }
-        double unit = 1.0 / 256.0;
-        while (worst / unit > 1073741824.0) unit *= 2.0;
+        // One unit for all weights: the largest one (8 sd above its mean) gets
+        // the largest 16-bit code.
+        double largest = 0.0;
+        for (double w : maxW) largest = std::max(largest, w);
+        double unit = std::max(largest / kMaxCode, worst / 1073741824.0);
+        if (!(unit > 0.0)) unit = 1.0; // no weights at all
         m_net.weightUnit = unit;
 
         for (int x = 0; x <= kNumPops; ++x) {
-            const double mult = std::max(1.0, std::ceil(maxW[x] / kCodeMask / unit));
-            m_mult[x] = static_cast<std::int32_t>(mult);
             SourceClass& sc = m_class[x];
             sc.delays = x == kThalamus ? &m_delays[2] : &m_delays[isExcitatory(x) ? 0 : 1];
-            sc.stepPa = mult * unit;
-            sc.codesPerPa = 1.0 / sc.stepPa;
+            sc.codesPerPa = 1.0 / unit;
             for (int y = 0; y < kNumPops; ++y) sc.weightMean[y] = x == kThalamus ? d.weight_th : d.weight_mean[y][x];
         }
-        m_net.sourceMult.resize(m_net.numSources);
         m_net.sourceMaxDelay.assign(m_net.numSources, 0);
         m_net.sourceInh.resize(m_net.numSources);
         for (std::int32_t s = 0; s < m_net.numSources; ++s) {
             const int x = classOf(s);
-            m_net.sourceMult[s] = m_mult[x];
             m_net.sourceInh[s] = (x != kThalamus && !isExcitatory(x)) ? 1 : 0;
         }
     }
@@ -258,12 +257,11 @@ private:
                     do {
                         w = mean + sd * draws.normal();
                     } while (mean >= 0.0 ? w < 0.0 : w > 0.0);
-                    const std::uint32_t code =
-                        static_cast<std::uint32_t>(std::min(std::abs(w) * sc.codesPerPa + 0.5, double{kCodeMask}));
+                    const double magnitude = std::min(std::abs(w) * sc.codesPerPa + 0.5, double{kMaxCode});
+                    const std::int32_t code = static_cast<std::int32_t>(magnitude) * (w < 0.0 ? -1 : 1);
                     const int k = shardOf(t);
                     key.push_back(static_cast<std::uint32_t>(k * D + delay - 1));
-                    packed.push_back((static_cast<std::uint32_t>(t - m_net.shards[k].first) << kCodeBits) |
-                                     code);
+                    packed.push_back(packSynapse(t - m_net.shards[k].first, code));
                 });
                 // Counting sort of this source's synapses by (shard, delay).
                 std::fill(cursor.begin(), cursor.end(), 0u);
@@ -314,7 +312,6 @@ private:
     const BuildOptions& m_opt;
     std::array<DelayDistribution, 3> m_delays;
     std::vector<std::int32_t> m_shardEnd;
-    std::array<std::int32_t, kNumPops + 1> m_mult{};
     std::array<SourceClass, kNumPops + 1> m_class{};
     std::array<std::array<std::vector<std::uint32_t>, kNumPops + 1>, kNumPops> m_outDegree;
     std::vector<std::vector<std::uint32_t>> m_count;

@@ -25,19 +25,23 @@
 
 namespace mc::detail {
 
-/// A synapse in 32 bits: target index within the shard (high 17 bits) and
-/// weight magnitude code (low 15 bits); the sign comes from the source.
-inline constexpr int kCodeBits = 15;
-inline constexpr std::uint32_t kCodeMask = (1u << kCodeBits) - 1;
+/// A synapse in 32 bits: target index within the shard (high 16 bits) and
+/// signed weight code (low 16 bits) in accumulator units (Network::weightUnit),
+/// so delivery is one shift, one sign extension and one add per synapse.
+inline constexpr int kCodeBits = 16;
+inline constexpr std::int32_t kMaxCode = 32767;
 inline constexpr std::int32_t kMaxShardNeurons = 1 << (32 - kCodeBits);
+inline std::uint32_t packSynapse(std::int32_t localTarget, std::int32_t code) {
+    return (static_cast<std::uint32_t>(localTarget) << kCodeBits) | static_cast<std::uint16_t>(code);
+}
+inline std::int32_t synapseTarget(std::uint32_t syn) { return static_cast<std::int32_t>(syn >> kCodeBits); }
+inline std::int32_t synapseCode(std::uint32_t syn) { return static_cast<std::int16_t>(static_cast<std::uint16_t>(syn)); }
 
-/// A segment waiting in a shard's queue: synapses [begin, end), their weight
-/// multiplier (negative for an inhibitory source), and where the inhibitory
-/// accumulator starts when excitation and inhibition are kept apart.
+/// A segment waiting in a shard's queue: synapses [begin, end) and whether
+/// their source is inhibitory.
 struct QueuedSegment {
     std::uint32_t begin, end;
-    std::int32_t mult;
-    std::int32_t inputOffset;
+    std::uint32_t inhibitory;
 };
 
 /// Excitatory and inhibitory input need separate accumulators only while
@@ -82,12 +86,11 @@ struct Network {
     std::int32_t numSources = 0; ///< neurons plus thalamic neurons
     std::vector<Shard> shards;
 
-    // Per source: weight units per code step, and 1 for inhibitory sources.
-    std::vector<std::int32_t> sourceMult;
+    /// Per source: 1 for inhibitory sources.
     std::vector<std::uint8_t> sourceInh;
     /// Largest delay (steps) among a source's synapses: delivery skips older spikes.
     std::vector<std::uint16_t> sourceMaxDelay;
-    double weightUnit = 1.0 / 256; ///< pA per accumulator unit
+    double weightUnit = 1.0; ///< pA per accumulator unit and weight code step
     std::int64_t numSynapses = 0;
 
     // Neuron state (v relative to E_L), structure of arrays over all neurons.
@@ -122,7 +125,7 @@ struct SynapseView {
     std::int32_t localTarget; ///< index within the shard
     std::int32_t target;      ///< global neuron index
     int delay;                ///< steps
-    std::uint32_t code;       ///< weight magnitude in units of sourceMult[source] * weightUnit
+    std::int32_t code;        ///< signed weight in units of weightUnit
 };
 
 /// Calls f(SynapseView) for every stored synapse, shard by shard, source by
@@ -137,8 +140,8 @@ void forEachSynapse(const Network& net, F f) {
                 for (std::uint32_t i = sh.offsets[static_cast<std::size_t>(s) * D + d - 1];
                      i < sh.offsets[static_cast<std::size_t>(s) * D + d]; ++i) {
                     const std::uint32_t syn = sh.synapses[i];
-                    const std::int32_t local = static_cast<std::int32_t>(syn >> kCodeBits);
-                    f(SynapseView{k, s, local, sh.first + local, d, syn & kCodeMask});
+                    const std::int32_t local = synapseTarget(syn);
+                    f(SynapseView{k, s, local, sh.first + local, d, synapseCode(syn)});
                 }
     }
 }

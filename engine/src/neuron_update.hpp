@@ -38,6 +38,9 @@ struct NeuronRange {
 
 void updateNeurons(const NeuronRange& range, const UpdateConstants& c, std::vector<std::int32_t>& spikes);
 
+/// The update loop in use: "avx512", "avx2" or "portable".
+const char* simdName();
+
 /// The Poisson count of one draw u: the number of thresholds cdf[k] <= u.
 inline std::int32_t poissonCount(std::uint32_t u, const std::uint32_t* cdf, std::uint32_t size) {
     std::uint32_t k = 0;

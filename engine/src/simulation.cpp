@@ -2,6 +2,7 @@
 
 #include "microcircuit/errors.hpp"
 #include "network.hpp"
+#include "neuron_update.hpp"
 
 #include <cmath>
 
@@ -82,6 +83,7 @@ const Config& Simulation::config() const { return m_net->config; }
 const DerivedParams& Simulation::derived() const { return m_net->derived; }
 int Simulation::threads() const { return m_net->workers->threads(); }
 const char* Simulation::backend() const { return detail::Workers::backendName(); }
+const char* Simulation::simd() const { return detail::simdName(); }
 
 void Simulation::run(std::int64_t steps, SpikeSink* sink) {
     if (steps < 0) throw ConfigError("cannot run a negative number of steps (" + std::to_string(steps) + ")");

@@ -31,10 +31,10 @@ bool activeAt(const std::vector<std::array<std::int64_t, 2>>& windows, std::int6
     return false;
 }
 
-/// Adds one synapse segment to the accumulator (weights in units of `mult`).
-inline void addSegment(const std::uint32_t* __restrict syn, const std::uint32_t* end, std::int32_t* __restrict in,
-                       std::int32_t mult) {
-    for (; syn != end; ++syn) in[*syn >> kCodeBits] += static_cast<std::int32_t>(*syn & kCodeMask) * mult;
+/// Adds one synapse segment to the accumulator (subtracts it: Negate).
+template <bool Negate>
+inline void addSegment(const std::uint32_t* __restrict syn, const std::uint32_t* end, std::int32_t* __restrict in) {
+    for (; syn != end; ++syn) in[synapseTarget(*syn)] += Negate ? -synapseCode(*syn) : synapseCode(*syn);
 }
 
 /// Queues the segments of the spikes of step t - 1 (all shards and the
@@ -52,8 +52,7 @@ void enqueue(const Network& net, Shard& shard, std::int64_t t) {
     for (const std::vector<std::int32_t>& spikes : slot)
         for (std::int32_t s : spikes) {
             const std::uint32_t* row = offsets + static_cast<std::size_t>(s) * D;
-            const bool inh = net.sourceInh[s] != 0;
-            const QueuedSegment base{0, 0, inh ? -net.sourceMult[s] : net.sourceMult[s], inh ? shard.count : 0};
+            const QueuedSegment base{0, 0, net.sourceInh[s]};
             const int last = net.sourceMaxDelay[s];
             for (int d = 1; d <= last; ++d) {
                 if (row[d - 1] == row[d]) continue;
@@ -83,10 +82,11 @@ void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
     for (std::size_t k = 0; k < std::min(ahead, n); ++k) prefetchSegment(k);
     for (std::size_t k = 0; k < n; ++k) {
         if (k + ahead < n) prefetchSegment(k + ahead);
-        if (split)
-            addSegment(synapses + q[k].begin, synapses + q[k].end, input + q[k].inputOffset, std::abs(q[k].mult));
+        // Kept apart, the inhibitory sum holds magnitudes.
+        if (split && q[k].inhibitory)
+            addSegment<true>(synapses + q[k].begin, synapses + q[k].end, input + shard.count);
         else
-            addSegment(synapses + q[k].begin, synapses + q[k].end, input, q[k].mult);
+            addSegment<false>(synapses + q[k].begin, synapses + q[k].end, input);
     }
     due.clear();
 }
@@ -164,7 +164,7 @@ std::int64_t Network::memoryBytes() const {
         bytes += static_cast<std::int64_t>(s.synapses.capacity() * 4 + s.offsets.capacity() * 4 +
                                            s.input.capacity() * 4);
     bytes += static_cast<std::int64_t>(v.capacity() * 12);
-    bytes += static_cast<std::int64_t>(sourceMult.capacity() * 5);
+    bytes += static_cast<std::int64_t>(sourceInh.capacity() + sourceMaxDelay.capacity() * 2);
     return bytes;
 }
 

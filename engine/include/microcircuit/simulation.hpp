@@ -59,6 +59,7 @@ public:
     const DerivedParams& derived() const;
     int threads() const;
     const char* backend() const; ///< "tbb" or "openmp"
+    const char* simd() const;    ///< neuron update loop: "avx512", "avx2" or "portable"
 
     /// Advances the network by `steps` time steps. Spikes go to `sink` (may be
     /// null) once per call, sorted by step then neuron.
