@@ -64,6 +64,17 @@ void updateScalar(const NeuronRange& r, const Kernel& k, std::int32_t from, std:
     }
 }
 
+/// The SIMD loops run over chunks of kChunk vectors, keep each vector's spike
+/// mask, and append the spikes after the chunk: with no call inside the
+/// loop, the compiler keeps every constant in a register.
+inline constexpr int kChunk = 64;
+template <int Lanes, class Mask>
+void appendSpikes(const Mask* masks, int vectors, std::int32_t first, std::vector<std::int32_t>& spikes) {
+    for (int b = 0; b < vectors; ++b)
+        for (unsigned m = masks[b]; m; m &= m - 1)
+            spikes.push_back(first + b * Lanes + __builtin_ctz(m));
+}
+
 /// Runs Loop::run<Poisson, Split, NV> for the kernel's mode; NV, the number
 /// of Poisson thresholds compared for every neuron, is a compile-time
 /// constant so the compares unroll. Returns how many neurons the loop did;

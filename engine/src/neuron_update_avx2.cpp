@@ -47,7 +47,11 @@ __attribute__((target("avx2"))) static std::int32_t run(const NeuronRange& r, co
     std::int32_t* const refractory = r.refractory;
     const std::int32_t first = r.first, n = r.n;
     std::int32_t j = 0;
-    for (; j + 8 <= n; j += 8) {
+    std::uint8_t fired[kChunk];
+    while (j + 8 <= n) {
+    const std::int32_t chunk = j;
+    int b = 0;
+    for (; b < kChunk && j + 8 <= n; ++b, j += 8) {
         __m256i* ex = reinterpret_cast<__m256i*>(inputEx + j);
         __m256 input = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256(ex)), unitEx);
         _mm256_storeu_si256(ex, zero);
@@ -98,8 +102,9 @@ __attribute__((target("avx2"))) static std::int32_t run(const NeuronRange& r, co
         const __m256i refNew = _mm256_max_epi32(_mm256_sub_epi32(ref, one), zero);
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(refractory + j),
                             _mm256_blendv_epi8(refNew, refSteps, _mm256_castps_si256(spike)));
-        for (int mask = _mm256_movemask_ps(spike); mask; mask &= mask - 1)
-            spikes.push_back(first + j + __builtin_ctz(static_cast<unsigned>(mask)));
+        fired[b] = static_cast<std::uint8_t>(_mm256_movemask_ps(spike));
+    }
+    appendSpikes<8>(fired, b, first + chunk, spikes);
     }
     return j;
 }

@@ -44,59 +44,70 @@ struct Avx512 {
         float* const current = r.current;
         std::int32_t* const refractory = r.refractory;
         const std::int32_t first = r.first, n = r.n;
+        // Every vector, the last one too, uses masked loads and stores, so
+        // there is no leftover for the portable loop.
         std::int32_t j = 0;
-        for (; j + 16 <= n; j += 16) {
-            __m512 input = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512(inputEx + j)), unitEx);
-            _mm512_storeu_si512(inputEx + j, zero);
-            if constexpr (Poisson) {
-                __m512i h = _mm512_xor_si512(hashed, key);
-                hashed = _mm512_add_epi32(hashed, stride);
-                h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 16));
-                h = _mm512_mullo_epi32(h, m1);
-                h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 15));
-                h = _mm512_mullo_epi32(h, m2);
-                h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 16));
-                // count = #{t < NV : u >= cdf[t]}; lanes at or above the last
-                // threshold compared are counted again in full.
-                __m512i count = zero;
-                __mmask16 above = 0;
+        __mmask16 fired[kChunk];
+        while (j < n) {
+            const std::int32_t chunk = j;
+            int b = 0;
+            for (; b < kChunk && j < n; ++b, j += 16) {
+                const __mmask16 live = n - j >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (n - j)) - 1);
+                const __m512i ex = _mm512_maskz_loadu_epi32(live, inputEx + j);
+                __m512 input = _mm512_mul_ps(_mm512_cvtepi32_ps(ex), unitEx);
+                _mm512_mask_storeu_epi32(inputEx + j, live, zero);
+                if constexpr (Poisson) {
+                    __m512i h = _mm512_xor_si512(hashed, key);
+                    hashed = _mm512_add_epi32(hashed, stride);
+                    h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 16));
+                    h = _mm512_mullo_epi32(h, m1);
+                    h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 15));
+                    h = _mm512_mullo_epi32(h, m2);
+                    h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 16));
+                    // count = #{t < NV : u >= cdf[t]}; lanes at or above the
+                    // last threshold compared are counted again in full.
+                    __m512i count = zero;
+                    __mmask16 above = 0;
 #pragma GCC unroll 32
-                for (int t = 0; t < NV; ++t) {
-                    above = _mm512_cmpge_epu32_mask(h, limit[t]);
-                    count = _mm512_mask_add_epi32(count, above, count, one);
-                }
-                if (above) {
-                    alignas(64) std::int32_t c[16];
-                    alignas(64) std::uint32_t draws[16];
-                    _mm512_store_si512(c, count);
-                    _mm512_store_si512(draws, h);
-                    for (unsigned m = above; m; m &= m - 1) {
-                        const int lane = __builtin_ctz(m);
-                        c[lane] = poissonCount(draws[lane], k.cdf, k.cdfSize);
+                    for (int t = 0; t < NV; ++t) {
+                        above = _mm512_cmpge_epu32_mask(h, limit[t]);
+                        count = _mm512_mask_add_epi32(count, above, count, one);
                     }
-                    count = _mm512_load_si512(c);
+                    above &= live;
+                    if (above) {
+                        alignas(64) std::int32_t c[16];
+                        alignas(64) std::uint32_t draws[16];
+                        _mm512_store_si512(c, count);
+                        _mm512_store_si512(draws, h);
+                        for (unsigned m = above; m; m &= m - 1) {
+                            const int lane = __builtin_ctz(m);
+                            c[lane] = poissonCount(draws[lane], k.cdf, k.cdfSize);
+                        }
+                        count = _mm512_load_si512(c);
+                    }
+                    input = _mm512_add_ps(input, _mm512_mul_ps(_mm512_cvtepi32_ps(count), wExt));
                 }
-                input = _mm512_add_ps(input, _mm512_mul_ps(_mm512_cvtepi32_ps(count), wExt));
+                if constexpr (Split) {
+                    const __m512 in = _mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(live, inputIn + j));
+                    input = _mm512_add_ps(input, _mm512_mul_ps(in, unitIn));
+                    _mm512_mask_storeu_epi32(inputIn + j, live, zero);
+                }
+                const __m512i ref = _mm512_maskz_loadu_epi32(live, refractory + j);
+                const __m512 vOld = _mm512_maskz_loadu_ps(live, v + j);
+                const __m512 cur = _mm512_maskz_loadu_ps(live, current + j);
+                const __m512 integrated =
+                    _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(P22, vOld), _mm512_mul_ps(P21, cur)), drive);
+                const __m512 vNew = _mm512_mask_blend_ps(_mm512_cmpeq_epi32_mask(ref, zero), vOld, integrated);
+                _mm512_mask_storeu_ps(current + j, live, _mm512_add_ps(_mm512_mul_ps(cur, P11), input));
+                const __mmask16 spike = _mm512_mask_cmp_ps_mask(live, vNew, theta, _CMP_GE_OQ);
+                _mm512_mask_storeu_ps(v + j, live, _mm512_mask_blend_ps(spike, vNew, vReset));
+                const __m512i refNew = _mm512_max_epi32(_mm512_sub_epi32(ref, one), zero);
+                _mm512_mask_storeu_epi32(refractory + j, live, _mm512_mask_blend_epi32(spike, refNew, refSteps));
+                fired[b] = spike;
             }
-            if constexpr (Split) {
-                const __m512 in = _mm512_cvtepi32_ps(_mm512_loadu_si512(inputIn + j));
-                input = _mm512_add_ps(input, _mm512_mul_ps(in, unitIn));
-                _mm512_storeu_si512(inputIn + j, zero);
-            }
-            const __m512i ref = _mm512_loadu_si512(refractory + j);
-            const __m512 vOld = _mm512_loadu_ps(v + j);
-            const __m512 cur = _mm512_loadu_ps(current + j);
-            const __m512 integrated =
-                _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(P22, vOld), _mm512_mul_ps(P21, cur)), drive);
-            const __m512 vNew = _mm512_mask_blend_ps(_mm512_cmpeq_epi32_mask(ref, zero), vOld, integrated);
-            _mm512_storeu_ps(current + j, _mm512_add_ps(_mm512_mul_ps(cur, P11), input));
-            const __mmask16 spike = _mm512_cmp_ps_mask(vNew, theta, _CMP_GE_OQ);
-            _mm512_storeu_ps(v + j, _mm512_mask_blend_ps(spike, vNew, vReset));
-            const __m512i refNew = _mm512_max_epi32(_mm512_sub_epi32(ref, one), zero);
-            _mm512_storeu_si512(refractory + j, _mm512_mask_blend_epi32(spike, refNew, refSteps));
-            for (unsigned m = spike; m; m &= m - 1) spikes.push_back(first + j + __builtin_ctz(m));
+            appendSpikes<16>(fired, b, first + chunk, spikes);
         }
-        return j;
+        return n;
     }
 };
 
