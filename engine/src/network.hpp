@@ -55,12 +55,18 @@ struct Shard {
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> synapses;
     /// Segment (source s, delay d) is [offsets[s*D + d-1], offsets[s*D + d]).
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> offsets;
-    /// Input of the current step in weight units for the shard's neuron
+    /// Input in weight units, Network::inputSlots blocks of 2 * count: the
+    /// block of step t is accumulator(t). In it, for the shard's neuron
     /// first + i: [i] the signed sum, or, while splitInput(), [i] excitatory
     /// and [count + i] inhibitory (magnitude).
     std::vector<std::int32_t> input;
+    std::int32_t* accumulator(std::int64_t t, int slots) {
+        return input.data() + static_cast<std::size_t>(t % slots) * 2 * static_cast<std::size_t>(count);
+    }
+    /// Ring mode only: the delay (steps) of every synapse, parallel to `synapses`.
+    std::vector<std::uint8_t> delays;
     std::vector<Spike> recorded; ///< this run() call's spikes, when recording
-    /// Segments due at step t are in queue[t % H] (H = D + 1 slots).
+    /// Queue mode only: segments due at step t are in queue[t % H] (H = D + 1 slots).
     std::vector<std::vector<QueuedSegment>> queue;
     std::array<std::int64_t, kNumPops> spikeCounts{};
 };
@@ -83,6 +89,14 @@ struct Network {
     DerivedParams derived;
     std::unique_ptr<Workers> workers;
     int delaySlots = 1;        ///< D: largest delay in steps
+    /// Delivery mode (prepareDelivery). 1, queue mode: the delay-d segments
+    /// of a spike wait in the queue of their due step, then are added to the
+    /// shard's one accumulator (large networks: long segments, accumulator
+    /// in cache). More, ring mode: a ring of that many accumulators, one per
+    /// step up to the largest delay, small enough for the L2 cache; each
+    /// spike's synapses are added in one pass, each into the slot of its due
+    /// step (small networks, whose segments are too short to queue).
+    int inputSlots = 1;
     std::int32_t numSources = 0; ///< neurons plus thalamic neurons
     std::vector<Shard> shards;
 
@@ -148,6 +162,10 @@ void forEachSynapse(const Network& net, F f) {
 
 /// Builds the network (construction.cpp).
 void buildNetwork(Network& net, const BuildOptions& options);
+/// Picks the delivery mode, sizes the accumulators and queues, and in ring
+/// mode records every synapse's delay (stepping.cpp). MC_DELIVERY=ring|queue
+/// in the environment forces a mode (the tests check both).
+void prepareDelivery(Network& net);
 /// Advances `steps` steps (stepping.cpp); when `out` is given, the spikes are
 /// appended to it sorted by step and neuron.
 void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out);

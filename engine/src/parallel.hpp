@@ -53,7 +53,7 @@ public:
             if (m_sleepers.load(std::memory_order_seq_cst) > 0) m_generation.notify_all();
             return;
         }
-        for (int spin = 0; spin < 20000; ++spin) {
+        for (int spin = 0; spin < 512; ++spin) {
             if (m_generation.load(std::memory_order_acquire) != generation) return;
             __builtin_ia32_pause();
         }

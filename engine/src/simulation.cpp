@@ -72,7 +72,7 @@ Simulation::Simulation(const Config& config, const BuildOptions& options)
     preparePoisson(net);
     net.history.assign(static_cast<std::size_t>(net.delaySlots) + 1,
                        std::vector<std::vector<std::int32_t>>(net.shards.size() + 1));
-    for (detail::Shard& shard : net.shards) shard.queue.resize(net.history.size());
+    detail::prepareDelivery(net);
     if (config.stim.thalamic_input) scheduleThalamicPulse(config.stim.th_start);
     if (config.stim.dc_transient) scheduleDcTransient(config.stim.dc_transient_start, config.stim.dc_transient_dur);
 }
@@ -84,6 +84,7 @@ const DerivedParams& Simulation::derived() const { return m_net->derived; }
 int Simulation::threads() const { return m_net->workers->threads(); }
 const char* Simulation::backend() const { return detail::Workers::backendName(); }
 const char* Simulation::simd() const { return detail::simdName(); }
+const char* Simulation::delivery() const { return m_net->inputSlots > 1 ? "ring" : "queue"; }
 
 void Simulation::run(std::int64_t steps, SpikeSink* sink) {
     if (steps < 0) throw ConfigError("cannot run a negative number of steps (" + std::to_string(steps) + ")");
@@ -97,18 +98,21 @@ double Simulation::resolution() const { return m_net->config.sim.sim_resolution;
 double Simulation::timeMs() const { return static_cast<double>(m_net->step) * resolution(); }
 
 namespace {
-/// Moves input injected for the next step between the one-sum and the
-/// excitatory/inhibitory layouts of a shard's accumulator.
-void foldPendingInput(detail::Shard& shard, bool toSplit) {
-    std::int32_t* ex = shard.input.data();
-    std::int32_t* in = ex + shard.count;
-    for (std::int32_t i = 0; i < shard.count; ++i) {
-        if (toSplit && ex[i] < 0) {
-            in[i] = -ex[i];
-            ex[i] = 0;
-        } else if (!toSplit) {
-            ex[i] -= in[i];
-            in[i] = 0;
+/// Moves pending input (injected, or in ring mode spikes on their way)
+/// between the one-sum and the excitatory/inhibitory layouts of a shard's
+/// accumulators.
+void foldPendingInput(detail::Shard& shard, int slots, bool toSplit) {
+    for (int slot = 0; slot < slots; ++slot) {
+        std::int32_t* ex = shard.accumulator(slot, slots);
+        std::int32_t* in = ex + shard.count;
+        for (std::int32_t i = 0; i < shard.count; ++i) {
+            if (toSplit && ex[i] < 0) {
+                in[i] = -ex[i];
+                ex[i] = 0;
+            } else if (!toSplit) {
+                ex[i] -= in[i];
+                in[i] = 0;
+            }
         }
     }
 }
@@ -120,7 +124,7 @@ void Simulation::setLive(const LiveParams& live) {
             throw ConfigError("live parameter factor " + std::to_string(f) + " is outside [0, 100]");
     const bool rateChanged = live.bg_rate_factor != m_net->live.bg_rate_factor;
     if (detail::splitInput(live) != detail::splitInput(m_net->live))
-        for (detail::Shard& shard : m_net->shards) foldPendingInput(shard, detail::splitInput(live));
+        for (detail::Shard& shard : m_net->shards) foldPendingInput(shard, m_net->inputSlots, detail::splitInput(live));
     m_net->live = live;
     if (rateChanged) preparePoisson(*m_net);
 }
@@ -169,8 +173,9 @@ void Simulation::injectInput(std::int32_t neuron, double amplitude) {
         const double units = std::abs(amplitude) / (m_net->weightUnit * (scale > 0.0 ? scale : 1.0));
         const std::int32_t rounded = static_cast<std::int32_t>(std::llround(units));
         const std::size_t local = static_cast<std::size_t>(neuron - shard.first);
-        if (!detail::splitInput(m_net->live)) shard.input[local] += inhibitory ? -rounded : rounded;
-        else shard.input[local + (inhibitory ? shard.count : 0)] += rounded;
+        std::int32_t* input = shard.accumulator(m_net->step, m_net->inputSlots);
+        if (!detail::splitInput(m_net->live)) input[local] += inhibitory ? -rounded : rounded;
+        else input[local + (inhibitory ? shard.count : 0)] += rounded;
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #endif
@@ -37,40 +38,42 @@ inline void addSegment(const std::uint32_t* __restrict syn, const std::uint32_t*
     for (; syn != end; ++syn) in[synapseTarget(*syn)] += Negate ? -synapseCode(*syn) : synapseCode(*syn);
 }
 
-/// Queues the segments of the spikes of step t - 1 (all shards and the
-/// thalamus) for the steps they are due: segment d of a spike of step t - 1
-/// is due at step t - 1 + d. Each spike's row of segment bounds is read once,
-/// front to back, so later steps need no scattered lookups.
-void enqueue(const Network& net, Shard& shard, std::int64_t t) {
-    if (t == 0) return;
-    const int D = net.delaySlots;
-    const std::int64_t H = static_cast<std::int64_t>(net.history.size());
-    const std::uint32_t* offsets = shard.offsets.data();
-    const std::vector<std::vector<std::int32_t>>& slot = net.history[(t - 1) % H];
+/// Calls f(source) for every spike of step t (all shards, then the thalamus),
+/// after prefetching the rows of segment bounds they will read.
+template <class F>
+void forEachSpikeOf(const Network& net, const Shard& shard, std::int64_t t, F f) {
+    const std::vector<std::vector<std::int32_t>>& slot = net.history[t % static_cast<std::int64_t>(net.history.size())];
     for (const std::vector<std::int32_t>& spikes : slot)
-        for (std::int32_t s : spikes) __builtin_prefetch(offsets + static_cast<std::size_t>(s) * D);
+        for (std::int32_t s : spikes)
+            __builtin_prefetch(shard.offsets.data() + static_cast<std::size_t>(s) * net.delaySlots);
     for (const std::vector<std::int32_t>& spikes : slot)
-        for (std::int32_t s : spikes) {
-            const std::uint32_t* row = offsets + static_cast<std::size_t>(s) * D;
-            const QueuedSegment base{0, 0, net.sourceInh[s]};
-            const int last = net.sourceMaxDelay[s];
-            for (int d = 1; d <= last; ++d) {
-                if (row[d - 1] == row[d]) continue;
-                QueuedSegment q = base;
-                q.begin = row[d - 1];
-                q.end = row[d];
-                shard.queue[(t - 1 + d) % H].push_back(q);
-            }
-        }
+        for (std::int32_t s : spikes) f(s);
 }
 
-/// Adds the segments due at step t to the shard's accumulator, prefetching
-/// every cache line of the segment `ahead` places on: segments are short
-/// (tens of synapses), too short for the hardware prefetcher.
+/// Queue mode: queues the segments of the spikes of step t - 1 for the steps
+/// they are due (segment d of a spike of step t - 1 is due at step t - 1 + d).
+/// Each spike's row of segment bounds is read once, front to back, so later
+/// steps need no scattered lookups.
+void enqueue(const Network& net, Shard& shard, std::int64_t t) {
+    if (t == 0) return;
+    const std::int64_t H = static_cast<std::int64_t>(shard.queue.size());
+    forEachSpikeOf(net, shard, t - 1, [&](std::int32_t s) {
+        const std::uint32_t* row = shard.offsets.data() + static_cast<std::size_t>(s) * net.delaySlots;
+        const int last = net.sourceMaxDelay[s];
+        for (int d = 1; d <= last; ++d) {
+            if (row[d - 1] == row[d]) continue;
+            shard.queue[(t - 1 + d) % H].push_back(QueuedSegment{row[d - 1], row[d], net.sourceInh[s]});
+        }
+    });
+}
+
+/// Queue mode: adds the segments due at step t to the shard's accumulator,
+/// prefetching every cache line of the segment `ahead` places on: segments
+/// are short (tens of synapses), too short for the hardware prefetcher.
 void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
-    std::vector<QueuedSegment>& due = shard.queue[t % static_cast<std::int64_t>(net.history.size())];
+    std::vector<QueuedSegment>& due = shard.queue[t % static_cast<std::int64_t>(shard.queue.size())];
     const std::uint32_t* synapses = shard.synapses.data();
-    std::int32_t* input = shard.input.data();
+    std::int32_t* input = shard.accumulator(t, net.inputSlots);
     const std::size_t n = due.size();
     const QueuedSegment* q = due.data();
     constexpr std::size_t ahead = 8;
@@ -91,8 +94,32 @@ void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
     due.clear();
 }
 
+/// Ring mode: adds every synapse of the spikes of step t - 1 to the
+/// accumulator of its due step, in one forward pass over the spike's
+/// synapses (contiguous, with their delays alongside).
+void spread(const Network& net, Shard& shard, std::int64_t t, bool split) {
+    if (t == 0) return;
+    const std::uint32_t* synapses = shard.synapses.data();
+    const std::uint8_t* delays = shard.delays.data();
+    // due[d]: the accumulator of step t - 1 + d.
+    std::int32_t* due[256];
+    for (int d = 1; d < net.inputSlots; ++d) due[d] = shard.accumulator(t - 1 + d, net.inputSlots);
+    forEachSpikeOf(net, shard, t - 1, [&](std::int32_t s) {
+        const std::uint32_t* row = shard.offsets.data() + static_cast<std::size_t>(s) * net.delaySlots;
+        const std::uint32_t end = row[net.sourceMaxDelay[s]];
+        if (split && net.sourceInh[s]) {
+            // Kept apart, inhibition goes to the second half of a slot, as magnitudes.
+            for (std::uint32_t i = row[0]; i < end; ++i)
+                due[delays[i]][shard.count + synapseTarget(synapses[i])] -= synapseCode(synapses[i]);
+        } else {
+            for (std::uint32_t i = row[0]; i < end; ++i)
+                due[delays[i]][synapseTarget(synapses[i])] += synapseCode(synapses[i]);
+        }
+    });
+}
+
 /// Updates the shard's neurons for the current step and collects its spikes.
-void update(const Network& net, Shard& shard, std::vector<std::int32_t>& spikes, std::uint32_t poissonKey,
+void update(const Network& net, Shard& shard, std::int64_t t, std::vector<std::int32_t>& spikes, std::uint32_t poissonKey,
             bool poissonOn, bool stimOn) {
     const DerivedParams& d = net.derived;
     UpdateConstants c{};
@@ -111,6 +138,7 @@ void update(const Network& net, Shard& shard, std::vector<std::int32_t>& spikes,
     c.poissonKey = poissonKey;
     spikes.clear();
 
+    std::int32_t* input = shard.accumulator(t, net.inputSlots);
     const std::int32_t shardEnd = shard.first + shard.count;
     for (int p = 0; p < kNumPops; ++p) {
         const std::int32_t lo = std::max(shard.first, d.first_neuron[p]);
@@ -128,8 +156,8 @@ void update(const Network& net, Shard& shard, std::vector<std::int32_t>& spikes,
                       const_cast<float*>(net.v.data()) + lo,
                       const_cast<float*>(net.current.data()) + lo,
                       const_cast<std::int32_t*>(net.refractory.data()) + lo,
-                      shard.input.data() + local,
-                      c.split ? shard.input.data() + shard.count + local : nullptr};
+                      input + local,
+                      c.split ? input + shard.count + local : nullptr};
         const std::size_t before = spikes.size();
         updateNeurons(r, c, spikes);
         shard.spikeCounts[p] += static_cast<std::int64_t>(spikes.size() - before);
@@ -152,6 +180,35 @@ void thalamicSpikes(const Network& net, std::int64_t t, std::vector<std::int32_t
 
 } // namespace
 
+void prepareDelivery(Network& net) {
+    // Ring mode while a shard's ring (in the one-sum layout) stays well
+    // inside a typical L2 cache; measured in docs/performance.md.
+    constexpr std::int64_t kRingBytes = 1 << 20;
+    int maxDelay = 1;
+    for (std::uint16_t d : net.sourceMaxDelay) maxDelay = std::max<int>(maxDelay, d);
+    std::int64_t largest = 0;
+    for (const Shard& s : net.shards) largest = std::max<std::int64_t>(largest, s.count);
+    bool ring = (maxDelay + 1) * largest * 4 <= kRingBytes;
+    if (const char* mode = std::getenv("MC_DELIVERY")) {
+        if (std::strcmp(mode, "ring") == 0) ring = true;
+        else if (std::strcmp(mode, "queue") == 0) ring = false;
+    }
+    ring = ring && maxDelay <= 255; // delays are stored in a byte
+    net.inputSlots = ring ? maxDelay + 1 : 1;
+    const int D = net.delaySlots;
+    net.workers->parallelFor(static_cast<int>(net.shards.size()), [&](int k) {
+        Shard& s = net.shards[k];
+        s.input.assign(static_cast<std::size_t>(net.inputSlots) * 2 * s.count, 0);
+        s.queue.assign(ring ? 0 : static_cast<std::size_t>(D) + 1, {});
+        s.delays.clear();
+        if (!ring) return;
+        s.delays.resize(s.synapses.size());
+        for (std::size_t i = 0; i + 1 < s.offsets.size(); ++i)
+            std::fill(s.delays.begin() + s.offsets[i], s.delays.begin() + s.offsets[i + 1],
+                      static_cast<std::uint8_t>(i % D + 1));
+    });
+}
+
 int Network::populationOf(std::int32_t neuron) const {
     int p = 0;
     while (p < kNumPops - 1 && neuron >= derived.first_neuron[p + 1]) ++p;
@@ -162,7 +219,7 @@ std::int64_t Network::memoryBytes() const {
     std::int64_t bytes = 0;
     for (const Shard& s : shards)
         bytes += static_cast<std::int64_t>(s.synapses.capacity() * 4 + s.offsets.capacity() * 4 +
-                                           s.input.capacity() * 4);
+                                           s.input.capacity() * 4 + s.delays.capacity());
     bytes += static_cast<std::int64_t>(v.capacity() * 12);
     bytes += static_cast<std::int64_t>(sourceInh.capacity() + sourceMaxDelay.capacity() * 2);
     return bytes;
@@ -183,6 +240,7 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
     for (Shard& s : net.shards) s.recorded.clear();
     SpinBarrier barrier(threads);
     const bool split = splitInput(net.live);
+    const bool ring = net.inputSlots > 1;
     // Each worker owns the shards k with k % threads == worker; one barrier per
     // step makes step t's spikes visible before anyone delivers step t + 1.
     // Slot t % H is written in step t while others may still read slots
@@ -198,9 +256,13 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
             const std::uint32_t key = stepKey(net.config.sim.rng_seed, Purpose::Poisson, t);
             for (int k = worker; k < shards; k += threads) {
                 Shard& shard = net.shards[k];
-                enqueue(net, shard, t);
-                deliver(net, shard, t, split);
-                update(net, shard, slot[k], key, poissonOn, stimOn);
+                if (ring) {
+                    spread(net, shard, t, split);
+                } else {
+                    enqueue(net, shard, t);
+                    deliver(net, shard, t, split);
+                }
+                update(net, shard, t, slot[k], key, poissonOn, stimOn);
                 if (out)
                     for (std::int32_t i : slot[k]) shard.recorded.push_back(Spike{i, static_cast<std::int32_t>(t)});
             }

@@ -60,6 +60,7 @@ public:
     int threads() const;
     const char* backend() const; ///< "tbb" or "openmp"
     const char* simd() const;    ///< neuron update loop: "avx512", "avx2" or "portable"
+    const char* delivery() const; ///< spike delivery: "ring" (small networks) or "queue"
 
     /// Advances the network by `steps` time steps. Spikes go to `sink` (may be
     /// null) once per call, sorted by step then neuron.
