@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -43,33 +44,38 @@ private:
 /// engine sharing two cores, is not slowed down by spinning.
 class SpinBarrier {
 public:
-    explicit SpinBarrier(int parties) : m_parties(parties) {}
+    explicit SpinBarrier(int parties) : m_parties(static_cast<std::uint32_t>(parties)) {}
     void arriveAndWait() {
         if (m_parties == 1) return;
-        const unsigned generation = m_generation.load(std::memory_order_acquire);
-        if (m_waiting.fetch_add(1, std::memory_order_acq_rel) + 1 == m_parties) {
-            m_waiting.store(0, std::memory_order_relaxed);
-            m_generation.fetch_add(1, std::memory_order_seq_cst);
-            if (m_sleepers.load(std::memory_order_seq_cst) > 0) m_generation.notify_all();
+        // One word holds the generation (high half) and the number of
+        // arrivals (low half): arriving is a single locked add on one cache line.
+        const std::uint64_t before = m_state.fetch_add(1, std::memory_order_acq_rel);
+        const std::uint32_t generation = static_cast<std::uint32_t>(before >> 32);
+        if (static_cast<std::uint32_t>(before) + 1 == m_parties) {
+            // Everyone else is waiting: nobody touches the word until this store.
+            m_state.store(std::uint64_t{generation + 1u} << 32, std::memory_order_seq_cst);
+            if (m_sleepers.load(std::memory_order_seq_cst) > 0) m_state.notify_all();
             return;
         }
         for (int spin = 0; spin < 512; ++spin) {
-            if (m_generation.load(std::memory_order_acquire) != generation) return;
+            if (generationOf(m_state.load(std::memory_order_acquire)) != generation) return;
             __builtin_ia32_pause();
         }
         for (int spin = 0; spin < 8; ++spin) {
-            if (m_generation.load(std::memory_order_acquire) != generation) return;
+            if (generationOf(m_state.load(std::memory_order_acquire)) != generation) return;
             std::this_thread::yield();
         }
         m_sleepers.fetch_add(1, std::memory_order_seq_cst);
-        while (m_generation.load(std::memory_order_seq_cst) == generation) m_generation.wait(generation);
+        for (std::uint64_t seen = m_state.load(std::memory_order_seq_cst); generationOf(seen) == generation;
+             seen = m_state.load(std::memory_order_seq_cst))
+            m_state.wait(seen);
         m_sleepers.fetch_sub(1, std::memory_order_relaxed);
     }
 
 private:
-    const int m_parties;
-    alignas(64) std::atomic<int> m_waiting{0};
-    alignas(64) std::atomic<unsigned> m_generation{0};
+    static std::uint32_t generationOf(std::uint64_t state) { return static_cast<std::uint32_t>(state >> 32); }
+    const std::uint32_t m_parties;
+    alignas(64) std::atomic<std::uint64_t> m_state{0};
     alignas(64) std::atomic<int> m_sleepers{0};
 };
 
