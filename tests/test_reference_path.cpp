@@ -53,8 +53,8 @@ std::vector<Spike> referenceRun(const detail::Network& net, std::int64_t steps) 
     const auto synapses = decode(net);
     const std::int32_t n = net.derived.total_neurons;
     const int H = net.delaySlots + 1;
-    std::vector<float> v = net.v, current = net.current;
-    std::vector<std::int32_t> ref = net.refractory;
+    std::vector<float> v(net.v.begin(), net.v.end()), current(net.current.begin(), net.current.end());
+    std::vector<std::int32_t> ref(net.refractory.begin(), net.refractory.end());
     std::vector<std::vector<std::int32_t>> ringEx(H, std::vector<std::int32_t>(n, 0)), ringIn = ringEx;
     std::vector<Spike> spikes;
     // Equal live weight factors: one signed sum per neuron; otherwise

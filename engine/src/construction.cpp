@@ -88,16 +88,23 @@ private:
 
         // Shards: at least one per thread, small enough for 17-bit target indices.
         const int threads = m_net.workers->threads();
-        const int shards = std::max<int>(threads, (n + kMaxShardNeurons - 1) / kMaxShardNeurons);
+        constexpr std::int32_t perShard = kMaxShardNeurons - 16; // room for the rounding below
+        const int shards = std::max<int>(threads, (n + perShard - 1) / perShard);
         m_net.shards.resize(shards);
         m_shardEnd.resize(shards);
         for (int s = 0; s < shards; ++s) {
             Shard& sh = m_net.shards[s];
-            sh.first = static_cast<std::int32_t>(std::int64_t{n} * s / shards);
-            const std::int32_t end = static_cast<std::int32_t>(std::int64_t{n} * (s + 1) / shards);
+            // Boundaries on multiples of 16 neurons (64 bytes of each state
+            // array): no cache line is written by two workers, and a shard's
+            // accumulators line up with its neurons' state for the vector loops.
+            const auto boundary = [&](int k) {
+                return k == shards ? n : static_cast<std::int32_t>(std::int64_t{n} * k / shards / 16 * 16);
+            };
+            sh.first = boundary(s);
+            const std::int32_t end = boundary(s + 1);
             sh.count = end - sh.first;
             m_shardEnd[s] = end;
-            sh.input.assign(2 * static_cast<std::size_t>(sh.count), 0);
+            sh.input.assign(2 * static_cast<std::size_t>(sh.padded()), 0);
         }
 
         setupWeights();

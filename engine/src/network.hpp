@@ -49,26 +49,31 @@ struct QueuedSegment {
 /// halves the memory that delivery writes to.
 inline bool splitInput(const LiveParams& live) { return live.exc_weight_factor != live.inh_weight_factor; }
 
-struct Shard {
+/// Written by one worker while the others read their own shards: aligned to
+/// cache lines so that no line holds parts of two shards.
+struct alignas(64) Shard {
     std::int32_t first = 0; ///< first neuron (global index)
     std::int32_t count = 0; ///< number of neurons
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> synapses;
     /// Segment (source s, delay d) is [offsets[s*D + d-1], offsets[s*D + d]).
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> offsets;
-    /// Input in weight units, Network::inputSlots blocks of 2 * count: the
+    /// Input in weight units, Network::inputSlots blocks of 2 * padded(): the
     /// block of step t is accumulator(t). In it, for the shard's neuron
     /// first + i: [i] the signed sum, or, while splitInput(), [i] excitatory
-    /// and [count + i] inhibitory (magnitude).
-    std::vector<std::int32_t> input;
+    /// and [padded() + i] inhibitory (magnitude). Padding keeps every half
+    /// cache-line aligned like the neuron state.
+    std::vector<std::int32_t, HugePageAllocator<std::int32_t>> input;
     std::int32_t* accumulator(std::int64_t t, int slots) {
-        return input.data() + static_cast<std::size_t>(t % slots) * 2 * static_cast<std::size_t>(count);
+        return input.data() + static_cast<std::size_t>(t % slots) * 2 * static_cast<std::size_t>(padded());
     }
+    /// count rounded up to whole cache lines of 4-byte values.
+    std::int32_t padded() const { return (count + 15) / 16 * 16; }
     /// Ring mode only: the delay (steps) of every synapse, parallel to `synapses`.
     std::vector<std::uint8_t> delays;
     std::vector<Spike> recorded; ///< this run() call's spikes, when recording
     /// Queue mode only: segments due at step t are in queue[t % H] (H = D + 1 slots).
     std::vector<std::vector<QueuedSegment>> queue;
-    std::array<std::int64_t, kNumPops> spikeCounts{};
+    alignas(64) std::array<std::int64_t, kNumPops> spikeCounts{}; ///< written every step
 };
 
 /// Poisson counts by inversion: count = number of thresholds <= u.
@@ -108,8 +113,8 @@ struct Network {
     std::int64_t numSynapses = 0;
 
     // Neuron state (v relative to E_L), structure of arrays over all neurons.
-    std::vector<float> v, current; ///< current = I_ex + I_in (one tau_syn)
-    std::vector<std::int32_t> refractory;
+    std::vector<float, HugePageAllocator<float>> v, current; ///< current = I_ex + I_in (one tau_syn)
+    std::vector<std::int32_t, HugePageAllocator<std::int32_t>> refractory;
     float P11 = 0, P21 = 0, P22 = 0, P20 = 0, theta = 0, vReset = 0;
     std::int32_t refractorySteps = 0;
     std::array<PoissonTable, kNumPops> poisson;

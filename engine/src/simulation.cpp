@@ -104,7 +104,7 @@ namespace {
 void foldPendingInput(detail::Shard& shard, int slots, bool toSplit) {
     for (int slot = 0; slot < slots; ++slot) {
         std::int32_t* ex = shard.accumulator(slot, slots);
-        std::int32_t* in = ex + shard.count;
+        std::int32_t* in = ex + shard.padded();
         for (std::int32_t i = 0; i < shard.count; ++i) {
             if (toSplit && ex[i] < 0) {
                 in[i] = -ex[i];
@@ -175,7 +175,7 @@ void Simulation::injectInput(std::int32_t neuron, double amplitude) {
         const std::size_t local = static_cast<std::size_t>(neuron - shard.first);
         std::int32_t* input = shard.accumulator(m_net->step, m_net->inputSlots);
         if (!detail::splitInput(m_net->live)) input[local] += inhibitory ? -rounded : rounded;
-        else input[local + (inhibitory ? shard.count : 0)] += rounded;
+        else input[local + (inhibitory ? shard.padded() : 0)] += rounded;
     }
 }
 

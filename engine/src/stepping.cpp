@@ -87,7 +87,7 @@ void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
         if (k + ahead < n) prefetchSegment(k + ahead);
         // Kept apart, the inhibitory sum holds magnitudes.
         if (split && q[k].inhibitory)
-            addSegment<true>(synapses + q[k].begin, synapses + q[k].end, input + shard.count);
+            addSegment<true>(synapses + q[k].begin, synapses + q[k].end, input + shard.padded());
         else
             addSegment<false>(synapses + q[k].begin, synapses + q[k].end, input);
     }
@@ -110,7 +110,7 @@ void spread(const Network& net, Shard& shard, std::int64_t t, bool split) {
         if (split && net.sourceInh[s]) {
             // Kept apart, inhibition goes to the second half of a slot, as magnitudes.
             for (std::uint32_t i = row[0]; i < end; ++i)
-                due[delays[i]][shard.count + synapseTarget(synapses[i])] -= synapseCode(synapses[i]);
+                due[delays[i]][shard.padded() + synapseTarget(synapses[i])] -= synapseCode(synapses[i]);
         } else {
             for (std::uint32_t i = row[0]; i < end; ++i)
                 due[delays[i]][synapseTarget(synapses[i])] += synapseCode(synapses[i]);
@@ -157,7 +157,7 @@ void update(const Network& net, Shard& shard, std::int64_t t, std::vector<std::i
                       const_cast<float*>(net.current.data()) + lo,
                       const_cast<std::int32_t*>(net.refractory.data()) + lo,
                       input + local,
-                      c.split ? input + shard.count + local : nullptr};
+                      c.split ? input + shard.padded() + local : nullptr};
         const std::size_t before = spikes.size();
         updateNeurons(r, c, spikes);
         shard.spikeCounts[p] += static_cast<std::int64_t>(spikes.size() - before);
@@ -198,7 +198,7 @@ void prepareDelivery(Network& net) {
     const int D = net.delaySlots;
     net.workers->parallelFor(static_cast<int>(net.shards.size()), [&](int k) {
         Shard& s = net.shards[k];
-        s.input.assign(static_cast<std::size_t>(net.inputSlots) * 2 * s.count, 0);
+        s.input.assign(static_cast<std::size_t>(net.inputSlots) * 2 * s.padded(), 0);
         s.queue.assign(ring ? 0 : static_cast<std::size_t>(D) + 1, {});
         s.delays.clear();
         if (!ring) return;
