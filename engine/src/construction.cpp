@@ -86,7 +86,7 @@ private:
         m_delays[2] = makeDelayDistribution(c.stim.delay_th_mean, c.stim.delay_th_mean * c.stim.delay_th_rel_std, h);
         m_net.delaySlots = std::max({m_delays[0].maxSteps, m_delays[1].maxSteps, nTh ? m_delays[2].maxSteps : 1});
 
-        // Shards: at least one per thread, small enough for 17-bit target indices.
+        // Shards: at least one per thread, small enough for 16-bit target indices.
         const int threads = m_net.workers->threads();
         constexpr std::int32_t perShard = kMaxShardNeurons - 16; // room for the rounding below
         const int shards = std::max<int>(threads, (n + perShard - 1) / perShard);
