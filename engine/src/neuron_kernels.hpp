@@ -32,7 +32,8 @@ struct Kernel {
           unitEx(c.unitEx), unitIn(c.unitIn), wExt(c.wExt), refractorySteps(c.refractorySteps), key(c.poissonKey),
           cdf(c.cdf), cdfSize(c.cdf ? c.cdfSize : 0), vectorThresholds(0), split(c.split) {
         constexpr std::uint32_t rare = 1u << 22; // 2^32 / 1024
-        while (vectorThresholds < cdfSize && 0u - cdf[vectorThresholds] > rare) ++vectorThresholds;
+        while (vectorThresholds < cdfSize && 0u - cdf[vectorThresholds] > rare)
+            ++vectorThresholds;
         vectorThresholds = std::min(vectorThresholds + 1, cdfSize);
     }
 };
@@ -79,8 +80,7 @@ void appendSpikes(const Mask* masks, int vectors, std::int32_t first, std::vecto
 /// of Poisson thresholds compared for every neuron, is a compile-time
 /// constant so the compares unroll. Returns how many neurons the loop did;
 /// 0 when no variant fits (the portable loop then does them all).
-template <class Loop>
-std::int32_t runLoop(const NeuronRange& r, const Kernel& k, std::vector<std::int32_t>& spikes) {
+template <class Loop> std::int32_t runLoop(const NeuronRange& r, const Kernel& k, std::vector<std::int32_t>& spikes) {
     const auto poisson = [&]<bool Split>() -> std::int32_t {
         const std::uint32_t nv = k.vectorThresholds;
         if (nv <= 2) return Loop::template run<true, Split, 2>(r, k, spikes);
@@ -94,7 +94,8 @@ std::int32_t runLoop(const NeuronRange& r, const Kernel& k, std::vector<std::int
         return 0;
     };
     if (k.cdfSize > 0) return k.split ? poisson.template operator()<true>() : poisson.template operator()<false>();
-    return k.split ? Loop::template run<false, true, 0>(r, k, spikes) : Loop::template run<false, false, 0>(r, k, spikes);
+    return k.split ? Loop::template run<false, true, 0>(r, k, spikes)
+                   : Loop::template run<false, false, 0>(r, k, spikes);
 }
 
 /// The SIMD loops (x86-64 only); each returns how many neurons it did.

@@ -17,8 +17,10 @@ Simd detectSimd() {
     if (__builtin_cpu_supports("avx2")) best = Simd::Avx2;
     if (__builtin_cpu_supports("avx512f")) best = Simd::Avx512;
     if (const char* want = std::getenv("MC_SIMD")) {
-        if (std::strcmp(want, "portable") == 0) best = Simd::Portable;
-        else if (std::strcmp(want, "avx2") == 0 && best == Simd::Avx512) best = Simd::Avx2;
+        if (std::strcmp(want, "portable") == 0)
+            best = Simd::Portable;
+        else if (std::strcmp(want, "avx2") == 0 && best == Simd::Avx512)
+            best = Simd::Avx2;
     }
     return best;
 #else
@@ -38,21 +40,30 @@ void updateNeurons(const NeuronRange& range, const UpdateConstants& c, std::vect
     const Kernel k(c);
     std::int32_t done = 0;
 #if defined(__x86_64__)
-    if (simd == Simd::Avx512) done = updateAvx512(range, k, spikes);
-    else if (simd == Simd::Avx2) done = updateAvx2(range, k, spikes);
+    if (simd == Simd::Avx512)
+        done = updateAvx512(range, k, spikes);
+    else if (simd == Simd::Avx2)
+        done = updateAvx2(range, k, spikes);
 #endif
     const bool poisson = k.cdfSize > 0;
-    if (poisson && k.split) finish<true, true>(range, k, done, spikes);
-    else if (poisson) finish<true, false>(range, k, done, spikes);
-    else if (k.split) finish<false, true>(range, k, done, spikes);
-    else finish<false, false>(range, k, done, spikes);
+    if (poisson && k.split)
+        finish<true, true>(range, k, done, spikes);
+    else if (poisson)
+        finish<true, false>(range, k, done, spikes);
+    else if (k.split)
+        finish<false, true>(range, k, done, spikes);
+    else
+        finish<false, false>(range, k, done, spikes);
 }
 
 const char* simdName() {
     switch (detectSimd()) {
-    case Simd::Avx512: return "avx512";
-    case Simd::Avx2: return "avx2";
-    default: return "portable";
+    case Simd::Avx512:
+        return "avx512";
+    case Simd::Avx2:
+        return "avx2";
+    default:
+        return "portable";
     }
 }
 

@@ -16,7 +16,7 @@ namespace {
 struct Avx512 {
     template <bool Poisson, bool Split, int NV>
     __attribute__((target("avx512f"))) static std::int32_t run(const NeuronRange& r, const Kernel& k,
-                                                              std::vector<std::int32_t>& spikes) {
+                                                               std::vector<std::int32_t>& spikes) {
         const __m512 P11 = _mm512_set1_ps(k.P11), P21 = _mm512_set1_ps(k.P21), P22 = _mm512_set1_ps(k.P22);
         const __m512 drive = _mm512_set1_ps(k.drive), theta = _mm512_set1_ps(k.theta);
         const __m512 vReset = _mm512_set1_ps(k.vReset), unitEx = _mm512_set1_ps(k.unitEx);
@@ -36,8 +36,8 @@ struct Avx512 {
         // draw reaches one, and it takes the exact fix-up below.
         __m512i limit[NV > 0 ? NV : 1];
         for (int t = 0; t < NV; ++t)
-            limit[t] = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(t) < k.cdfSize ? k.cdf[t]
-                                                                                                  : 0xFFFFFFFFu));
+            limit[t] =
+                _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(t) < k.cdfSize ? k.cdf[t] : 0xFFFFFFFFu));
         std::int32_t* const inputEx = r.inputEx;
         std::int32_t* const inputIn = r.inputIn;
         float* const v = r.v;
