@@ -171,6 +171,11 @@ void buildNetwork(Network& net, const BuildOptions& options);
 /// mode records every synapse's delay (stepping.cpp). MC_DELIVERY=ring|queue
 /// in the environment forces a mode (the tests check both).
 void prepareDelivery(Network& net);
+/// Re-lays the input on its way to the neurons for the excitatory/inhibitory
+/// layout `split` (Simulation::setLive when the live weight factors become
+/// different or equal): spikes in flight then count exactly as if they had
+/// been delivered in the new layout, in either delivery mode (stepping.cpp).
+void relayPendingInput(Network& net, bool split);
 /// Advances `steps` steps (stepping.cpp); when `out` is given, the spikes are
 /// appended to it sorted by step and neuron.
 void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out);

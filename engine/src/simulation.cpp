@@ -97,26 +97,6 @@ std::int64_t Simulation::steps() const { return m_net->step; }
 double Simulation::resolution() const { return m_net->config.sim.sim_resolution; }
 double Simulation::timeMs() const { return static_cast<double>(m_net->step) * resolution(); }
 
-namespace {
-/// Moves pending input (injected, or in ring mode spikes on their way)
-/// between the one-sum and the excitatory/inhibitory layouts of a shard's
-/// accumulators.
-void foldPendingInput(detail::Shard& shard, int slots, bool toSplit) {
-    for (int slot = 0; slot < slots; ++slot) {
-        std::int32_t* ex = shard.accumulator(slot, slots);
-        std::int32_t* in = ex + shard.padded();
-        for (std::int32_t i = 0; i < shard.count; ++i) {
-            if (toSplit && ex[i] < 0) {
-                in[i] = -ex[i];
-                ex[i] = 0;
-            } else if (!toSplit) {
-                ex[i] -= in[i];
-                in[i] = 0;
-            }
-        }
-    }
-}
-} // namespace
 
 void Simulation::setLive(const LiveParams& live) {
     for (double f : {live.exc_weight_factor, live.inh_weight_factor, live.bg_rate_factor, live.dc_factor})
@@ -124,7 +104,7 @@ void Simulation::setLive(const LiveParams& live) {
             throw ConfigError("live parameter factor " + std::to_string(f) + " is outside [0, 100]");
     const bool rateChanged = live.bg_rate_factor != m_net->live.bg_rate_factor;
     if (detail::splitInput(live) != detail::splitInput(m_net->live))
-        for (detail::Shard& shard : m_net->shards) foldPendingInput(shard, m_net->inputSlots, detail::splitInput(live));
+        detail::relayPendingInput(*m_net, detail::splitInput(live));
     m_net->live = live;
     if (rateChanged) preparePoisson(*m_net);
 }

@@ -94,28 +94,53 @@ void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
     due.clear();
 }
 
-/// Ring mode: adds every synapse of the spikes of step t - 1 to the
-/// accumulator of its due step, in one forward pass over the spike's
-/// synapses (contiguous, with their delays alongside).
-void spread(const Network& net, Shard& shard, std::int64_t t, bool split) {
-    if (t == 0) return;
+/// Ring mode: adds the synapses of the spikes of step u that are due at step
+/// firstDue or later to the accumulators of their due steps, in one forward
+/// pass over each spike's synapses (contiguous, delays alongside).
+void spreadSpikesOf(const Network& net, Shard& shard, std::int64_t u, std::int64_t firstDue, bool split) {
     const std::uint32_t* synapses = shard.synapses.data();
     const std::uint8_t* delays = shard.delays.data();
-    // due[d]: the accumulator of step t - 1 + d.
+    // due[d]: the accumulator of step u + d.
     std::int32_t* due[256];
-    for (int d = 1; d < net.inputSlots; ++d) due[d] = shard.accumulator(t - 1 + d, net.inputSlots);
-    forEachSpikeOf(net, shard, t - 1, [&](std::int32_t s) {
+    for (int d = 1; d < net.inputSlots; ++d) due[d] = shard.accumulator(u + d, net.inputSlots);
+    const int minDelay = static_cast<int>(std::max<std::int64_t>(1, firstDue - u));
+    forEachSpikeOf(net, shard, u, [&](std::int32_t s) {
+        const int last = net.sourceMaxDelay[s];
+        if (minDelay > last) return;
         const std::uint32_t* row = shard.offsets.data() + static_cast<std::size_t>(s) * net.delaySlots;
-        const std::uint32_t end = row[net.sourceMaxDelay[s]];
+        const std::uint32_t begin = row[minDelay - 1], end = row[last];
         if (split && net.sourceInh[s]) {
             // Kept apart, inhibition goes to the second half of a slot, as magnitudes.
-            for (std::uint32_t i = row[0]; i < end; ++i)
+            for (std::uint32_t i = begin; i < end; ++i)
                 due[delays[i]][shard.padded() + synapseTarget(synapses[i])] -= synapseCode(synapses[i]);
         } else {
-            for (std::uint32_t i = row[0]; i < end; ++i)
+            for (std::uint32_t i = begin; i < end; ++i)
                 due[delays[i]][synapseTarget(synapses[i])] += synapseCode(synapses[i]);
         }
     });
+}
+
+/// Moves pending input between the one-sum and the excitatory/inhibitory
+/// layouts of a shard's accumulators, by sign (exact towards one sum).
+void foldPendingInput(Shard& shard, int slots, bool toSplit) {
+    for (int slot = 0; slot < slots; ++slot) {
+        std::int32_t* ex = shard.accumulator(slot, slots);
+        std::int32_t* in = ex + shard.padded();
+        for (std::int32_t i = 0; i < shard.count; ++i) {
+            if (toSplit && ex[i] < 0) {
+                in[i] = -ex[i];
+                ex[i] = 0;
+            } else if (!toSplit) {
+                ex[i] -= in[i];
+                in[i] = 0;
+            }
+        }
+    }
+}
+
+/// Ring mode, at step t: spreads the spikes of step t - 1.
+void spread(const Network& net, Shard& shard, std::int64_t t, bool split) {
+    if (t > 0) spreadSpikesOf(net, shard, t - 1, t, split);
 }
 
 /// Updates the shard's neurons for the current step and collects its spikes.
@@ -179,6 +204,41 @@ void thalamicSpikes(const Network& net, std::int64_t t, std::vector<std::int32_t
 }
 
 } // namespace
+
+void relayPendingInput(Network& net, bool split) {
+    const std::int64_t t = net.step;
+    const int slots = net.inputSlots;
+    if (slots == 1) { // queue mode: only injected input is pending
+        for (Shard& shard : net.shards) foldPendingInput(shard, 1, split);
+        return;
+    }
+    if (!split) { // the separate sums add up exactly
+        for (Shard& shard : net.shards) foldPendingInput(shard, slots, false);
+        return;
+    }
+    // One sum to separate sums: the sum cannot be taken apart, so the spikes
+    // still on their way (those of steps t - slots + 1 .. t - 2; step t - 1's
+    // are spread at the start of step t) are spread again, apart. What else
+    // is pending was injected (Simulation::injectInput) and goes by its sign.
+    for (Shard& shard : net.shards) {
+        const auto old = shard.input;
+        std::fill(shard.input.begin(), shard.input.end(), 0);
+        for (std::int64_t u = std::max<std::int64_t>(0, t - slots + 1); u <= t - 2; ++u)
+            spreadSpikesOf(net, shard, u, t, false);
+        std::vector<std::int32_t> injected(shard.input.size());
+        for (std::size_t i = 0; i < injected.size(); ++i) injected[i] = old[i] - shard.input[i];
+        std::fill(shard.input.begin(), shard.input.end(), 0);
+        for (std::int64_t u = std::max<std::int64_t>(0, t - slots + 1); u <= t - 2; ++u)
+            spreadSpikesOf(net, shard, u, t, true);
+        const std::size_t half = static_cast<std::size_t>(shard.padded());
+        for (std::size_t base = 0; base < injected.size(); base += 2 * half)
+            for (std::size_t i = 0; i < half; ++i) {
+                const std::int32_t v = injected[base + i];
+                if (v > 0) shard.input[base + i] += v;
+                else shard.input[base + half + i] -= v;
+            }
+    }
+}
 
 void prepareDelivery(Network& net) {
     // Ring mode while a shard's ring (in the one-sum layout) stays well
