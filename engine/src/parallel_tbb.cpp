@@ -7,6 +7,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <vector>
@@ -86,6 +87,16 @@ void Workers::parallelFor(int n, const std::function<void(int)>& body) {
         for (int i = 0; i < n; ++i) body(i);
         return;
     }
+#if defined(__SANITIZE_THREAD__)
+    // ThreadSanitizer cannot see oneTBB's (uninstrumented) synchronisation
+    // and would report every hand-over between a loop and its caller; the
+    // team's threads synchronise through the standard library, which it sees.
+    std::atomic<int> next{0};
+    m_impl->run([&](int) {
+        for (int i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) body(i);
+    });
+    return;
+#endif
     m_impl->arena.execute([&] {
         tbb::parallel_for(
             tbb::blocked_range<int>(0, n, 1),
