@@ -28,6 +28,12 @@ Simd detectSimd() {
 #endif
 }
 
+/// The loop in use, chosen once.
+Simd activeSimd() {
+    static const Simd simd = detectSimd();
+    return simd;
+}
+
 template <bool Poisson, bool Split>
 void finish(const NeuronRange& r, const Kernel& k, std::int32_t from, std::vector<std::int32_t>& spikes) {
     updateScalar<Poisson, Split>(r, k, from, r.n, spikes);
@@ -36,7 +42,7 @@ void finish(const NeuronRange& r, const Kernel& k, std::int32_t from, std::vecto
 } // namespace
 
 void updateNeurons(const NeuronRange& range, const UpdateConstants& c, std::vector<std::int32_t>& spikes) {
-    static const Simd simd = detectSimd();
+    const Simd simd = activeSimd();
     const Kernel k(c);
     std::int32_t done = 0;
 #if defined(__x86_64__)
@@ -57,7 +63,7 @@ void updateNeurons(const NeuronRange& range, const UpdateConstants& c, std::vect
 }
 
 const char* simdName() {
-    switch (detectSimd()) {
+    switch (activeSimd()) {
     case Simd::Avx512:
         return "avx512";
     case Simd::Avx2:

@@ -23,10 +23,11 @@ struct Avx2 {
         const __m256i zero = _mm256_setzero_si256();
         // Poisson draws: u = mix32(neuron * golden ^ key), compared as signed
         // integers after flipping the sign bit (AVX2 has only signed compares).
-        constexpr std::uint32_t golden = 0x9E3779B1u;
+        constexpr std::uint32_t golden = kGolden;
         const __m256i sign = _mm256_set1_epi32(static_cast<int>(0x80000000u));
         const __m256i key = _mm256_set1_epi32(static_cast<int>(k.key));
-        const __m256i m1 = _mm256_set1_epi32(0x7FEB352D), m2 = _mm256_set1_epi32(static_cast<int>(0x846CA68Bu));
+        const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kMixMul1));
+        const __m256i m2 = _mm256_set1_epi32(static_cast<int>(kMixMul2));
         const __m256i stride = _mm256_set1_epi32(static_cast<int>(8u * golden));
         __m256i hashed =
             _mm256_mullo_epi32(_mm256_add_epi32(_mm256_set1_epi32(r.first), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),

@@ -24,9 +24,10 @@ struct Avx512 {
         const __m512i refSteps = _mm512_set1_epi32(k.refractorySteps), one = _mm512_set1_epi32(1);
         const __m512i zero = _mm512_setzero_si512();
         // Poisson draws: u = mix32(neuron * golden ^ key), as in neuronDraw.
-        constexpr std::uint32_t golden = 0x9E3779B1u;
+        constexpr std::uint32_t golden = kGolden;
         const __m512i key = _mm512_set1_epi32(static_cast<int>(k.key));
-        const __m512i m1 = _mm512_set1_epi32(0x7FEB352D), m2 = _mm512_set1_epi32(static_cast<int>(0x846CA68Bu));
+        const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kMixMul1));
+        const __m512i m2 = _mm512_set1_epi32(static_cast<int>(kMixMul2));
         const __m512i stride = _mm512_set1_epi32(static_cast<int>(16u * golden));
         __m512i hashed = _mm512_mullo_epi32(
             _mm512_add_epi32(_mm512_set1_epi32(r.first),

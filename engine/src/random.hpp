@@ -95,12 +95,16 @@ private:
     std::uint32_t m_s[4];
 };
 
+/// Multipliers of mix32 and neuronDraw; the SIMD update loops
+/// (neuron_update_avx*.cpp) compute the same hash from them.
+inline constexpr std::uint32_t kMixMul1 = 0x7FEB352Du, kMixMul2 = 0x846CA68Bu, kGolden = 0x9E3779B1u;
+
 /// A 32-bit integer hash with good avalanche (two multiply-xorshift rounds).
 constexpr std::uint32_t mix32(std::uint32_t x) {
     x ^= x >> 16;
-    x *= 0x7FEB352Du;
+    x *= kMixMul1;
     x ^= x >> 15;
-    x *= 0x846CA68Bu;
+    x *= kMixMul2;
     x ^= x >> 16;
     return x;
 }
@@ -117,7 +121,7 @@ inline std::uint32_t stepKey(std::uint64_t seed, Purpose purpose, std::int64_t s
 /// a neuron's draws in different steps are independent; within a step, neurons
 /// differ by a fixed input pattern that one round of mix32 decorrelates.
 constexpr std::uint32_t neuronDraw(std::uint32_t key, std::uint32_t neuron) {
-    return mix32((neuron * 0x9E3779B1u) ^ key);
+    return mix32((neuron * kGolden) ^ key);
 }
 
 /// Walker's alias table over a discrete distribution (O(1) sampling).
