@@ -70,6 +70,9 @@ struct alignas(64) Shard {
     std::int32_t padded() const { return (count + 15) / 16 * 16; }
     /// Ring mode only: the delay (steps) of every synapse, parallel to `synapses`.
     std::vector<std::uint8_t> delays;
+    /// Ring mode only: source s's synapses (all delays) are
+    /// [sourceBegin[s], sourceBegin[s + 1]).
+    std::vector<std::uint32_t> sourceBegin;
     std::vector<Spike> recorded; ///< this run() call's spikes, when recording
     /// Queue mode only: segments due at step t are in queue[t % H] (H = D + 1 slots).
     std::vector<std::vector<QueuedSegment>> queue;

@@ -100,24 +100,44 @@ void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
 void spreadSpikesOf(const Network& net, Shard& shard, std::int64_t u, std::int64_t firstDue, bool split) {
     const std::uint32_t* synapses = shard.synapses.data();
     const std::uint8_t* delays = shard.delays.data();
-    // due[d]: the accumulator of step u + d.
+    const auto& spikeLists = net.history[u % static_cast<std::int64_t>(net.history.size())];
+    if (std::all_of(spikeLists.begin(), spikeLists.end(), [](const auto& l) { return l.empty(); })) return;
+    // due[d]: the accumulator of step u + d (one division, not one per slot).
     std::int32_t* due[256];
-    for (int d = 1; d < net.inputSlots; ++d) due[d] = shard.accumulator(u + d, net.inputSlots);
+    const int slots = net.inputSlots;
+    for (int d = 1, slot = static_cast<int>((u + 1) % slots); d < slots; ++d, slot = slot + 1 == slots ? 0 : slot + 1)
+        due[d] = shard.accumulator(slot, slots);
     const int minDelay = static_cast<int>(std::max<std::int64_t>(1, firstDue - u));
-    forEachSpikeOf(net, shard, u, [&](std::int32_t s) {
-        const int last = net.sourceMaxDelay[s];
-        if (minDelay > last) return;
+    // All of a source's synapses (minDelay 1, every step): [sourceBegin[s],
+    // sourceBegin[s + 1]), from a small array; later delays only (a relay
+    // after a live change): from the source's row of segment bounds.
+    const auto range = [&](std::int32_t s) -> std::array<std::uint32_t, 2> {
+        if (minDelay == 1) return {shard.sourceBegin[s], shard.sourceBegin[s + 1]};
         const std::uint32_t* row = shard.offsets.data() + static_cast<std::size_t>(s) * net.delaySlots;
-        const std::uint32_t begin = row[minDelay - 1], end = row[last];
-        if (split && net.sourceInh[s]) {
-            // Kept apart, inhibition goes to the second half of a slot, as magnitudes.
-            for (std::uint32_t i = begin; i < end; ++i)
-                due[delays[i]][shard.padded() + synapseTarget(synapses[i])] -= synapseCode(synapses[i]);
-        } else {
-            for (std::uint32_t i = begin; i < end; ++i)
-                due[delays[i]][synapseTarget(synapses[i])] += synapseCode(synapses[i]);
+        const int last = net.sourceMaxDelay[s];
+        return {row[std::min(minDelay, last + 1) - 1], row[last]};
+    };
+    // The synapses of a step's few spikes are far apart in memory: start
+    // fetching the first lines of all of them before adding any.
+    for (const std::vector<std::int32_t>& spikes : spikeLists)
+        for (std::int32_t s : spikes) {
+            const std::uint32_t begin = range(s)[0];
+            __builtin_prefetch(synapses + begin);
+            __builtin_prefetch(synapses + begin + 16);
+            __builtin_prefetch(delays + begin);
         }
-    });
+    for (const std::vector<std::int32_t>& spikes : spikeLists)
+        for (std::int32_t s : spikes) {
+            const auto [begin, end] = range(s);
+            if (split && net.sourceInh[s]) {
+                // Kept apart, inhibition goes to the second half of a slot, as magnitudes.
+                for (std::uint32_t i = begin; i < end; ++i)
+                    due[delays[i]][shard.padded() + synapseTarget(synapses[i])] -= synapseCode(synapses[i]);
+            } else {
+                for (std::uint32_t i = begin; i < end; ++i)
+                    due[delays[i]][synapseTarget(synapses[i])] += synapseCode(synapses[i]);
+            }
+        }
 }
 
 /// Moves pending input between the one-sum and the excitatory/inhibitory
@@ -261,7 +281,11 @@ void prepareDelivery(Network& net) {
         s.input.assign(static_cast<std::size_t>(net.inputSlots) * 2 * s.padded(), 0);
         s.queue.assign(ring ? 0 : static_cast<std::size_t>(D) + 1, {});
         s.delays.clear();
+        s.sourceBegin.clear();
         if (!ring) return;
+        s.sourceBegin.resize(static_cast<std::size_t>(net.numSources) + 1);
+        for (std::int32_t src = 0; src <= net.numSources; ++src)
+            s.sourceBegin[src] = s.offsets[static_cast<std::size_t>(src) * D];
         s.delays.resize(s.synapses.size());
         for (std::size_t i = 0; i + 1 < s.offsets.size(); ++i)
             std::fill(s.delays.begin() + s.offsets[i], s.delays.begin() + s.offsets[i + 1],
@@ -279,7 +303,7 @@ std::int64_t Network::memoryBytes() const {
     std::int64_t bytes = 0;
     for (const Shard& s : shards)
         bytes += static_cast<std::int64_t>(s.synapses.capacity() * 4 + s.offsets.capacity() * 4 +
-                                           s.input.capacity() * 4 + s.delays.capacity());
+                                           s.input.capacity() * 4 + s.delays.capacity() + s.sourceBegin.capacity() * 4);
     bytes += static_cast<std::int64_t>(v.capacity() * 12);
     bytes += static_cast<std::int64_t>(sourceInh.capacity() + sourceMaxDelay.capacity() * 2);
     return bytes;
