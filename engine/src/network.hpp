@@ -97,14 +97,17 @@ struct Network {
     DerivedParams derived;
     std::unique_ptr<Workers> workers;
     int delaySlots = 1;        ///< D: largest delay in steps
-    /// Delivery mode (prepareDelivery). 1, queue mode: the delay-d segments
-    /// of a spike wait in the queue of their due step, then are added to the
-    /// shard's one accumulator (large networks: long segments, accumulator
-    /// in cache). More, ring mode: a ring of that many accumulators, one per
-    /// step up to the largest delay, small enough for the L2 cache; each
-    /// spike's synapses are added in one pass, each into the slot of its due
-    /// step (small networks, whose segments are too short to queue).
-    int inputSlots = 1;
+    /// Delivery mode (prepareDelivery). Queue mode: the delay-d segments of
+    /// a spike wait in the queue of their due step, then are added to the
+    /// accumulator of that step, one of two per shard (large networks: long
+    /// segments, accumulators in cache; step t + 1's is filled while the
+    /// workers wait for each other at the end of step t). Ring mode: a ring
+    /// of accumulators, one per step up to the largest delay, small enough
+    /// for the L2 cache; each spike's synapses are added in one pass, each
+    /// into the slot of its due step (small networks, whose segments are too
+    /// short to queue).
+    bool ring = false;
+    int inputSlots = 2; ///< accumulators per shard
     std::int32_t numSources = 0; ///< neurons plus thalamic neurons
     std::vector<Shard> shards;
 

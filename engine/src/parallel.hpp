@@ -45,18 +45,26 @@ private:
 class SpinBarrier {
 public:
     explicit SpinBarrier(int parties) : m_parties(static_cast<std::uint32_t>(parties)) {}
-    void arriveAndWait() {
-        if (m_parties == 1) return;
+    void arriveAndWait() { wait(arrive()); }
+
+    /// Split phase: arrive() says this thread's part of the step is done and
+    /// returns a ticket; wait(ticket) returns once every party has arrived.
+    /// Between the two the thread may do work nobody else waits for.
+    std::uint32_t arrive() {
+        if (m_parties == 1) return 0;
         // One word holds the generation (high half) and the number of
         // arrivals (low half): arriving is a single locked add on one cache line.
         const std::uint64_t before = m_state.fetch_add(1, std::memory_order_acq_rel);
         const std::uint32_t generation = static_cast<std::uint32_t>(before >> 32);
         if (static_cast<std::uint32_t>(before) + 1 == m_parties) {
-            // Everyone else is waiting: nobody touches the word until this store.
+            // Everyone else has arrived: nobody adds to the word until this store.
             m_state.store(std::uint64_t{generation + 1u} << 32, std::memory_order_seq_cst);
             if (m_sleepers.load(std::memory_order_seq_cst) > 0) m_state.notify_all();
-            return;
         }
+        return generation;
+    }
+    void wait(std::uint32_t generation) {
+        if (m_parties == 1) return;
         for (int spin = 0; spin < 512; ++spin) {
             if (generationOf(m_state.load(std::memory_order_acquire)) != generation) return;
             __builtin_ia32_pause();

@@ -84,7 +84,7 @@ const DerivedParams& Simulation::derived() const { return m_net->derived; }
 int Simulation::threads() const { return m_net->workers->threads(); }
 const char* Simulation::backend() const { return detail::Workers::backendName(); }
 const char* Simulation::simd() const { return detail::simdName(); }
-const char* Simulation::delivery() const { return m_net->inputSlots > 1 ? "ring" : "queue"; }
+const char* Simulation::delivery() const { return m_net->ring ? "ring" : "queue"; }
 
 void Simulation::run(std::int64_t steps, SpikeSink* sink) {
     if (steps < 0) throw ConfigError("cannot run a negative number of steps (" + std::to_string(steps) + ")");

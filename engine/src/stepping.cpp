@@ -228,8 +228,8 @@ void thalamicSpikes(const Network& net, std::int64_t t, std::vector<std::int32_t
 void relayPendingInput(Network& net, bool split) {
     const std::int64_t t = net.step;
     const int slots = net.inputSlots;
-    if (slots == 1) { // queue mode: only injected input is pending
-        for (Shard& shard : net.shards) foldPendingInput(shard, 1, split);
+    if (!net.ring) { // queue mode: only injected input is pending
+        for (Shard& shard : net.shards) foldPendingInput(shard, slots, split);
         return;
     }
     if (!split) { // the separate sums add up exactly
@@ -274,7 +274,8 @@ void prepareDelivery(Network& net) {
         else if (std::strcmp(mode, "queue") == 0) ring = false;
     }
     ring = ring && maxDelay <= 255; // delays are stored in a byte
-    net.inputSlots = ring ? maxDelay + 1 : 1;
+    net.ring = ring;
+    net.inputSlots = ring ? maxDelay + 1 : 2;
     const int D = net.delaySlots;
     net.workers->parallelFor(static_cast<int>(net.shards.size()), [&](int k) {
         Shard& s = net.shards[k];
@@ -324,11 +325,12 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
     for (Shard& s : net.shards) s.recorded.clear();
     SpinBarrier barrier(threads);
     const bool split = splitInput(net.live);
-    const bool ring = net.inputSlots > 1;
+    const bool ring = net.ring;
     // Each worker owns the shards k with k % threads == worker; one barrier per
     // step makes step t's spikes visible before anyone delivers step t + 1.
-    // Slot t % H is written in step t while others may still read slots
-    // t - 1 .. t - D, which H = D + 1 keeps apart.
+    // A worker may be one step ahead of another, but no further: slot t % H
+    // is written in step t while others may still read slots t - 1 .. t - D,
+    // which H = D + 1 keeps apart.
     net.workers->runTeam([&](int worker) {
         if (worker >= threads) return;
         const FlushSubnormals flush;
@@ -351,7 +353,15 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
                     for (std::int32_t i : slot[k]) shard.recorded.push_back(Spike{i, static_cast<std::int32_t>(t)});
             }
             if (worker == 0) thalamicSpikes(net, t, slot[shards]);
-            barrier.arriveAndWait();
+            const std::uint32_t ticket = barrier.arrive();
+            // Queue mode: while the others finish step t, add what is already
+            // known of step t + 1's input, the segments of spikes before step
+            // t; only the delay-1 segments of step t's spikes are left for
+            // after the barrier. Not in a run's last step, so that between
+            // runs no input lies delivered ahead (relayPendingInput).
+            if (!ring && t + 1 < first + steps)
+                for (int k = worker; k < shards; k += threads) deliver(net, net.shards[k], t + 1, split);
+            barrier.wait(ticket);
         }
     });
     net.step = first + steps;
