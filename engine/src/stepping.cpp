@@ -44,8 +44,10 @@ template <class F>
 void forEachSpikeOf(const Network& net, const Shard& shard, std::int64_t t, F f) {
     const std::vector<std::vector<std::int32_t>>& slot = net.history[t % static_cast<std::int64_t>(net.history.size())];
     for (const std::vector<std::int32_t>& spikes : slot)
-        for (std::int32_t s : spikes)
-            __builtin_prefetch(shard.offsets.data() + static_cast<std::size_t>(s) * net.delaySlots);
+        for (std::int32_t s : spikes) {
+            const std::uint32_t* row = shard.offsets.data() + static_cast<std::size_t>(s) * net.delaySlots;
+            for (int d = 0; d <= net.sourceMaxDelay[s]; d += 16) __builtin_prefetch(row + d);
+        }
     for (const std::vector<std::int32_t>& spikes : slot)
         for (std::int32_t s : spikes) f(s);
 }
@@ -56,13 +58,15 @@ void forEachSpikeOf(const Network& net, const Shard& shard, std::int64_t t, F f)
 /// steps need no scattered lookups.
 void enqueue(const Network& net, Shard& shard, std::int64_t t) {
     if (t == 0) return;
-    const std::int64_t H = static_cast<std::int64_t>(shard.queue.size());
+    const int H = static_cast<int>(shard.queue.size());
+    const int dueNext = static_cast<int>(t % H); // the queue of delay 1
     forEachSpikeOf(net, shard, t - 1, [&](std::int32_t s) {
         const std::uint32_t* row = shard.offsets.data() + static_cast<std::size_t>(s) * net.delaySlots;
         const int last = net.sourceMaxDelay[s];
-        for (int d = 1; d <= last; ++d) {
+        const std::uint32_t inhibitory = net.sourceInh[s];
+        for (int d = 1, q = dueNext; d <= last; ++d, q = q + 1 == H ? 0 : q + 1) {
             if (row[d - 1] == row[d]) continue;
-            shard.queue[(t - 1 + d) % H].push_back(QueuedSegment{row[d - 1], row[d], net.sourceInh[s]});
+            shard.queue[q].push_back(QueuedSegment{row[d - 1], row[d], inhibitory});
         }
     });
 }
