@@ -69,8 +69,9 @@ template <bool Poisson, bool Split, int NV> struct Avx512Step {
         m1 = _mm512_set1_epi32(static_cast<int>(kMixMul1));
         m2 = _mm512_set1_epi32(static_cast<int>(kMixMul2));
         stride = _mm512_set1_epi32(static_cast<int>(16u * kGolden));
+        // The first vector starts at the cache line of neuron r.first.
         hashed = _mm512_mullo_epi32(
-            _mm512_add_epi32(_mm512_set1_epi32(r.first),
+            _mm512_add_epi32(_mm512_set1_epi32(r.first - (r.first & 15)),
                              _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)),
             _mm512_set1_epi32(static_cast<int>(kGolden)));
         for (int t = 0; t < NV; ++t)
@@ -142,13 +143,23 @@ struct Avx512 {
     __attribute__((target("avx512f"))) static std::int32_t run(const NeuronRange& r, const Kernel& k,
                                                                std::vector<std::int32_t>& spikes) {
         Avx512Step<Poisson, Split, NV> step(r, k);
-        const std::int32_t n = r.n, whole = n / 16 * 16;
+        // Vectors start on cache lines (the state arrays are 64-byte aligned
+        // and indexed by neuron): a range starting mid-line begins with a
+        // masked vector whose first lanes belong to the neurons before it.
+        // Split-line loads and stores cost the DC update ~40%.
+        const std::int32_t n = r.n, head = r.first & 15;
         __mmask16 fired[kChunk];
-        std::int32_t j = 0;
-        while (j < whole) {
+        std::int32_t j = -head;
+        if (head > 0) {
+            const std::uint32_t lanes = static_cast<std::uint32_t>(std::min(16, head + n));
+            fired[0] = step(j, Lanes<false>{static_cast<__mmask16>(((1u << lanes) - 1) & ~((1u << head) - 1))});
+            appendSpikes<16>(fired, 1, r.first + j, spikes);
+            j += 16;
+        }
+        while (j + 16 <= n) {
             const std::int32_t chunk = j;
             int b = 0;
-            for (; b < kChunk && j < whole; ++b, j += 16) fired[b] = step(j, Lanes<true>{0xFFFF});
+            for (; b < kChunk && j + 16 <= n; ++b, j += 16) fired[b] = step(j, Lanes<true>{0xFFFF});
             appendSpikes<16>(fired, b, r.first + chunk, spikes);
         }
         if (j < n) {
