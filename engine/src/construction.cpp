@@ -104,7 +104,7 @@ private:
             const std::int32_t end = boundary(s + 1);
             sh.count = end - sh.first;
             m_shardEnd[s] = end;
-            sh.input.assign(2 * static_cast<std::size_t>(sh.padded()), 0);
+            sh.input.assign(sh.inputSize(1), 0);
         }
 
         setupWeights();

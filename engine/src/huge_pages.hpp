@@ -18,7 +18,7 @@ template <class T>
 struct HugePageAllocator {
     using value_type = T;
     static constexpr std::size_t kHugePage = std::size_t{2} << 20;
-    static constexpr std::size_t kLine = 64;
+    static constexpr std::size_t kPage = 4096;
 
     HugePageAllocator() = default;
     template <class U>
@@ -27,8 +27,9 @@ struct HugePageAllocator {
     T* allocate(std::size_t n) {
         const std::size_t bytes = n * sizeof(T);
         if (bytes < 2 * kHugePage) {
-            // Cache-line aligned, so vector loops can align their accesses.
-            if (void* p = std::aligned_alloc(kLine, (bytes + kLine) / kLine * kLine)) return static_cast<T*>(p);
+            // Page-aligned: vector loops can align their accesses, and arrays
+            // indexed alike share their page offsets (Shard::input).
+            if (void* p = std::aligned_alloc(kPage, (bytes + kPage) / kPage * kPage)) return static_cast<T*>(p);
             throw std::bad_alloc();
         }
         const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;

@@ -57,17 +57,28 @@ struct alignas(64) Shard {
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> synapses;
     /// Segment (source s, delay d) is [offsets[s*D + d-1], offsets[s*D + d]).
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> offsets;
-    /// Input in weight units, Network::inputSlots blocks of 2 * padded(): the
+    /// Input in weight units, Network::inputSlots blocks of 2 * half(): the
     /// block of step t is accumulator(t). In it, for the shard's neuron
     /// first + i: [i] the signed sum, or, while splitInput(), [i] excitatory
-    /// and [padded() + i] inhibitory (magnitude). Padding keeps every half
-    /// cache-line aligned like the neuron state.
+    /// and [half() + i] inhibitory (magnitude).
+    ///
+    /// The update loop reads and writes a neuron's input, V, current and
+    /// refractory counter together. It runs up to 80% slower when these
+    /// arrays' addresses differ in their low 12 bits (the processor then
+    /// holds loads back behind recent stores to other arrays that match
+    /// them in those bits: "4K aliasing"), so every accumulator has the 4 KB page offset of the
+    /// neuron state (page-aligned arrays indexed by neuron): blocks and
+    /// halves are whole pages apart and start lead() values in.
     std::vector<std::int32_t, HugePageAllocator<std::int32_t>> input;
     std::int32_t* accumulator(std::int64_t t, int slots) {
-        return input.data() + static_cast<std::size_t>(t % slots) * 2 * static_cast<std::size_t>(padded());
+        return input.data() + lead() + static_cast<std::size_t>(t % slots) * 2 * half();
     }
-    /// count rounded up to whole cache lines of 4-byte values.
-    std::int32_t padded() const { return (count + 15) / 16 * 16; }
+    static constexpr std::int32_t kPageValues = 1024; ///< 4-byte values per 4 KB page
+    std::int32_t lead() const { return first % kPageValues; }
+    /// count rounded up to whole pages of 4-byte values.
+    std::size_t half() const { return static_cast<std::size_t>((count + kPageValues - 1) / kPageValues * kPageValues); }
+    /// Size of `input` for `slots` accumulators.
+    std::size_t inputSize(int slots) const { return kPageValues + static_cast<std::size_t>(slots) * 2 * half(); }
     /// Ring mode only: the delay (steps) of every synapse, parallel to `synapses`.
     std::vector<std::uint8_t> delays;
     /// Ring mode only: source s's synapses (all delays) are

@@ -155,7 +155,7 @@ void Simulation::injectInput(std::int32_t neuron, double amplitude) {
         const std::size_t local = static_cast<std::size_t>(neuron - shard.first);
         std::int32_t* input = shard.accumulator(m_net->step, m_net->inputSlots);
         if (!detail::splitInput(m_net->live)) input[local] += inhibitory ? -rounded : rounded;
-        else input[local + (inhibitory ? shard.padded() : 0)] += rounded;
+        else input[local + (inhibitory ? shard.half() : 0)] += rounded;
     }
 }
 

@@ -91,7 +91,7 @@ void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
         if (k + ahead < n) prefetchSegment(k + ahead);
         // Kept apart, the inhibitory sum holds magnitudes.
         if (split && q[k].inhibitory)
-            addSegment<true>(synapses + q[k].begin, synapses + q[k].end, input + shard.padded());
+            addSegment<true>(synapses + q[k].begin, synapses + q[k].end, input + shard.half());
         else
             addSegment<false>(synapses + q[k].begin, synapses + q[k].end, input);
     }
@@ -136,7 +136,7 @@ void spreadSpikesOf(const Network& net, Shard& shard, std::int64_t u, std::int64
             if (split && net.sourceInh[s]) {
                 // Kept apart, inhibition goes to the second half of a slot, as magnitudes.
                 for (std::uint32_t i = begin; i < end; ++i)
-                    due[delays[i]][shard.padded() + synapseTarget(synapses[i])] -= synapseCode(synapses[i]);
+                    due[delays[i]][shard.half() + synapseTarget(synapses[i])] -= synapseCode(synapses[i]);
             } else {
                 for (std::uint32_t i = begin; i < end; ++i)
                     due[delays[i]][synapseTarget(synapses[i])] += synapseCode(synapses[i]);
@@ -149,7 +149,7 @@ void spreadSpikesOf(const Network& net, Shard& shard, std::int64_t u, std::int64
 void foldPendingInput(Shard& shard, int slots, bool toSplit) {
     for (int slot = 0; slot < slots; ++slot) {
         std::int32_t* ex = shard.accumulator(slot, slots);
-        std::int32_t* in = ex + shard.padded();
+        std::int32_t* in = ex + shard.half();
         for (std::int32_t i = 0; i < shard.count; ++i) {
             if (toSplit && ex[i] < 0) {
                 in[i] = -ex[i];
@@ -206,7 +206,7 @@ void update(const Network& net, Shard& shard, std::int64_t t, std::vector<std::i
                       const_cast<float*>(net.current.data()) + lo,
                       const_cast<std::int32_t*>(net.refractory.data()) + lo,
                       input + local,
-                      c.split ? input + shard.padded() + local : nullptr};
+                      c.split ? input + shard.half() + local : nullptr};
         const std::size_t before = spikes.size();
         updateNeurons(r, c, spikes);
         shard.spikeCounts[p] += static_cast<std::int64_t>(spikes.size() - before);
@@ -254,13 +254,15 @@ void relayPendingInput(Network& net, bool split) {
         std::fill(shard.input.begin(), shard.input.end(), 0);
         for (std::int64_t u = std::max<std::int64_t>(0, t - slots + 1); u <= t - 2; ++u)
             spreadSpikesOf(net, shard, u, t, true);
-        const std::size_t half = static_cast<std::size_t>(shard.padded());
-        for (std::size_t base = 0; base < injected.size(); base += 2 * half)
+        const std::size_t half = shard.half();
+        for (int slot = 0; slot < slots; ++slot) {
+            const std::size_t base = static_cast<std::size_t>(shard.accumulator(slot, slots) - shard.input.data());
             for (std::size_t i = 0; i < half; ++i) {
                 const std::int32_t v = injected[base + i];
                 if (v > 0) shard.input[base + i] += v;
                 else shard.input[base + half + i] -= v;
             }
+        }
     }
 }
 
@@ -283,7 +285,7 @@ void prepareDelivery(Network& net) {
     const int D = net.delaySlots;
     net.workers->parallelFor(static_cast<int>(net.shards.size()), [&](int k) {
         Shard& s = net.shards[k];
-        s.input.assign(static_cast<std::size_t>(net.inputSlots) * 2 * s.padded(), 0);
+        s.input.assign(s.inputSize(net.inputSlots), 0);
         s.queue.assign(ring ? 0 : static_cast<std::size_t>(D) + 1, {});
         s.delays.clear();
         s.sourceBegin.clear();
