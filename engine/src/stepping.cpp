@@ -82,9 +82,11 @@ void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
     const QueuedSegment* q = due.data();
     constexpr std::size_t ahead = 8;
     const auto prefetchSegment = [&](std::size_t k) {
-        const char* p = reinterpret_cast<const char*>(synapses + q[k].begin);
-        const char* end = reinterpret_cast<const char*>(synapses + q[k].end);
-        for (; p < end; p += 64) __builtin_prefetch(p);
+        // Every line the segment touches: also the last when the segment
+        // starts mid-line and ends less than a line later in the next one.
+        const std::uintptr_t b = reinterpret_cast<std::uintptr_t>(synapses + q[k].begin);
+        const std::uintptr_t e = reinterpret_cast<std::uintptr_t>(synapses + q[k].end);
+        for (std::uintptr_t p = b & ~std::uintptr_t{63}; p < e; p += 64) __builtin_prefetch(reinterpret_cast<const void*>(p));
     };
     for (std::size_t k = 0; k < std::min(ahead, n); ++k) prefetchSegment(k);
     for (std::size_t k = 0; k < n; ++k) {
