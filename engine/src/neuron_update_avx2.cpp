@@ -6,8 +6,10 @@
 namespace mc::detail {
 namespace {
 
-/// Eight neurons at a time with AVX2; returns how many neurons it did (a
-/// multiple of 8), the caller does the rest. NV (a compile-time count, so the
+/// Eight neurons at a time with AVX2; returns how many neurons it did, the
+/// caller does the rest (fewer than 8). Neurons before the first 32-byte
+/// boundary go through the portable loop, so that no vector straddles two
+/// cache lines. NV (a compile-time count, so the
 /// compares unroll) is at least k.vectorThresholds; thresholds past the
 /// table's end read 0xFFFFFFFF, which only the largest draw reaches, and that
 /// draw takes the exact fix-up like any draw at or above the last threshold.
@@ -29,9 +31,11 @@ struct Avx2 {
         const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kMixMul1));
         const __m256i m2 = _mm256_set1_epi32(static_cast<int>(kMixMul2));
         const __m256i stride = _mm256_set1_epi32(static_cast<int>(8u * golden));
-        __m256i hashed =
-            _mm256_mullo_epi32(_mm256_add_epi32(_mm256_set1_epi32(r.first), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
-                               _mm256_set1_epi32(static_cast<int>(golden)));
+        const std::int32_t head = std::min(r.n, (8 - (r.first & 7)) & 7);
+        updateScalar<Poisson, Split>(r, k, 0, head, spikes);
+        __m256i hashed = _mm256_mullo_epi32(
+            _mm256_add_epi32(_mm256_set1_epi32(r.first + head), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
+            _mm256_set1_epi32(static_cast<int>(golden)));
         __m256i limit[NV > 0 ? NV : 1];
         for (int t = 0; t < NV; ++t) {
             const std::uint32_t c = static_cast<std::uint32_t>(t) < k.cdfSize ? k.cdf[t] : 0xFFFFFFFFu;
@@ -47,7 +51,7 @@ struct Avx2 {
         float* const current = r.current;
         std::int32_t* const refractory = r.refractory;
         const std::int32_t first = r.first, n = r.n;
-        std::int32_t j = 0;
+        std::int32_t j = head;
         std::uint8_t fired[kChunk];
         while (j + 8 <= n) {
             const std::int32_t chunk = j;
