@@ -103,9 +103,14 @@ struct Avx2 {
                 _mm256_storeu_ps(current + j, _mm256_add_ps(_mm256_mul_ps(cur, P11), input));
                 const __m256 spike = _mm256_cmp_ps(vNew, theta, _CMP_GE_OQ);
                 _mm256_storeu_ps(v + j, _mm256_blendv_ps(vNew, vReset, spike));
-                const __m256i refNew = _mm256_max_epi32(_mm256_sub_epi32(ref, one), zero);
-                _mm256_storeu_si256(reinterpret_cast<__m256i*>(refractory + j),
-                                    _mm256_blendv_epi8(refNew, refSteps, _mm256_castps_si256(spike)));
+                // Most vectors have no refractory or firing neuron: their
+                // counters stay 0 and are not written (a well-predicted branch).
+                if (_mm256_movemask_ps(_mm256_andnot_ps(active, _mm256_castsi256_ps(_mm256_set1_epi32(-1)))) |
+                    _mm256_movemask_ps(spike)) {
+                    const __m256i refNew = _mm256_max_epi32(_mm256_sub_epi32(ref, one), zero);
+                    _mm256_storeu_si256(reinterpret_cast<__m256i*>(refractory + j),
+                                        _mm256_blendv_epi8(refNew, refSteps, _mm256_castps_si256(spike)));
+                }
                 fired[b] = static_cast<std::uint8_t>(_mm256_movemask_ps(spike));
             }
             appendSpikes<8>(fired, b, first + chunk, spikes);
