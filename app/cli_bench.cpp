@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace mc::cli {
 namespace {
@@ -14,7 +16,25 @@ namespace {
 struct BenchOptions {
     ModelFlags model;
     double warmup = 100.0;
+    bool phases = false;
 };
+
+/// ", \"phases\": [...]": per worker, the mean time per step of each phase (ns).
+std::string phasesJson(const std::vector<PhaseTimes>& workers) {
+    std::string out = ", \"phases\": [";
+    char buf[256];
+    for (std::size_t w = 0; w < workers.size(); ++w) {
+        const PhaseTimes& p = workers[w];
+        const double n = static_cast<double>(std::max<std::int64_t>(1, p.steps));
+        std::snprintf(buf, sizeof buf,
+                      "%s{\"enqueue_ns\": %.1f, \"deliver_ns\": %.1f, \"update_ns\": %.1f, "
+                      "\"deliver_ahead_ns\": %.1f, \"wait_ns\": %.1f, \"steps\": %lld}",
+                      w ? ", " : "", p.enqueue_ns / n, p.deliver_ns / n, p.update_ns / n, p.deliver_ahead_ns / n,
+                      p.wait_ns / n, static_cast<long long>(p.steps));
+        out += buf;
+    }
+    return out + "]";
+}
 
 class CountingSink : public SpikeSink {
 public:
@@ -33,6 +53,7 @@ int bench(const BenchOptions& opt) {
     const std::int64_t steps = std::llround(config.sim.t_sim / h);
     std::int64_t before = 0;
     for (auto c : sim.spikeCounts()) before += c;
+    sim.setPhaseTiming(opt.phases);
     const auto start = std::chrono::steady_clock::now();
     sim.run(steps);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -41,15 +62,16 @@ int bench(const BenchOptions& opt) {
     const double modelSeconds = steps * h * 1e-3;
     // Synaptic events: every spike reaches all its source's synapses.
     const double events = static_cast<double>(spikes) * sim.numSynapses() / std::max(1, sim.derived().total_neurons);
-    std::printf("{\"neurons\": %d, \"synapses\": %lld, \"construction_s\": %.3f, \"simulation_s\": %.3f, "
+    std::printf("{\"neurons\": %d, \"synapses\": %lld, \"construction_s\": %.3f, \"simulation_s\": %.6f, "
                 "\"rtf\": %.4f, \"spikes\": %lld, \"mean_rate_hz\": %.3f, \"ns_per_event\": %.3f, "
                 "\"peak_rss_mb\": %.1f, \"threads\": %d, \"backend\": \"%s\", \"simd\": \"%s\", \"delivery\": \"%s\", \"n_scaling\": %g, "
-                "\"k_scaling\": %g, \"drive\": \"%s\", \"t_sim_ms\": %g}\n",
+                "\"k_scaling\": %g, \"drive\": \"%s\", \"t_sim_ms\": %g%s}\n",
                 sim.derived().total_neurons, static_cast<long long>(sim.numSynapses()), sim.buildSeconds(), seconds,
                 seconds / modelSeconds, static_cast<long long>(spikes),
                 spikes / modelSeconds / std::max(1, sim.derived().total_neurons),
                 events > 0 ? seconds * 1e9 / events : 0.0, peakRssMb(), sim.threads(), sim.backend(), sim.simd(), sim.delivery(),
-                config.net.N_scaling, config.net.K_scaling, config.net.bg_input_type.c_str(), config.sim.t_sim);
+                config.net.N_scaling, config.net.K_scaling, config.net.bg_input_type.c_str(), config.sim.t_sim,
+                opt.phases ? phasesJson(sim.phaseTimes()).c_str() : "");
     return 0;
 }
 
@@ -61,6 +83,9 @@ void addBenchCommand(CLI::App& app, std::function<int()>& action) {
                                             "(no recording); prints one JSON object");
     opt->model.add(*cmd, false);
     cmd->add_option("--warmup", opt->warmup, "untimed model time before the measurement (ms, default 100)");
+    cmd->add_flag("--phases", opt->phases,
+                  "also report, per worker, the mean time per step of each phase of a step (costs a clock read "
+                  "per phase)");
     cmd->callback([opt, &action] { action = [opt] { return bench(*opt); }; });
 }
 

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -304,6 +305,39 @@ private slots:
         QVERIFY(o["peak_rss_mb"].toDouble() > 1.0);
         QVERIFY(o["threads"].toInt() >= 1);
         QVERIFY(o["spikes"].toDouble() >= 0.0);
+    }
+
+    // bench --phases: per worker, the phases of a step add up to the step's
+    // wall time, and timing them does not change the spikes.
+    void benchPhasesAddUpToTheStepTime() {
+        const auto bench = [&](bool phases) {
+            QStringList args{"bench", "--scale", "0.05", "--t-sim", "500", "--threads", "2"};
+            if (phases) args << "--phases";
+            const Result r = runCli(args, m_dir.path());
+            if (r.exitCode != 0) qWarning("%s", qPrintable(r.err));
+            return QJsonDocument::fromJson(r.out.toUtf8()).object();
+        };
+        const QJsonObject plain = bench(false), timed = bench(true);
+        QVERIFY(!plain.isEmpty() && !timed.isEmpty());
+        QVERIFY(!plain.contains("phases"));
+        QCOMPARE(timed["spikes"].toDouble(), plain["spikes"].toDouble());
+        const QJsonArray workers = timed["phases"].toArray();
+        QCOMPARE(workers.size(), timed["threads"].toInt());
+        const double stepNs = timed["simulation_s"].toDouble() * 1e9 / 5000.0; // 500 ms at 0.1 ms
+        for (const QJsonValue& w : workers) {
+            const QJsonObject o = w.toObject();
+            QCOMPARE(o["steps"].toInt(), 5000);
+            double sum = 0.0;
+            for (const char* key : {"enqueue_ns", "deliver_ns", "update_ns", "deliver_ahead_ns", "wait_ns"}) {
+                QVERIFY2(o[key].isDouble() && o[key].toDouble() >= 0.0, key);
+                sum += o[key].toDouble();
+            }
+            QVERIFY(o["update_ns"].toDouble() > 0.0);
+            // The stepping loop's time: all of the run but starting the workers
+            // (which a loaded machine can delay) and the run's own bookkeeping.
+            QVERIFY2(sum <= stepNs * 1.01 && sum >= stepNs * 0.5,
+                     qPrintable(QString("phases %1 ns against %2 ns per step").arg(sum).arg(stepNs)));
+        }
     }
 
     // SIGINT during a long run: exit 130, and every line of every spike file parses.

@@ -145,6 +145,11 @@ struct Network {
 
     std::int64_t step = 0;
     LiveParams live;
+    /// Per worker when timing phases (Simulation::setPhaseTiming), else empty.
+    struct alignas(64) WorkerPhases {
+        PhaseTimes times;
+    };
+    std::vector<WorkerPhases> phases;
     std::vector<std::array<std::int64_t, 2>> thalamicPulses; ///< [start, end) steps
     std::vector<std::array<std::int64_t, 2>> dcTransients;   ///< [start, end) steps
     double buildSeconds = 0.0;

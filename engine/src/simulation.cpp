@@ -160,6 +160,16 @@ void Simulation::injectInput(std::int32_t neuron, double amplitude) {
 }
 
 std::array<std::int64_t, kNumPops> Simulation::spikeCounts() const { return detail::totalSpikeCounts(*m_net); }
+
+void Simulation::setPhaseTiming(bool on) {
+    m_net->phases.assign(on ? static_cast<std::size_t>(m_net->workers->threads()) : 0, {});
+}
+
+std::vector<PhaseTimes> Simulation::phaseTimes() const {
+    std::vector<PhaseTimes> out;
+    for (const auto& w : m_net->phases) out.push_back(w.times);
+    return out;
+}
 const detail::Network& Simulation::network() const { return *m_net; }
 
 } // namespace mc

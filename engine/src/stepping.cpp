@@ -4,6 +4,7 @@
 #include "neuron_update.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #if defined(__SSE__)
@@ -24,6 +25,29 @@ struct FlushSubnormals {
     FlushSubnormals() { _mm_setcsr(saved | 0x8040u); } // FTZ | DAZ
     ~FlushSubnormals() { _mm_setcsr(saved); }
 #endif
+};
+
+/// Adds the time since the previous lap to one phase of a worker's
+/// PhaseTimes; does nothing when phase timing is off.
+class PhaseTimer {
+public:
+    explicit PhaseTimer(PhaseTimes* times) : m_times(times) {
+        if (m_times) m_last = Clock::now();
+    }
+    void lap(double PhaseTimes::*phase) {
+        if (!m_times) return;
+        const Clock::time_point now = Clock::now();
+        m_times->*phase += std::chrono::duration<double, std::nano>(now - m_last).count();
+        m_last = now;
+    }
+    void step() {
+        if (m_times) ++m_times->steps;
+    }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    PhaseTimes* m_times;
+    Clock::time_point m_last;
 };
 
 bool activeAt(const std::vector<std::array<std::int64_t, 2>>& windows, std::int64_t step) {
@@ -342,6 +366,7 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
     net.workers->runTeam([&](int worker) {
         if (worker >= threads) return;
         const FlushSubnormals flush;
+        PhaseTimer timer(net.phases.empty() ? nullptr : &net.phases[worker].times);
         for (std::int64_t t = first; t < first + steps; ++t) {
             std::vector<std::vector<std::int32_t>>& slot = net.history[t % H];
             const bool poissonOn = t >= net.poissonDelaySteps;
@@ -354,14 +379,18 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
                     spread(net, shard, t, split);
                 } else {
                     enqueue(net, shard, t);
+                    timer.lap(&PhaseTimes::enqueue_ns);
                     deliver(net, shard, t, split);
                 }
+                timer.lap(&PhaseTimes::deliver_ns);
                 update(net, shard, t, slot[k], key, poissonOn, stimOn);
                 if (out)
                     for (std::int32_t i : slot[k]) shard.recorded.push_back(Spike{i, static_cast<std::int32_t>(t)});
+                timer.lap(&PhaseTimes::update_ns);
             }
             if (worker == 0) thalamicSpikes(net, t, slot[shards]);
             const std::uint32_t ticket = barrier.arrive();
+            timer.lap(&PhaseTimes::update_ns);
             // Queue mode: while the others finish step t, add what is already
             // known of step t + 1's input, the segments of spikes before step
             // t; only the delay-1 segments of step t's spikes are left for
@@ -369,7 +398,10 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
             // runs no input lies delivered ahead (relayPendingInput).
             if (!ring && t + 1 < first + steps)
                 for (int k = worker; k < shards; k += threads) deliver(net, net.shards[k], t + 1, split);
+            timer.lap(&PhaseTimes::deliver_ahead_ns);
             barrier.wait(ticket);
+            timer.lap(&PhaseTimes::wait_ns);
+            timer.step();
         }
     });
     net.step = first + steps;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace mc {
 
@@ -44,6 +45,19 @@ struct LiveParams {
     double bg_rate_factor = 1.0;    ///< multiplies the Poisson background rate (poisson drive)
     double dc_factor = 1.0;         ///< multiplies the DC replacing the Poisson background (dc drive);
                                     ///< the K_scaling compensation stays as built
+};
+
+/// Where one worker's time went during the runs since phase timing was
+/// switched on (Simulation::setPhaseTiming; `microcircuit bench --phases`).
+/// The phases follow each other without gaps, so they add up to the
+/// worker's time in the stepping loop.
+struct PhaseTimes {
+    double enqueue_ns = 0.0;       ///< queue delivery: filing the last step's spikes' segments by due step
+    double deliver_ns = 0.0;       ///< adding the input due this step, before the update
+    double update_ns = 0.0;        ///< neuron update and spike lists
+    double deliver_ahead_ns = 0.0; ///< queue delivery: next step's input, added while waiting for the others
+    double wait_ns = 0.0;          ///< waiting at the end of a step for the other workers
+    std::int64_t steps = 0;
 };
 
 class Simulation {
@@ -96,6 +110,12 @@ public:
     /// arrives in the next step, as a spike through a synapse of that weight
     /// would (quantised to the engine's weight unit). For probes and tests.
     void injectInput(std::int32_t neuron, double amplitude);
+    /// Times the phases of every step from now on (cleared when switched
+    /// on). Costs a clock read per phase, a few percent at small scales;
+    /// results do not change.
+    void setPhaseTiming(bool on);
+    /// Per worker, since setPhaseTiming(true).
+    std::vector<PhaseTimes> phaseTimes() const;
     /// Total spikes emitted so far, per population.
     std::array<std::int64_t, kNumPops> spikeCounts() const;
 
