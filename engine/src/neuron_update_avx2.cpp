@@ -105,8 +105,7 @@ struct Avx2 {
                 _mm256_storeu_ps(v + j, _mm256_blendv_ps(vNew, vReset, spike));
                 // Most vectors have no refractory or firing neuron: their
                 // counters stay 0 and are not written (a well-predicted branch).
-                if (_mm256_movemask_ps(_mm256_andnot_ps(active, _mm256_castsi256_ps(_mm256_set1_epi32(-1)))) |
-                    _mm256_movemask_ps(spike)) {
+                if (_mm256_movemask_ps(active) != 0xFF || _mm256_movemask_ps(spike) != 0) {
                     const __m256i refNew = _mm256_max_epi32(_mm256_sub_epi32(ref, one), zero);
                     _mm256_storeu_si256(reinterpret_cast<__m256i*>(refractory + j),
                                         _mm256_blendv_epi8(refNew, refSteps, _mm256_castps_si256(spike)));

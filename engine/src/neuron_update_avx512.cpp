@@ -49,9 +49,8 @@ template <bool Poisson, bool Split, int NV> struct Avx512Step {
     std::int32_t *inputEx, *inputIn, *refractory;
     float *v, *current;
 
-    __attribute__((target("avx512f"))) Avx512Step(const NeuronRange& range, const Kernel& kernel) : k(kernel), inputEx(range.inputEx), inputIn(range.inputIn), refractory(range.refractory),
-          v(range.v), current(range.current) {
-        const NeuronRange& r = range;
+    __attribute__((target("avx512f"))) Avx512Step(const NeuronRange& r, const Kernel& kernel)
+        : k(kernel), inputEx(r.inputEx), inputIn(r.inputIn), refractory(r.refractory), v(r.v), current(r.current) {
         P11 = _mm512_set1_ps(k.P11);
         P21 = _mm512_set1_ps(k.P21);
         P22 = _mm512_set1_ps(k.P22);
@@ -143,8 +142,8 @@ struct Avx512 {
     __attribute__((target("avx512f"))) static std::int32_t run(const NeuronRange& r, const Kernel& k,
                                                                std::vector<std::int32_t>& spikes) {
         Avx512Step<Poisson, Split, NV> step(r, k);
-        // Vectors start on cache lines (the state arrays are 64-byte aligned
-        // and indexed by neuron): a range starting mid-line begins with a
+        // Vectors start on cache lines (the state arrays are page-aligned and
+        // indexed by neuron): a range starting mid-line begins with a
         // masked vector whose first lanes belong to the neurons before it.
         // Split-line loads and stores cost the DC update ~40%.
         const std::int32_t n = r.n, head = r.first & 15;
