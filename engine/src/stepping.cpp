@@ -110,7 +110,8 @@ void deliver(const Network& net, Shard& shard, std::int64_t t, bool split) {
         // starts mid-line and ends less than a line later in the next one.
         const std::uintptr_t b = reinterpret_cast<std::uintptr_t>(synapses + q[k].begin);
         const std::uintptr_t e = reinterpret_cast<std::uintptr_t>(synapses + q[k].end);
-        for (std::uintptr_t p = b & ~std::uintptr_t{63}; p < e; p += 64) __builtin_prefetch(reinterpret_cast<const void*>(p));
+        for (std::uintptr_t p = b & ~std::uintptr_t{63}; p < e; p += 64)
+            __builtin_prefetch(reinterpret_cast<const void*>(p));
     };
     for (std::size_t k = 0; k < std::min(ahead, n); ++k) prefetchSegment(k);
     for (std::size_t k = 0; k < n; ++k) {
