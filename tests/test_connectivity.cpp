@@ -2,7 +2,7 @@
 // "Delays", "Thalamic input"): every synapse of every shard is decoded and
 // counted per population pair; counts must be exact, degree and weight
 // statistics must match their expectations within their sampling error.
-#include "network.hpp"
+#include "network/network.hpp"
 #include "test_helpers.hpp"
 
 #include "microcircuit/simulation.hpp"

@@ -1,7 +1,7 @@
 // Spikes are bit-identical for any number of threads, and a function of the
 // seed only (simulation.hpp: "Spikes and results are bit-identical for any
 // thread count").
-#include "network.hpp"
+#include "network/network.hpp"
 #include "test_helpers.hpp"
 
 #include "microcircuit/simulation.hpp"

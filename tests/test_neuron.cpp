@@ -4,7 +4,7 @@
 //
 // The network is one isolated neuron per population (no synapses, full scale
 // so no K_scaling compensation); population 0's neuron is the probe.
-#include "network.hpp"
+#include "network/network.hpp"
 #include "test_helpers.hpp"
 
 #include "microcircuit/simulation.hpp"

@@ -3,8 +3,8 @@
 // buffer of pending input per neuron, every spike's synapses walked at once,
 // scalar neuron update in MODEL.md's order. Both sum the same integer weight
 // codes, so the spikes must agree exactly, not just statistically.
-#include "network.hpp"
-#include "random.hpp"
+#include "network/network.hpp"
+#include "network/random.hpp"
 
 #include "microcircuit/simulation.hpp"
 

@@ -1,10 +1,10 @@
 // Exports: figures (PNG/SVG/PDF headers), spikes as CSV and as the
 // reference's spike files (parsed back to the same spikes), statistics, and a
 // saved session that loads and replays the same spikes.
-#include "ui/charts_panel.hpp"
+#include "ui/charts/charts_panel.hpp"
 #include "ui/gui_main.hpp"
 #include "ui/main_window.hpp"
-#include "ui/raster_view.hpp"
+#include "ui/raster/raster_view.hpp"
 #include "ui/sim_controller.hpp"
 
 #include "microcircuit/config_io.hpp"

@@ -1,7 +1,7 @@
 // The OpenGL raster: after ~250 ms of model time every population's band
 // holds pixels of its E/I colour, and no spike pixel lies outside the plot.
 #include "ui/gui_main.hpp"
-#include "ui/raster_view.hpp"
+#include "ui/raster/raster_view.hpp"
 #include "ui/sim_controller.hpp"
 
 #include <QApplication>

@@ -2,11 +2,11 @@
 // is drawn, a thalamic pulse is marked, presentation mode enlarges the text,
 // and a DC configuration below rheobase shows the "silent network" banner.
 // With MC_SCREENSHOT_DIR set, the screenshots of docs/screenshots/ are saved there.
-#include "ui/control_panel.hpp"
+#include "ui/controls/control_panel.hpp"
 #include "ui/gui_main.hpp"
 #include "ui/main_window.hpp"
 #include "ui/perf_probe.hpp"
-#include "ui/raster_view.hpp"
+#include "ui/raster/raster_view.hpp"
 #include "ui/sim_controller.hpp"
 
 #include <QAbstractButton>

@@ -1,8 +1,8 @@
 #include "ui/main_window.hpp"
 
-#include "ui/control_panel.hpp"
+#include "ui/controls/control_panel.hpp"
 #include "ui/perf_probe.hpp"
-#include "ui/raster_view.hpp"
+#include "ui/raster/raster_view.hpp"
 #include "ui/sim_controller.hpp"
 
 #include "microcircuit/config_io.hpp"

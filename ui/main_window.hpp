@@ -3,7 +3,7 @@
 // file handling live in main_window_menus.cpp and main_window_files.cpp.
 #pragma once
 
-#include "ui/charts_panel.hpp"
+#include "ui/charts/charts_panel.hpp"
 #include "ui/theme.hpp"
 
 #include "microcircuit/params.hpp"

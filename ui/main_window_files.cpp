@@ -4,7 +4,7 @@
 
 #include "ui/data_export.hpp"
 #include "ui/figure_export.hpp"
-#include "ui/raster_view.hpp"
+#include "ui/raster/raster_view.hpp"
 #include "ui/session.hpp"
 #include "ui/sim_controller.hpp"
 

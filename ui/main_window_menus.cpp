@@ -1,8 +1,8 @@
 // Menus, keyboard shortcuts, lessons, the shortcut list and the About box.
 #include "ui/main_window.hpp"
 
-#include "ui/control_panel.hpp"
-#include "ui/raster_view.hpp"
+#include "ui/controls/control_panel.hpp"
+#include "ui/raster/raster_view.hpp"
 #include "ui/sim_controller.hpp"
 
 #include "microcircuit/config_io.hpp"

@@ -6,7 +6,7 @@
 // population and rate.
 #pragma once
 
-#include "ui/raster_renderer.hpp"
+#include "ui/raster/raster_renderer.hpp"
 #include "ui/theme.hpp"
 
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
 // The raster's QPainter layer on top of the GL spikes: frame, layer
 // separators and labels, time axis, live-change markers and the header
 // (decimation, pause state).
-#include "ui/raster_view.hpp"
+#include "ui/raster/raster_view.hpp"
 
 #include "ui/axis_ticks.hpp"
 #include "ui/sim_controller.hpp"

@@ -1,4 +1,4 @@
-#include "ui/control_panel.hpp"
+#include "ui/controls/control_panel.hpp"
 
 #include "ui/sim_controller.hpp"
 

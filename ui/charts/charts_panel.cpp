@@ -1,4 +1,4 @@
-#include "ui/charts_panel.hpp"
+#include "ui/charts/charts_panel.hpp"
 
 #include "ui/axis_ticks.hpp"
 #include "ui/sim_controller.hpp"

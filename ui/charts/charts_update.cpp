@@ -1,6 +1,6 @@
 // Updating the live charts from the SpikeStore: smoothed population rates,
 // mean rates, and box plots of per-neuron rates and ISI CVs.
-#include "ui/charts_panel.hpp"
+#include "ui/charts/charts_panel.hpp"
 
 #include "ui/axis_ticks.hpp"
 #include "ui/sim_controller.hpp"

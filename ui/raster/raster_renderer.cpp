@@ -1,4 +1,4 @@
-#include "ui/raster_renderer.hpp"
+#include "ui/raster/raster_renderer.hpp"
 
 #include <QFile>
 #include <QOpenGLContext>

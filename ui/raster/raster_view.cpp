@@ -1,4 +1,4 @@
-#include "ui/raster_view.hpp"
+#include "ui/raster/raster_view.hpp"
 
 #include "ui/sim_controller.hpp"
 
