@@ -180,7 +180,9 @@ class Version(unittest.TestCase):
         head = subprocess.run(["git", "-C", SOURCE, "rev-parse", "--short=12", "HEAD"], capture_output=True,
                               text=True) if os.path.exists(os.path.join(SOURCE, ".git")) else None
         if head is not None and head.returncode == 0:
-            self.assertEqual(m.group(3), head.stdout.strip(), "a build from a checkout names its commit")
+            self.assertEqual(m.group(3), head.stdout.strip(),
+                             "a build from a checkout names its commit (or the binary predates the last commit: "
+                             "rebuild before testing)")
 
     def test_bench_json_names_the_version(self):
         out = json.loads(run("bench", "--scale", "0.02", "--t-sim", "20", "--warmup", "0", "--threads", "1").stdout)
