@@ -2,6 +2,7 @@
 #include "cli_common.hpp"
 
 #include "microcircuit/simulation.hpp"
+#include "microcircuit/version.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -62,11 +63,12 @@ int bench(const BenchOptions& opt) {
     const double modelSeconds = steps * h * 1e-3;
     // Synaptic events: every spike reaches all its source's synapses.
     const double events = static_cast<double>(spikes) * sim.numSynapses() / std::max(1, sim.derived().total_neurons);
-    std::printf("{\"neurons\": %d, \"synapses\": %lld, \"construction_s\": %.3f, \"simulation_s\": %.6f, "
+    std::printf("{\"version\": \"%s\", \"neurons\": %d, \"synapses\": %lld, \"construction_s\": %.3f, \"simulation_s\": %.6f, "
                 "\"rtf\": %.4f, \"spikes\": %lld, \"mean_rate_hz\": %.3f, \"ns_per_event\": %.3f, "
                 "\"peak_rss_mb\": %.1f, \"threads\": %d, \"backend\": \"%s\", \"simd\": \"%s\", \"delivery\": \"%s\", \"n_scaling\": %g, "
                 "\"k_scaling\": %g, \"drive\": \"%s\", \"t_sim_ms\": %g%s}\n",
-                sim.derived().total_neurons, static_cast<long long>(sim.numSynapses()), sim.buildSeconds(), seconds,
+                versionString(), sim.derived().total_neurons, static_cast<long long>(sim.numSynapses()),
+                sim.buildSeconds(), seconds,
                 seconds / modelSeconds, static_cast<long long>(spikes),
                 spikes / modelSeconds / std::max(1, sim.derived().total_neurons),
                 events > 0 ? seconds * 1e9 / events : 0.0, peakRssMb(), sim.threads(), sim.backend(), sim.simd(), sim.delivery(),

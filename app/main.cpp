@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include "microcircuit/errors.hpp"
+#include "microcircuit/version.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
 #endif
     CLI::App app{"microcircuit: the Potjans & Diesmann (2014) cortical microcircuit, live.\n"
                  "Without arguments the desktop program starts."};
+    app.set_version_flag("--version", std::string("microcircuit ") + mc::versionString());
     app.require_subcommand(0, 1);
     std::function<int()> action;
     mc::cli::addRunCommand(app, action, afterRun);

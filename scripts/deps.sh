@@ -6,6 +6,8 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libtbb-dev nlohmann-json3-dev libcli11-dev
   xvfb xauth libgl1-mesa-dri
+  # release checks (tests/test_release.py, scripts/test_package.sh)
+  python3 python3-yaml python3-jsonschema lintian man-db desktop-file-utils appstream
 )
 missing=()
 for p in "${packages[@]}"; do

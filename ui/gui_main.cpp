@@ -2,6 +2,8 @@
 
 #include "ui/main_window.hpp"
 
+#include "microcircuit/version.hpp"
+
 #include <QApplication>
 #include <QIcon>
 #include <QScreen>
@@ -15,7 +17,7 @@ int runGui(int argc, char** argv) {
     QApplication::setApplicationName("microcircuit");
     QApplication::setApplicationDisplayName("microcircuit");
     QApplication::setOrganizationName("microcircuit");
-    QApplication::setApplicationVersion(MC_VERSION);
+    QApplication::setApplicationVersion(mc::versionString());
     QApplication::setDesktopFileName("io.github.microcircuit.microcircuit");
     QApplication::setWindowIcon(QIcon(":/icons/microcircuit.svg"));
     MainWindow window;

@@ -6,6 +6,7 @@
 #include "ui/sim_controller.hpp"
 
 #include "microcircuit/config_io.hpp"
+#include "microcircuit/version.hpp"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -203,8 +204,9 @@ void MainWindow::showAbout() {
                 "<p>77,169 leaky integrate-and-fire neurons (iaf_psc_exp, exact integration) in 8 populations "
                 "(layers 2/3, 4, 5 and 6, excitatory and inhibitory), about 0.3 billion synapses at full scale. "
                 "Parameters follow the reference implementation (the PyNEST microcircuit example, NEST 3.9).</p>"
-                "<p>Engine: %2 worker threads, deterministic for a given seed whatever the thread count.</p>")
-            .arg(QApplication::applicationVersion())
+                "<p>Engine: %2 worker threads, deterministic for a given seed whatever the thread count.</p>"
+                "<p>Free software under the GNU General Public License, version 2 or later.</p>")
+            .arg(QString::fromUtf8(mc::versionString()))
             .arg(m_controller->buildInfo() ? m_controller->buildInfo()->threads : 0));
 }
 

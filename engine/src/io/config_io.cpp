@@ -1,6 +1,7 @@
 #include "microcircuit/config_io.hpp"
 
 #include "microcircuit/errors.hpp"
+#include "microcircuit/version.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -123,8 +124,10 @@ Section simSection(SimParams& s) {
         .field("local_num_threads", s.local_num_threads)
         .field("rec_spikes", s.rec_spikes)
         .field("data_path", s.data_path);
-    // Keys of the reference's sim_dict that concern NEST itself.
-    for (const char* k : {"rec_dev", "print_time", "overwrite_files", "rec_V_int", "store_metadata"})
+    // Keys of the reference's sim_dict that concern NEST itself, and the
+    // version of microcircuit that wrote a run folder (writeReferenceDicts).
+    for (const char* k : {"rec_dev", "print_time", "overwrite_files", "rec_V_int", "store_metadata",
+                          "microcircuit_version"})
         sec.ignored(k);
     return sec;
 }
@@ -313,6 +316,7 @@ void writeReferenceDicts(const Config& config, const DerivedParams& d, const std
     Config c = config;
     ordered_json sim = simSection(c.sim).toJson();
     sim["rec_dev"] = c.sim.rec_spikes ? ordered_json::array({"spike_recorder"}) : ordered_json::array();
+    sim["microcircuit_version"] = versionString();
     ordered_json net = netSection(c.net).toJson();
     net["neuron_model"] = "iaf_psc_exp";
     ordered_json pops = ordered_json::array();
