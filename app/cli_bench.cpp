@@ -18,7 +18,28 @@ struct BenchOptions {
     ModelFlags model;
     double warmup = 100.0;
     bool phases = false;
+    bool liveChange = false;
 };
+
+/// ", \"live_change_ms\": {...}": wall time of applying live changes to the
+/// built network after the measurement (a projection's weight, whose codes
+/// are rewritten, then g, which only changes a unit, then both back).
+std::string liveChangeJson(Simulation& sim) {
+    const auto timed = [&](const Config& c) {
+        const auto start = std::chrono::steady_clock::now();
+        sim.applyConfig(c);
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    };
+    const Config original = sim.config();
+    Config projection = original;
+    projection.net.weight_factors[0][2] *= 2.0; // L4E -> L2/3E doubled
+    Config g = projection;
+    g.net.g *= 1.25;
+    char buf[256];
+    const double a = timed(projection), b = timed(g), c = timed(original);
+    std::snprintf(buf, sizeof buf, ", \"live_change_ms\": {\"projection\": %.1f, \"g\": %.1f, \"back\": %.1f}", a, b, c);
+    return buf;
+}
 
 /// ", \"phases\": [...]": per worker, the mean time per step of each phase (ns).
 std::string phasesJson(const std::vector<PhaseTimes>& workers) {
@@ -66,14 +87,14 @@ int bench(const BenchOptions& opt) {
     std::printf("{\"version\": \"%s\", \"neurons\": %d, \"synapses\": %lld, \"construction_s\": %.3f, \"simulation_s\": %.6f, "
                 "\"rtf\": %.4f, \"spikes\": %lld, \"mean_rate_hz\": %.3f, \"ns_per_event\": %.3f, "
                 "\"peak_rss_mb\": %.1f, \"threads\": %d, \"backend\": \"%s\", \"simd\": \"%s\", \"delivery\": \"%s\", \"n_scaling\": %g, "
-                "\"k_scaling\": %g, \"drive\": \"%s\", \"t_sim_ms\": %g%s}\n",
+                "\"k_scaling\": %g, \"drive\": \"%s\", \"t_sim_ms\": %g%s%s}\n",
                 versionString(), sim.derived().total_neurons, static_cast<long long>(sim.numSynapses()),
                 sim.buildSeconds(), seconds,
                 seconds / modelSeconds, static_cast<long long>(spikes),
                 spikes / modelSeconds / std::max(1, sim.derived().total_neurons),
                 events > 0 ? seconds * 1e9 / events : 0.0, peakRssMb(), sim.threads(), sim.backend(), sim.simd(), sim.delivery(),
                 config.net.N_scaling, config.net.K_scaling, config.net.bg_input_type.c_str(), config.sim.t_sim,
-                opt.phases ? phasesJson(sim.phaseTimes()).c_str() : "");
+                opt.phases ? phasesJson(sim.phaseTimes()).c_str() : "", opt.liveChange ? liveChangeJson(sim).c_str() : "");
     return 0;
 }
 
@@ -88,6 +109,9 @@ void addBenchCommand(CLI::App& app, std::function<int()>& action) {
     cmd->add_flag("--phases", opt->phases,
                   "also report, per worker, the mean time per step of each phase of a step (costs a clock read "
                   "per phase)");
+    cmd->add_flag("--live-change", opt->liveChange,
+                  "also time live changes after the measurement: one projection's weight (rewrites its codes), "
+                  "g (a unit only), and back");
     cmd->callback([opt, &action] { action = [opt] { return bench(*opt); }; });
 }
 

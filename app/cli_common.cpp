@@ -2,6 +2,7 @@
 
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
+#include "microcircuit/live.hpp"
 #include "microcircuit/model.hpp"
 
 #include <sys/resource.h>
@@ -71,6 +72,7 @@ Config ModelFlags::resolve() const {
     if (thalamic) c.stim.thalamic_input = true;
     if (dcTransient) c.stim.dc_transient = true;
     c.validate();
+    validateEvents(c);
     return c;
 }
 

@@ -2,6 +2,7 @@
 #include "cli_common.hpp"
 
 #include "microcircuit/errors.hpp"
+#include "microcircuit/live.hpp"
 #include "microcircuit/output_folder.hpp"
 #include "microcircuit/simulation.hpp"
 
@@ -59,9 +60,11 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     const double h = config.sim.sim_resolution;
     const std::int64_t total = std::llround((config.sim.t_presim + config.sim.t_sim) / h);
     const std::int64_t chunk = std::max<std::int64_t>(1, std::llround(100.0 / h)); // 100 ms of model time
+    // The configuration's timed changes, each applied before its step.
+    EventPlayer events(config.events, h);
     const auto start = std::chrono::steady_clock::now();
     while (sim->steps() < total && !g_interrupted) {
-        sim->run(std::min(chunk, total - sim->steps()), &folder);
+        events.run(*sim, std::min(chunk, total - sim->steps()), &folder);
         char detail[64];
         std::snprintf(detail, sizeof detail, "%.0f / %.0f ms", sim->timeMs(), total * h);
         line.show("simulating", static_cast<double>(sim->steps()) / total, detail);

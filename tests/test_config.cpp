@@ -165,7 +165,7 @@ private slots:
         a.net.bg_input_type = "dc";
         a.net.neuron.V0_mean_optimized[5] = -60.25;
         a.net.neuron.V0_std_original = 3.5;
-        a.net.neuron.t_ref = 2.5;
+        a.net.neuron.t_ref = uniform(2.5);
         a.stim.thalamic_input = true;
         a.stim.th_scaling = "indegree";
         a.stim.dc_transient_amp = 0.45;
@@ -181,7 +181,7 @@ private slots:
         QCOMPARE(b.net.bg_input_type, std::string("dc"));
         QCOMPARE(b.net.neuron.V0_mean_optimized[5], -60.25);
         QCOMPARE(b.net.neuron.V0_std_original, 3.5);
-        QCOMPARE(b.net.neuron.t_ref, 2.5);
+        QCOMPARE(b.net.neuron.t_ref, uniform(2.5));
         QVERIFY(b.stim.thalamic_input);
         QCOMPARE(b.stim.th_scaling, std::string("indegree"));
         QCOMPARE(b.stim.dc_transient_amp, 0.45);
@@ -222,7 +222,7 @@ private slots:
         QCOMPARE(c.net.bg_input_type, std::string("dc"));
         QCOMPARE(c.net.V0_type, std::string("original"));
         QCOMPARE(c.net.conn_probs[7][7], 0.1444);
-        QCOMPARE(c.net.neuron.t_ref, 2.5);
+        QCOMPARE(c.net.neuron.t_ref, uniform(2.5));
         QCOMPARE(c.net.neuron.V0_mean_optimized[7], -61.5);
         QCOMPARE(c.net.neuron.V0_mean_original, -58.0);
         QCOMPARE(c.net.neuron.V0_std_optimized[6], 5.46);

@@ -265,7 +265,7 @@ private slots:
                 QCOMPARE(ps.wrongSign, std::int64_t{0});
                 QCOMPARE(ps.zeroCodes, std::int64_t{0});
                 if (ps.n == 0) continue;
-                const double m = x == kTh ? d.weight_th : d.weight_mean[y][x];
+                const double m = x == kTh ? d.weight_th[y] : d.weight_mean[y][x];
                 // The model values: 87.81 pA / sqrt(K), x2 for L4E -> L23E, x(-4) inhibitory.
                 double model = x == kTh || isExcitatory(x) ? w : -4.0 * w;
                 if (y == 0 && x == 2) model *= 2.0;
@@ -446,7 +446,7 @@ private slots:
         // threshold in step 1 (see test_neuron), so the spike's step is 1.
         test::SpikeCollector spikes;
         sim.injectInput(source, 50000.0);
-        const float P11 = net.P11;
+        const float P11 = net.pops[0].P11;
         const int tSpike = 1, steps = tSpike + net.delaySlots + 30;
         for (int t = 0; t < steps; ++t) {
             sim.run(1, &spikes);

@@ -4,6 +4,8 @@
 #include "network/network.hpp"
 #include "test_helpers.hpp"
 
+#include "microcircuit/config_io.hpp"
+#include "microcircuit/live.hpp"
 #include "microcircuit/simulation.hpp"
 
 #include <QtTest/QtTest>
@@ -18,14 +20,35 @@ namespace {
 
 constexpr double kSimMs = 300.0;
 
-enum class Drive { Poisson, DcWithStimuli };
+enum class Drive { Poisson, DcWithStimuli, PoissonWithLiveChanges };
 
 Config makeConfig(Drive drive, std::uint64_t seed) {
     Config c;
     c.sim.rng_seed = seed;
-    if (drive == Drive::Poisson) {
+    if (drive == Drive::Poisson || drive == Drive::PoissonWithLiveChanges) {
         c.net.N_scaling = c.net.K_scaling = 0.05;
         c.net.bg_input_type = "poisson";
+        if (drive == Drive::PoissonWithLiveChanges) {
+            // Changes of every kind (live.hpp), some inside the uneven chunks of spikesOf.
+            c.stim.thalamic_input = true;
+            c.stim.th_start = 1e9;
+            applyConfigJson(c, R"({"events": [
+                {"t_ms": 30.3, "set": {"net": {"g": -4.4, "PSP_exc_mean": 0.16}}},
+                {"t_ms": 60, "set": {"net": {"weight_factors": [[1,1,1.8,1,1,1,1,1],[1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,1],
+                    [1,1,1,1,1,1,1,1],[1,1,1,1,1,2.2,1,1],[1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,0.6],[1,1,1,1,1,1,1,1]]}}},
+                {"t_ms": 90.7, "kind": "thalamic_pulse"},
+                {"t_ms": 120, "set": {"stim": {"weight_factors_th": [1,1,1.4,1,1,1,0.7,1]}, "net": {"neuron_params": {
+                    "tau_m": [10,12,10,10,10,10,10,10], "C_m": [250,250,250,280,250,250,250,250], "E_L": [-65,-65,-64,-65,-65,-65,-65,-65],
+                    "t_ref": [2,2,2,2,2.5,2,2,2], "tau_syn": [0.5,0.5,0.5,0.5,0.5,0.6,0.5,0.5], "I_e": [0,0,0,0,0,0,0,30]}}}},
+                {"t_ms": 160, "kind": "thalamic_pulse", "start_ms": 165},
+                {"t_ms": 200, "kind": "dc_transient", "duration_ms": 40},
+                {"t_ms": 230, "set": {"net": {"K_ext": [1600,1500,2300,1900,2000,1900,2900,2100], "bg_rate": 8.5}}},
+                {"t_ms": 260, "set": {"net": {"bg_input_type": "dc", "weight_factors": [[1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,1],
+                    [1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,1]]}}}
+            ]})",
+                            "determinism test");
+            validateEvents(c);
+        }
     } else {
         // DC drive needs K >= 0.2 to stay above rheobase (MODEL.md); N = 0.05
         // keeps it small. Thalamic pulse and DC transient inside the 300 ms.
@@ -44,13 +67,14 @@ Config makeConfig(Drive drive, std::uint64_t seed) {
 /// All spikes of kSimMs, run in uneven chunks (chunking must not matter either).
 std::vector<Spike> spikesOf(const Config& c, int threads) {
     Simulation sim(c, withThreads(threads));
+    EventPlayer events(c.events, c.sim.sim_resolution);
     SpikeCollector sink;
     const std::int64_t total = stepsOf(kSimMs, c.sim.sim_resolution);
     const std::int64_t chunks[] = {1, 7, 250, 333, 1000};
     std::size_t i = 0;
     while (sim.steps() < total) {
         const std::int64_t n = std::min(chunks[i++ % 5], total - sim.steps());
-        sim.run(n, &sink);
+        events.run(sim, n, &sink);
     }
     return sink.all;
 }
@@ -74,6 +98,7 @@ private slots:
         QTest::addColumn<int>("drive");
         QTest::newRow("poisson, scale 0.05") << static_cast<int>(Drive::Poisson);
         QTest::newRow("dc + thalamic pulse + dc transient, 0.05/0.25") << static_cast<int>(Drive::DcWithStimuli);
+        QTest::newRow("poisson with live changes of every kind") << static_cast<int>(Drive::PoissonWithLiveChanges);
     }
     void identicalForAnyThreadCount() {
         QFETCH(int, drive);

@@ -68,9 +68,9 @@ inline Config isolatedNeuronsConfig() {
 /// Sets net.K_ext so that population `pop` receives the constant current
 /// `pA` under DC drive at K_scaling = 1 (I_e = bg_rate K_ext w_ext tau_s 1e-3).
 inline void setDcCurrent(Config& c, int pop, double pA) {
-    const double wExt = c.net.PSP_exc_mean * pscOverPspReference(c.net.neuron.C_m, c.net.neuron.tau_m,
-                                                                 c.net.neuron.tau_syn);
-    c.net.K_ext[pop] = pA / (c.net.bg_rate * wExt * c.net.neuron.tau_syn * 1e-3);
+    const NeuronParams& n = c.net.neuron;
+    const double wExt = c.net.PSP_exc_mean * pscOverPspReference(n.C_m[pop], n.tau_m[pop], n.tau_syn[pop]);
+    c.net.K_ext[pop] = pA / (c.net.bg_rate * wExt * n.tau_syn[pop] * 1e-3);
 }
 
 /// Build options with an explicit thread count.

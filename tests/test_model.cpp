@@ -36,9 +36,9 @@ double compensation(const Config& c, int y) {
         const double q = synapseCountReference(n.conn_probs[y][x], n.full_num_neurons[x], n.full_num_neurons[y]);
         sum += wyx * (q / n.full_num_neurons[y]) * n.full_mean_rates[x];
     }
-    double dc = 1e-3 * n.neuron.tau_syn * (1.0 - std::sqrt(n.K_scaling)) * sum;
+    double dc = 1e-3 * n.neuron.tau_syn[y] * (1.0 - std::sqrt(n.K_scaling)) * sum;
     if (n.bg_input_type == "poisson")
-        dc += 1e-3 * n.neuron.tau_syn * (1.0 - std::sqrt(n.K_scaling)) * w * n.K_ext[y] * n.bg_rate;
+        dc += 1e-3 * n.neuron.tau_syn[y] * (1.0 - std::sqrt(n.K_scaling)) * w * n.K_ext[y] * n.bg_rate;
     return dc;
 }
 
@@ -52,10 +52,10 @@ private slots:
         QVERIFY(std::abs(pscOverPsp(250.0, 10.0, 0.5) - 585.39) <= 0.01);
         QVERIFY(std::abs(pscOverPspReference() - 585.39) <= 0.01);
         const DerivedParams d = deriveParameters(Config{});
-        QVERIFY(std::abs(d.psc_over_psp - 585.39) <= 0.01);
+        QVERIFY(std::abs(d.psc_over_psp[0] - 585.39) <= 0.01);
         // 0.15 mV -> 87.81 pA.
-        QVERIFY(std::abs(0.15 * d.psc_over_psp - 87.81) <= 0.005);
-        QCOMPARE(d.rheobase, 375.0);
+        QVERIFY(std::abs(0.15 * d.psc_over_psp[0] - 87.81) <= 0.005);
+        for (double r : d.rheobase) QCOMPARE(r, 375.0);
     }
 
     // N_scaling multiplies the sizes, "rounded" as the reference does with
@@ -123,7 +123,7 @@ private slots:
         }
         QCOMPARE(d.below_rheobase.size(), std::size_t{7});
         QVERIFY(std::find(d.below_rheobase.begin(), d.below_rheobase.end(), 7) == d.below_rheobase.end());
-        QVERIFY(d.dc_amp[7] >= d.rheobase);
+        QVERIFY(d.dc_amp[7] >= d.rheobase[7]);
         QCOMPARE(d.warnings.size(), std::size_t{1});
         QVERIFY(QString::fromStdString(d.warnings[0]).contains("rheobase"));
         QVERIFY(QString::fromStdString(d.warnings[0]).contains("L23E"));
@@ -151,7 +151,7 @@ private slots:
             QVERIFY(std::abs(d.dc_amp[y] - compensation(c, y)) <= 1e-6 * std::abs(d.dc_amp[y]) + 1e-9);
             QVERIFY(d.dc_amp[y] > 0.0);
         }
-        QVERIFY(std::abs(d.weight_ext - 87.81 / std::sqrt(0.1)) < 0.01);
+        QVERIFY(std::abs(d.weight_ext[0] - 87.81 / std::sqrt(0.1)) < 0.01);
         QVERIFY(d.below_rheobase.empty()); // Poisson-driven populations are not flagged
     }
 
@@ -175,8 +175,10 @@ private slots:
                                         .arg(expected)));
             }
         }
-        QVERIFY(std::abs(d.weight_th - w) <= tol);
-        QVERIFY(std::abs(d.weight_ext - w) <= tol);
+        for (int y = 0; y < kNumPops; ++y) {
+            QVERIFY(std::abs(d.weight_th[y] - w) <= tol);
+            QVERIFY(std::abs(d.weight_ext[y] - w) <= tol);
+        }
     }
 
     // MODEL.md: "Full scale has 298,880,969 synapses in total".

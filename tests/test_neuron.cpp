@@ -197,7 +197,7 @@ private slots:
         c.sim.sim_resolution = h;
         setDcCurrent(c, 0, current);
         Simulation sim(c, withThreads(1));
-        QCOMPARE(sim.derived().rheobase, 375.0);
+        for (double r : sim.derived().rheobase) QCOMPARE(r, 375.0);
         const std::int64_t refSteps = std::llround(2.0 / h);
 
         const double vInf = current * kTauM / kCm;
@@ -310,10 +310,10 @@ private slots:
         c.net.bg_input_type = "poisson";
         Simulation sim(c, withThreads(2));
         const DerivedParams& d = sim.derived();
-        QVERIFY(std::abs(d.weight_ext - 87.81) < 0.005); // K = 1: unscaled
+        QVERIFY(std::abs(d.weight_ext[0] - 87.81) < 0.005); // K = 1: unscaled
         for (int p = 0; p < kNumPops; ++p) QCOMPARE(d.dc_amp[p], 0.0);
         const float P11 = static_cast<float>(std::exp(-kH / kTauS));
-        const double w = static_cast<float>(d.weight_ext);
+        const double w = static_cast<float>(d.weight_ext[0]);
         const std::int32_t n = d.total_neurons;
         std::vector<double> prev(n, 0.0);
         std::array<double, kNumPops> sum{}, sum2{};
@@ -386,7 +386,7 @@ private slots:
             }
         }
         for (int p : {2, 3, 6, 7}) {
-            const double expected = static_cast<double>(d.num_th_synapses[p]) * d.weight_th * 120.0 * 10.0 * 1e-3;
+            const double expected = static_cast<double>(d.num_th_synapses[p]) * d.weight_th[p] * 120.0 * 10.0 * 1e-3;
             QVERIFY(d.num_th_synapses[p] > 10000);
             // The source counts dominate the spread: about 1/sqrt(902 * 1.2) = 3%; allow 15%.
             QVERIFY2(std::abs(total[p] - expected) < 0.15 * expected,

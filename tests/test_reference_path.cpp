@@ -4,26 +4,22 @@
 // scalar neuron update in MODEL.md's order. Both sum the same integer weight
 // codes, so the spikes must agree exactly, not just statistically.
 #include "network/network.hpp"
-#include "network/random.hpp"
 
+#include "microcircuit/errors.hpp"
+#include "microcircuit/live.hpp"
 #include "microcircuit/simulation.hpp"
 
 #include <QtTest>
 
+#include "reference_simulator.hpp"
+
 #include <algorithm>
-#include <map>
+#include <functional>
 #include <vector>
-#include <xmmintrin.h>
 
 using namespace mc;
 
 namespace {
-
-struct Synapse {
-    std::int32_t target;
-    std::int32_t delay;  // steps
-    std::int32_t units;  // signed weight in accumulator units
-};
 
 class Recorder : public SpikeSink {
 public:
@@ -31,96 +27,12 @@ public:
     std::vector<Spike> spikes;
 };
 
-/// Outgoing synapses of every source, decoded from the engine's storage.
-std::vector<std::vector<Synapse>> decode(const detail::Network& net) {
-    std::vector<std::vector<Synapse>> out(net.numSources);
-    detail::forEachSynapse(net, [&](const detail::SynapseView& v) {
-        out[v.source].push_back({v.target, v.delay, v.code});
-    });
-    return out;
-}
+/// A change applied to the engine before the given step.
+using Schedule = std::vector<std::pair<std::int64_t, std::function<void(Simulation&)>>>;
 
-bool activeAt(const std::vector<std::array<std::int64_t, 2>>& w, std::int64_t t) {
-    for (const auto& x : w)
-        if (t >= x[0] && t < x[1]) return true;
-    return false;
-}
-
-/// Live weight factors from a step on.
-using LiveSchedule = std::map<std::int64_t, LiveParams>;
-
-/// The reference path: simulates `steps` steps from the network's current
-/// state; `schedule` changes the live weight factors at the given steps.
-std::vector<Spike> referenceRun(const detail::Network& net, std::int64_t steps, const LiveSchedule& schedule = {},
-                                std::vector<float>* finalV = nullptr) {
-    // The engine flushes subnormal floats to zero (stepping.cpp); so does the reference.
-    const unsigned savedCsr = _mm_getcsr();
-    _mm_setcsr(savedCsr | 0x8040u);
-    const auto synapses = decode(net);
-    const std::int32_t n = net.derived.total_neurons;
-    const int H = net.delaySlots + 1;
-    std::vector<float> v(net.v.begin(), net.v.end()), current(net.current.begin(), net.current.end());
-    std::vector<std::int32_t> ref(net.refractory.begin(), net.refractory.end());
-    std::vector<std::vector<std::int32_t>> ringEx(H, std::vector<std::int32_t>(n, 0)), ringIn = ringEx;
-    std::vector<Spike> spikes;
-    LiveParams live = net.live;
-    for (std::int64_t t = 0; t < steps; ++t) {
-        if (auto it = schedule.find(t); it != schedule.end()) live = it->second;
-        // Equal live weight factors: one signed sum per neuron; otherwise
-        // excitation and inhibition are scaled apart.
-        const bool split = live.exc_weight_factor != live.inh_weight_factor;
-        const float unitEx = static_cast<float>(net.weightUnit * live.exc_weight_factor);
-        const float unitIn = static_cast<float>(-net.weightUnit * live.inh_weight_factor);
-        const float wExt = static_cast<float>(net.derived.weight_ext * live.exc_weight_factor);
-        const std::uint32_t key = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Poisson, t);
-        const bool stimOn = activeAt(net.dcTransients, t - 1);
-        std::vector<std::int32_t> fired;
-        for (std::int32_t i = 0; i < n; ++i) {
-            const int p = net.populationOf(i);
-            const std::int32_t ex = ringEx[t % H][i], in = ringIn[t % H][i];
-            ringEx[t % H][i] = ringIn[t % H][i] = 0;
-            const auto& cdf = net.poisson[p].cdf;
-            float input = static_cast<float>(split ? ex : ex - in) * unitEx;
-            if (t >= net.poissonDelaySteps && !cdf.empty()) {
-                const std::uint32_t u = detail::neuronDraw(key, static_cast<std::uint32_t>(i));
-                std::uint32_t count = 0;
-                while (count < cdf.size() && u >= cdf[count]) ++count;
-                input = input + static_cast<float>(static_cast<std::int32_t>(count)) * wExt;
-            }
-            if (split) input = input + static_cast<float>(in) * unitIn;
-            const float iConst = static_cast<float>(net.derived.dc_amp[p] + (stimOn ? net.derived.dc_transient_amp[p] : 0.0));
-            // One current: I_ex and I_in share tau_syn, so only their sum matters.
-            if (ref[i] == 0) v[i] = (net.P22 * v[i] + net.P21 * current[i]) + net.P20 * iConst;
-            else --ref[i];
-            current[i] = current[i] * net.P11 + input;
-            if (v[i] >= net.theta) {
-                ref[i] = net.refractorySteps;
-                v[i] = net.vReset;
-                fired.push_back(i);
-            }
-        }
-        // Thalamic sources of this step.
-        const std::int32_t nTh = net.numSources - n;
-        if (nTh > 0 && activeAt(net.thalamicPulses, t)) {
-            const std::uint32_t thKey = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Thalamus, t);
-            for (std::int32_t k = 0; k < nTh; ++k) {
-                const std::uint32_t u = detail::neuronDraw(thKey, static_cast<std::uint32_t>(k));
-                for (std::uint32_t c = 0; c < net.thalamicPoisson.cdf.size() && u >= net.thalamicPoisson.cdf[c]; ++c)
-                    fired.push_back(n + k);
-            }
-        }
-        for (std::int32_t s : fired) {
-            if (s < n) spikes.push_back({s, static_cast<std::int32_t>(t)});
-            for (const Synapse& syn : synapses[s]) {
-                auto& ring = syn.units < 0 ? ringIn : ringEx;
-                ring[(t + syn.delay) % H][syn.target] += syn.units < 0 ? -syn.units : syn.units;
-            }
-        }
-    }
-    _mm_setcsr(savedCsr);
-    if (finalV) *finalV = v;
-    return spikes;
-}
+/// Runs the engine and the reference side by side through `schedule` to
+/// `steps`; returns the first difference ("" if none).
+QString compareWithReference(Simulation& sim, std::int64_t steps, const Schedule& schedule = {});
 
 /// Where the engine's run differs from the reference's: "" when the spikes
 /// and the final membrane potentials are identical. Potentials show any
@@ -140,6 +52,23 @@ QString firstDifference(const std::vector<Spike>& got, const detail::Network& ne
     return {};
 }
 
+QString compareWithReference(Simulation& sim, std::int64_t steps, const Schedule& schedule) {
+    test::ReferenceSimulator reference(sim.network());
+    std::vector<Spike> expected;
+    Recorder rec;
+    std::int64_t done = 0;
+    for (const auto& [step, change] : schedule) {
+        reference.run(step - done, expected);
+        sim.run(step - done, &rec);
+        change(sim);
+        reference.refresh(sim.network());
+        done = step;
+    }
+    reference.run(steps - done, expected);
+    sim.run(steps - done, &rec);
+    return firstDifference(rec.spikes, sim.network(), expected, reference.v());
+}
+
 } // namespace
 
 class TestReferencePath : public QObject {
@@ -152,7 +81,7 @@ private slots:
         QTest::addColumn<double>("gFactor");
         QTest::newRow("poisson, 1 thread") << "poisson" << 1 << false << 1.0;
         QTest::newRow("poisson, 2 threads") << "poisson" << 2 << false << 1.0;
-        QTest::newRow("poisson, 2 threads, inhibition x1.25") << "poisson" << 2 << false << 1.25;
+        QTest::newRow("poisson, 2 threads, inhibition x0.8") << "poisson" << 2 << false << 0.8;
         QTest::newRow("dc + thalamus + transient, 3 threads") << "dc" << 3 << true << 1.0;
     }
 
@@ -175,13 +104,8 @@ private slots:
         LiveParams live;
         live.inh_weight_factor = gFactor; // != 1 keeps separate inhibitory accumulators
         sim.setLive(live);
-        const std::int64_t steps = 1500; // 150 ms
-        std::vector<float> expectedV;
-        const std::vector<Spike> expected = referenceRun(sim.network(), steps, {}, &expectedV);
-        Recorder rec;
-        sim.run(steps / 2, &rec);
-        sim.run(steps - steps / 2, &rec);
-        const QString difference = firstDifference(rec.spikes, sim.network(), expected, expectedV);
+        const std::int64_t steps = 1500; // 150 ms, in two runs
+        const QString difference = compareWithReference(sim, steps, {{steps / 2, [](Simulation&) {}}});
         QVERIFY2(difference.isEmpty(), qPrintable(difference));
     }
 
@@ -199,6 +123,7 @@ private slots:
         qputenv("MC_DELIVERY", delivery.toUtf8());
         Config c;
         c.net.N_scaling = c.net.K_scaling = 0.03;
+        c.net.bg_rate = 10.0; // busy enough that spikes are on their way at every change
         BuildOptions options;
         options.threads = 2;
         Simulation sim(c, options);
@@ -206,23 +131,157 @@ private slots:
         else qputenv("MC_DELIVERY", before);
         QCOMPARE(QString(sim.delivery()), delivery);
         LiveParams apart, together, both;
-        apart.inh_weight_factor = 1.25;
-        together.exc_weight_factor = together.inh_weight_factor = 1.25;
-        both.exc_weight_factor = 0.9;
-        both.inh_weight_factor = 1.25;
-        const LiveSchedule schedule{{400, apart}, {700, together}, {1000, both}};
-        std::vector<float> expectedV;
-        const std::vector<Spike> expected = referenceRun(sim.network(), 1300, schedule, &expectedV);
-        Recorder rec;
-        std::int64_t done = 0;
-        for (const auto& [step, live] : schedule) {
-            sim.run(step - done, &rec);
-            sim.setLive(live);
-            done = step;
-        }
-        sim.run(1300 - done, &rec);
-        const QString difference = firstDifference(rec.spikes, sim.network(), expected, expectedV);
+        // g and the excitatory PSP also set the K_scaling compensation, so
+        // factors that keep the small network active.
+        apart.inh_weight_factor = 0.8;
+        together.exc_weight_factor = together.inh_weight_factor = 1.1;
+        both.exc_weight_factor = 1.1;
+        both.inh_weight_factor = 0.85;
+        const auto set = [](LiveParams l) { return [l](Simulation& s) { s.setLive(l); }; };
+        const QString difference =
+            compareWithReference(sim, 1300, {{400, set(apart)}, {700, set(together)}, {1000, set(both)}});
         QVERIFY2(difference.isEmpty(), qPrintable(difference));
+    }
+
+    // Live changes of every kind (microcircuit/live.hpp), through the same
+    // path as timed events: weights by sign (units only), single projections
+    // (codes rewritten, also past 16 bits, which moves the unit), thalamic
+    // weights, every neuron parameter of single populations, drive, back to
+    // the defaults, and a switch of the drive; in both delivery modes.
+    void liveChangesOfEveryKind_data() {
+        QTest::addColumn<QString>("delivery");
+        QTest::addColumn<int>("threads");
+        QTest::newRow("ring, 2 threads") << "ring" << 2;
+        QTest::newRow("queue, 3 threads") << "queue" << 3;
+    }
+    void liveChangesOfEveryKind() {
+        QFETCH(QString, delivery);
+        QFETCH(int, threads);
+        const QByteArray before = qgetenv("MC_DELIVERY");
+        qputenv("MC_DELIVERY", delivery.toUtf8());
+        Config c;
+        c.net.N_scaling = c.net.K_scaling = 0.03;
+        c.net.bg_rate = 10.0; // busy enough that spikes are on their way at every change
+        c.stim.thalamic_input = true;
+        c.stim.th_start = 45.0;
+        BuildOptions options;
+        options.threads = threads;
+        Simulation sim(c, options);
+        if (before.isNull()) qunsetenv("MC_DELIVERY");
+        else qputenv("MC_DELIVERY", before);
+        QCOMPARE(QString(sim.delivery()), delivery);
+        const auto set = [](const char* json) {
+            return [json](Simulation& s) { s.applyConfig(applySet(s.config(), json, "test")); };
+        };
+        const Schedule schedule{
+            {200, set(R"({"net": {"g": -5.0}})")},
+            {300, set(R"({"net": {"weight_factors": [[1,1,2,1,1,1,1,1],[1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,1],
+                  [1,1,1,1,1,1,1,1],[1,1,1,1,1,3,1,1],[1,1,1,1,1,1,1,1],[1,1,1,1,1,1,1,0.5],[1,1,1,1,1,1,1,1]]}})")},
+            {400, set(R"({"stim": {"weight_factors_th": [1,1,1.5,1,1,1,0.5,1], "th_rate": 150}})")},
+            {500, [](Simulation& s) { s.scheduleThalamicPulse(51.0); }},
+            {600, set(R"({"net": {"neuron_params": {"V_th": [-50,-50,-48,-50,-50,-50,-50,-50],
+                  "tau_m": [15,10,10,10,10,10,10,10], "C_m": [250,250,250,300,250,250,250,250],
+                  "tau_syn": [0.5,0.5,0.5,0.5,0.5,0.8,0.5,0.5], "E_L": [-65,-65,-65,-65,-60,-65,-65,-65],
+                  "V_reset": [-65,-65,-65,-65,-62,-65,-65,-65],
+                  "t_ref": [2,2,2,2,2,2,3,2], "I_e": [0,0,0,0,0,0,0,50]}}})")},
+            {700, set(R"({"net": {"K_ext": [1600,1500,2500,1900,2000,1900,2900,2100], "bg_rate": 9.0}})")},
+            {800, [](Simulation& s) { s.applyConfig(s.builtConfig()); }},
+            {900, set(R"({"net": {"bg_input_type": "dc", "PSP_exc_mean": 0.2}})")},
+        };
+        const QString difference = compareWithReference(sim, 1100, schedule);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
+    }
+
+    // After a change of one projection, each of its synapses counts its
+    // built weight times the factor, within half a code; the other
+    // projections onto the same population keep theirs; changing back
+    // restores every code exactly.
+    void projectionWeightsFollowTheFactor() {
+        Config c;
+        c.net.N_scaling = c.net.K_scaling = 0.03;
+        BuildOptions options;
+        options.threads = 2;
+        Simulation sim(c, options);
+        const detail::Network& net = sim.network();
+        struct Weight { int y, x; double pA; };
+        const auto weights = [&] {
+            std::vector<Weight> w;
+            detail::forEachSynapse(net, [&](const detail::SynapseView& v) {
+                const int y = net.populationOf(v.target);
+                const int x = v.source < net.derived.total_neurons ? net.populationOf(v.source) : kNumPops;
+                const double unit = v.code < 0 ? net.scaling.unitIn[y] : net.scaling.unitEx[y];
+                w.push_back({y, x, v.code * net.weightUnit * unit});
+            });
+            return w;
+        };
+        const std::vector<Weight> built = weights();
+        Config changed = c;
+        changed.net.weight_factors[0][2] = 2.0; // L4E -> L23E
+        changed.net.weight_factors[6][7] = 0.25; // L6I -> L6E
+        sim.applyConfig(changed);
+        const std::vector<Weight> now = weights();
+        QCOMPARE(now.size(), built.size());
+        int checked = 0;
+        for (std::size_t i = 0; i < now.size(); ++i) {
+            const double factor = (now[i].y == 0 && now[i].x == 2) ? 2.0 : (now[i].y == 6 && now[i].x == 7) ? 0.25 : 1.0;
+            const int y = now[i].y;
+            const double unit = net.weightUnit * std::max(net.scaling.unitEx[y], net.scaling.unitIn[y]);
+            QVERIFY2(std::abs(now[i].pA - built[i].pA * factor) <= 0.5 * unit + 1e-9,
+                     qPrintable(QString("synapse %1 (%2 -> %3): %4 pA, expected %5 x %6")
+                                    .arg(i).arg(now[i].x).arg(y).arg(now[i].pA).arg(built[i].pA).arg(factor)));
+            if (factor != 1.0) ++checked;
+        }
+        QVERIFY(checked > 100);
+        sim.applyConfig(c);
+        const std::vector<Weight> back = weights();
+        for (std::size_t i = 0; i < back.size(); ++i) QCOMPARE(back[i].pA, built[i].pA);
+    }
+
+    // A live change of tau_m, C_m or E_L leaves the membrane potential and
+    // the synaptic current as they are at the moment of the change.
+    void neuronChangesKeepTheState() {
+        Config c;
+        c.net.N_scaling = c.net.K_scaling = 0.03;
+        Simulation sim(c);
+        sim.run(300);
+        std::vector<double> v, i;
+        for (std::int32_t n = 0; n < sim.derived().total_neurons; ++n) {
+            v.push_back(sim.membranePotential(n));
+            i.push_back(sim.synapticCurrent(n));
+        }
+        Config changed = c;
+        changed.net.neuron.tau_m = uniform(20.0);
+        changed.net.neuron.C_m[2] = 400.0;
+        changed.net.neuron.E_L[0] = -60.0;
+        changed.net.neuron.V_reset[0] = -60.0;
+        sim.applyConfig(changed);
+        for (std::int32_t n = 0; n < sim.derived().total_neurons; ++n) {
+            QVERIFY2(std::abs(sim.membranePotential(n) - v[n]) < 1e-4,
+                     qPrintable(QString("neuron %1: V %2 -> %3").arg(n).arg(v[n]).arg(sim.membranePotential(n))));
+            QCOMPARE(sim.synapticCurrent(n), i[n]);
+        }
+    }
+
+    // What needs a rebuild is refused, and the network is left as it was.
+    void rebuildFieldsAreRefused() {
+        Config c;
+        c.net.N_scaling = c.net.K_scaling = 0.03;
+        Simulation sim(c);
+        Config changed = c;
+        changed.net.conn_probs[0][0] = 0.2;
+        changed.net.g = -6.0;
+        try {
+            sim.applyConfig(changed);
+            QFAIL("a connection probability changed live");
+        } catch (const ConfigError& e) {
+            QVERIFY2(QString(e.what()).contains("net.conn_probs"), e.what());
+        }
+        QCOMPARE(sim.config().net.g, -4.0);
+        QCOMPARE(sim.network().scaling.unitIn[0], 1.0);
+        changed = c;
+        changed.net.neuron.V_th[3] = -70.0; // below V_reset
+        QVERIFY_THROWS_EXCEPTION(ConfigError, sim.applyConfig(changed));
+        QCOMPARE(sim.config().net.neuron.V_th[3], -50.0);
     }
 };
 

@@ -223,7 +223,7 @@ void MainWindow::onBuilt() {
         QString text = QString("Silent network: with DC drive, %1 of 8 populations get less current than the "
                                "rheobase (%2 pA), so they cannot fire.")
                            .arg(d.below_rheobase.size())
-                           .arg(d.rheobase, 0, 'f', 0);
+                           .arg(d.rheobase[d.below_rheobase.front()], 0, 'f', 0);
         for (const std::string& w : d.warnings) {
             // The engine's advice names command-line flags; the GUI gives its own below.
             const std::string shown = w.substr(0, w.find(" Use --"));

@@ -52,31 +52,33 @@ DerivedParams deriveParameters(const Config& config) {
         }
     }
 
-    d.psc_over_psp = pscOverPsp(neuron.C_m, neuron.tau_m, neuron.tau_syn);
     const double sqrtK = std::sqrt(net.K_scaling);
     PopMatrix fullWeight{};
+    PopArray fullWeightExt{};
     for (int y = 0; y < kNumPops; ++y) {
+        // The PSP is that of the target neuron, so its parameters convert it.
+        d.psc_over_psp[y] = pscOverPsp(neuron.C_m[y], neuron.tau_m[y], neuron.tau_syn[y]);
         for (int x = 0; x < kNumPops; ++x) {
             double psp = net.PSP_exc_mean;
             if (!isExcitatory(x)) psp *= net.g;
             if (y == 0 && x == 2) psp *= net.PSP_L4E_to_L23E;
-            fullWeight[y][x] = psp * d.psc_over_psp;
+            fullWeight[y][x] = psp * d.psc_over_psp[y] * net.weight_factors[y][x];
             d.weight_mean[y][x] = fullWeight[y][x] / sqrtK;
         }
+        fullWeightExt[y] = net.PSP_exc_mean * d.psc_over_psp[y];
+        d.weight_ext[y] = fullWeightExt[y] / sqrtK;
     }
-    const double fullWeightExt = net.PSP_exc_mean * d.psc_over_psp;
-    d.weight_ext = fullWeightExt / sqrtK;
 
     const bool poisson = net.bg_input_type == "poisson";
-    const double tau_s = neuron.tau_syn;
     for (int y = 0; y < kNumPops; ++y) {
+        const double tau_s = neuron.tau_syn[y];
         d.ext_indegree[y] = static_cast<std::int32_t>(std::nearbyint(net.K_ext[y] * net.K_scaling));
         double dc = 0.0;
         if (poisson) {
             d.poisson_rate[y] = net.bg_rate * d.ext_indegree[y];
         } else {
             // The DC replaces the mean of the full Poisson input (unscaled K_ext, w_ext).
-            d.dc_drive[y] = net.bg_rate * net.K_ext[y] * fullWeightExt * tau_s * 1e-3;
+            d.dc_drive[y] = net.bg_rate * net.K_ext[y] * fullWeightExt[y] * tau_s * 1e-3;
         }
         if (net.K_scaling != 1.0) {
             // Mean input lost by the sqrt(K) weight scaling, restored as DC.
@@ -86,35 +88,37 @@ DerivedParams deriveParameters(const Config& config) {
                              net.full_mean_rates[x];
             }
             dc += 1e-3 * tau_s * (1.0 - sqrtK) * recurrent;
-            if (poisson) dc += 1e-3 * tau_s * (1.0 - sqrtK) * fullWeightExt * net.K_ext[y] * net.bg_rate;
+            if (poisson) dc += 1e-3 * tau_s * (1.0 - sqrtK) * fullWeightExt[y] * net.K_ext[y] * net.bg_rate;
         }
         d.dc_compensation[y] = dc;
         d.dc_amp[y] = d.dc_drive[y] + dc;
+        d.rheobase[y] = neuron.C_m[y] * (neuron.V_th[y] - neuron.E_L[y]) / neuron.tau_m[y];
     }
 
-    d.rheobase = neuron.C_m * (neuron.V_th - neuron.E_L) / neuron.tau_m;
     if (!poisson) {
+        // I_e adds to the drive; a population above threshold at rest is not silent.
         for (int y = 0; y < kNumPops; ++y) {
-            if (d.dc_amp[y] < d.rheobase) d.below_rheobase.push_back(y);
+            if (d.dc_amp[y] + neuron.I_e[y] < d.rheobase[y]) d.below_rheobase.push_back(y);
         }
         if (!d.below_rheobase.empty()) {
             std::string names;
             for (int y : d.below_rheobase) names += std::string(names.empty() ? "" : ", ") + kPopNames[y];
+            const int first = d.below_rheobase.front();
             char buf[512];
             std::snprintf(buf, sizeof buf,
                           "DC drive leaves %zu of 8 populations below rheobase (%.0f pA): %s. "
                           "The K_scaling compensation lowers their DC (e.g. %s gets %.0f pA), so they fire "
                           "only when recurrent input lifts them; with many such populations the network "
                           "falls silent. Use --drive poisson or a larger --scale.",
-                          d.below_rheobase.size(), d.rheobase, names.c_str(),
-                          kPopNames[d.below_rheobase.front()], d.dc_amp[d.below_rheobase.front()]);
+                          d.below_rheobase.size(), d.rheobase[first], names.c_str(), kPopNames[first],
+                          d.dc_amp[first] + neuron.I_e[first]);
             d.warnings.emplace_back(buf);
         }
     }
 
     const StimParams& stim = config.stim;
-    d.weight_th = stim.PSP_th * d.psc_over_psp / sqrtK;
     for (int y = 0; y < kNumPops; ++y) {
+        d.weight_th[y] = stim.PSP_th * d.psc_over_psp[y] / sqrtK * stim.weight_factors_th[y];
         const double q = synapseCount(stim.conn_probs_th[y], stim.num_th_neurons, net.full_num_neurons[y]);
         double scaled = q * net.K_scaling;
         if (stim.th_scaling == "indegree") scaled *= net.N_scaling;
@@ -124,6 +128,14 @@ DerivedParams deriveParameters(const Config& config) {
         d.dc_transient_amp[y] = stim.dc_transient_amp * net.K_ext[y];
     }
     return d;
+}
+
+DerivedParams deriveLive(const Config& config, const NeuronParams& builtWith) {
+    Config c = config;
+    const PopArray I_e = c.net.neuron.I_e;
+    c.net.neuron = builtWith;
+    c.net.neuron.I_e = I_e; // a plain current, not part of any conversion
+    return deriveParameters(c);
 }
 
 std::int64_t estimateMemoryBytes(const Config& config, const DerivedParams& d, int threads) {

@@ -2,6 +2,7 @@
 #include "microcircuit/errors.hpp"
 #include "microcircuit/params.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -71,15 +72,39 @@ void Config::validate() const {
     oneOf("net.V0_type", net.V0_type, "optimized", "original");
 
     const NeuronParams& n = net.neuron;
-    range("net.neuron.C_m", n.C_m, 0.0, 1e6, true);
-    range("net.neuron.tau_m", n.tau_m, 0.0, 1e4, true);
-    range("net.neuron.tau_syn", n.tau_syn, 0.0, 1e4, true);
-    range("net.neuron.t_ref", n.t_ref, 0.0, 1e4);
-    range("net.neuron.E_L", n.E_L, -200.0, 100.0);
-    range("net.neuron.V_reset", n.V_reset, -200.0, 100.0);
-    range("net.neuron.V_th", n.V_th, -200.0, 100.0);
-    if (n.V_th <= n.V_reset) reject("net.neuron.V_th", num(n.V_th), "must be above V_reset (" + num(n.V_reset) + ")");
-    if (n.V_th <= n.E_L) reject("net.neuron.V_th", num(n.V_th), "must be above E_L (" + num(n.E_L) + ")");
+    for (int p = 0; p < kNumPops; ++p) {
+        // One number for all populations is reported without an index.
+        const auto f = [&](const char* key, const PopArray& a) {
+            std::string name = "net.neuron_params.";
+            name += key;
+            if (std::any_of(a.begin(), a.end(), [&](double v) { return v != a[0]; })) {
+                name += '[';
+                name += std::to_string(p);
+                name += "] (";
+                name += kPopNames[p];
+                name += ')';
+            }
+            return name;
+        };
+        range(f("C_m", n.C_m), n.C_m[p], 0.0, 1e6, true);
+        range(f("tau_m", n.tau_m), n.tau_m[p], 0.0, 1e4, true);
+        range(f("tau_syn", n.tau_syn), n.tau_syn[p], 0.0, 1e4, true);
+        range(f("t_ref", n.t_ref), n.t_ref[p], 0.0, 1e4);
+        range(f("E_L", n.E_L), n.E_L[p], -200.0, 100.0);
+        range(f("V_reset", n.V_reset), n.V_reset[p], -200.0, 100.0);
+        range(f("V_th", n.V_th), n.V_th[p], -200.0, 100.0);
+        range(f("I_e", n.I_e), n.I_e[p], -1e6, 1e6);
+        if (n.V_th[p] <= n.V_reset[p])
+            reject(f("V_th", n.V_th), num(n.V_th[p]), "must be above V_reset (" + num(n.V_reset[p]) + ")");
+        if (n.V_th[p] <= n.E_L[p])
+            reject(f("V_th", n.V_th), num(n.V_th[p]), "must be above E_L (" + num(n.E_L[p]) + ")");
+        for (int x = 0; x < kNumPops; ++x)
+            range("net.weight_factors[" + std::to_string(p) + "][" + std::to_string(x) + "] (" + kPopNames[x] +
+                      " -> " + kPopNames[p] + ")",
+                  net.weight_factors[p][x], 0.0, 100.0);
+        range("stim.weight_factors_th[" + std::to_string(p) + "] (" + kPopNames[p] + ")", stim.weight_factors_th[p],
+              0.0, 100.0);
+    }
     range("net.neuron.V0_mean_original", n.V0_mean_original, -200.0, 100.0);
     range("net.neuron.V0_std_original", n.V0_std_original, 0.0, 100.0);
 
@@ -94,6 +119,18 @@ void Config::validate() const {
     range("stim.dc_transient_start", stim.dc_transient_start, 0.0, 1e9);
     range("stim.dc_transient_dur", stim.dc_transient_dur, 0.0, 1e9);
     range("stim.dc_transient_amp", stim.dc_transient_amp, -1e4, 1e4);
+
+    double last = 0.0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const TimedEvent& e = events[i];
+        const std::string where = "events[" + std::to_string(i) + "]";
+        range(where + ".t_ms", e.t_ms, 0.0, 1e9);
+        if (e.t_ms < last)
+            reject(where + ".t_ms", num(e.t_ms), "events must be in time order (the one before is at " + num(last) + " ms)");
+        last = e.t_ms;
+        range(where + ".start_ms", e.start_ms, 0.0, 1e9);
+        range(where + ".duration_ms", e.duration_ms, 0.0, 1e9);
+    }
 }
 
 } // namespace mc

@@ -23,9 +23,9 @@ struct DerivedParams {
     CountMatrix num_synapses{};    ///< round(Q_yx * N_scaling * K_scaling)
     std::int64_t total_synapses = 0; ///< recurrent plus thalamic
 
-    double psc_over_psp = 0.0;     ///< pA per mV of PSP amplitude
-    PopMatrix weight_mean{};       ///< mean PSC amplitude [target][source] (pA), K-scaled
-    double weight_ext = 0.0;       ///< Poisson background weight (pA), K-scaled
+    PopArray psc_over_psp{};       ///< pA per mV of PSP amplitude, per target population
+    PopMatrix weight_mean{};       ///< mean PSC amplitude [target][source] (pA), K-scaled, weight_factors applied
+    PopArray weight_ext{};         ///< Poisson background weight onto each population (pA), K-scaled
     PopArray dc_amp{};             ///< constant current I_e per population (pA): drive + compensation
     PopArray dc_drive{};           ///< part of dc_amp replacing the Poisson background (dc drive)
     PopArray dc_compensation{};    ///< part of dc_amp compensating the K_scaling of weights
@@ -33,10 +33,10 @@ struct DerivedParams {
     PopArray poisson_rate{};       ///< total Poisson rate per neuron (Hz); 0 for DC drive
 
     std::array<std::int64_t, kNumPops> num_th_synapses{}; ///< thalamus -> population
-    double weight_th = 0.0;        ///< mean thalamic PSC (pA), K-scaled
+    PopArray weight_th{};          ///< mean thalamic PSC onto each population (pA), K-scaled, weight_factors_th applied
     PopArray dc_transient_amp{};   ///< amplitude of the optional DC transient (pA)
 
-    double rheobase = 0.0;         ///< C_m (V_th - E_L) / tau_m (pA)
+    PopArray rheobase{};           ///< C_m (V_th - E_L) / tau_m per population (pA)
     std::vector<int> below_rheobase; ///< populations whose total DC is below rheobase (DC drive)
     std::vector<std::string> warnings; ///< messages for the user, one line each
 };
@@ -50,6 +50,13 @@ double synapseCount(double C, double n_source, double n_target);
 
 /// Derives every scaled quantity. The config must be valid.
 DerivedParams deriveParameters(const Config& config);
+
+/// The synaptic and drive quantities of `config` (weights, external drive,
+/// DC) as a network built with the neuron parameters `builtWith` has them:
+/// a live change of a neuron parameter keeps the synapses' weights in pA and
+/// the drive currents, as NEST's SetStatus does, while a rebuild derives
+/// them anew from the PSPs.
+DerivedParams deriveLive(const Config& config, const NeuronParams& builtWith);
 
 /// Bytes the network will occupy when built (synapses, indices, neuron state).
 std::int64_t estimateMemoryBytes(const Config& config, const DerivedParams& derived, int threads);

@@ -35,20 +35,39 @@ struct SimParams {
     std::string data_path = "data"; ///< output folder of `microcircuit run`
 };
 
-/// Neuron model iaf_psc_exp (identical for all populations).
+/// A population-wise value: all populations' values (index order of kPopNames).
+inline PopArray uniform(double v) {
+    PopArray a;
+    a.fill(v);
+    return a;
+}
+
+/// Neuron model iaf_psc_exp. The reference gives every population the same
+/// parameters (one number each in its neuron_params); here each may also be
+/// set per population (a list of 8 in the configuration).
 struct NeuronParams {
-    double E_L = -65.0;     ///< resting potential (mV)
-    double V_th = -50.0;    ///< threshold (mV)
-    double V_reset = -65.0; ///< reset potential (mV)
-    double C_m = 250.0;     ///< membrane capacitance (pF)
-    double tau_m = 10.0;    ///< membrane time constant (ms)
-    double tau_syn = 0.5;   ///< excitatory and inhibitory PSC time constant (ms)
-    double t_ref = 2.0;     ///< absolute refractory period (ms)
+    PopArray E_L = uniform(-65.0);    ///< resting potential (mV)
+    PopArray V_th = uniform(-50.0);   ///< threshold (mV)
+    PopArray V_reset = uniform(-65.0); ///< reset potential (mV)
+    PopArray C_m = uniform(250.0);    ///< membrane capacitance (pF)
+    PopArray tau_m = uniform(10.0);   ///< membrane time constant (ms)
+    PopArray tau_syn = uniform(0.5);  ///< excitatory and inhibitory PSC time constant (ms)
+    PopArray t_ref = uniform(2.0);    ///< absolute refractory period (ms)
+    /// Constant current on top of the drive (pA); not in the reference (0 there).
+    PopArray I_e = uniform(0.0);
     double V0_mean_original = -58.0; ///< 'original' initial V mean (mV)
     double V0_std_original = 10.0;   ///< 'original' initial V sd (mV)
     PopArray V0_mean_optimized = {-68.28, -63.16, -63.33, -63.45, -63.11, -61.66, -66.72, -61.43};
     PopArray V0_std_optimized = {5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48};
 };
+
+/// Multiplies the mean weight of every projection [target][source] (1 = the model's).
+using WeightFactors = PopMatrix;
+inline WeightFactors unitWeightFactors() {
+    WeightFactors f;
+    for (PopArray& row : f) row.fill(1.0);
+    return f;
+}
 
 /// Network structure and synapses (the reference's net_dict).
 struct NetParams {
@@ -69,6 +88,9 @@ struct NetParams {
     }};
     double PSP_exc_mean = 0.15;    ///< mean excitatory PSP amplitude (mV)
     double PSP_L4E_to_L23E = 2.0;  ///< factor on the L4E -> L23E PSP (the model doubles it)
+    /// Factor on each projection's mean weight, [target][source] as conn_probs;
+    /// not in the reference (all 1 there). Applies live.
+    WeightFactors weight_factors = unitWeightFactors();
     double weight_rel_std = 0.1;   ///< sd / mean of every weight distribution
     double g = -4.0;               ///< inhibitory / excitatory weight ratio
     double delay_exc_mean = 1.5;   ///< mean excitatory delay (ms)
@@ -91,6 +113,8 @@ struct StimParams {
     int num_th_neurons = 902;   ///< not scaled by N_scaling
     PopArray conn_probs_th = {0.0, 0.0, 0.0983, 0.0619, 0.0, 0.0, 0.0512, 0.0196};
     double PSP_th = 0.15;        ///< mean thalamic PSP (mV)
+    /// Factor on the mean thalamic weight onto each population (all 1 in the reference).
+    PopArray weight_factors_th = uniform(1.0);
     double delay_th_mean = 1.5;  ///< mean thalamic delay (ms)
     double delay_th_rel_std = 0.5;
     /// "reference": thalamic synapse counts scale with K_scaling only (as NEST's
@@ -103,11 +127,27 @@ struct StimParams {
     double dc_transient_amp = 0.3;     ///< pA per external in-degree: amplitude = amp * K_ext[y]
 };
 
+/// A change at a given model time while the network runs: the configuration
+/// file's "events" list, and what the desktop program logs as a session.
+struct TimedEvent {
+    enum class Kind { Set, ThalamicPulse, DcTransient };
+    double t_ms = 0.0;       ///< applied before the step starting at t_ms (rounded to the time grid)
+    Kind kind = Kind::Set;
+    /// Set: the changed configuration fields as a JSON object with the
+    /// sections of a configuration ({"net": {"g": -5}}); only fields that
+    /// apply live (isLiveField) may appear.
+    std::string set;
+    double start_ms = 0.0;   ///< pulses: onset (ms); t_ms if not given
+    double duration_ms = 0.0; ///< DC transient: duration (ms)
+    std::string label;       ///< short text shown on the raster's time axis
+};
+
 /// Everything needed to build and run one network.
 struct Config {
     SimParams sim;
     NetParams net;
     StimParams stim;
+    std::vector<TimedEvent> events; ///< in time order
 
     /// Throws ConfigError naming the first invalid field, its value and the
     /// allowed range.

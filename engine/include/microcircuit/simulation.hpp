@@ -38,13 +38,13 @@ public:
     BuildCancelled() : std::runtime_error("network construction cancelled") {}
 };
 
-/// Parameters that can change between run() calls without a rebuild.
+/// The three live controls of the desktop program as factors on the values
+/// the network was built with (a shorthand for Simulation::applyConfig).
 struct LiveParams {
-    double exc_weight_factor = 1.0; ///< multiplies every excitatory weight (PSP change)
-    double inh_weight_factor = 1.0; ///< multiplies every inhibitory weight (g change)
-    double bg_rate_factor = 1.0;    ///< multiplies the Poisson background rate (poisson drive)
-    double dc_factor = 1.0;         ///< multiplies the DC replacing the Poisson background (dc drive);
-                                    ///< the K_scaling compensation stays as built
+    double exc_weight_factor = 1.0; ///< net.PSP_exc_mean: every excitatory weight and w_ext
+    double inh_weight_factor = 1.0; ///< net.g: every inhibitory weight
+    double bg_rate_factor = 1.0;    ///< net.bg_rate with poisson drive
+    double dc_factor = 1.0;         ///< net.bg_rate with dc drive (the DC replacing the Poisson input)
 };
 
 /// Where one worker's time went during the runs since phase timing was
@@ -69,7 +69,11 @@ public:
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
 
+    /// The configuration the network runs with now (live changes applied).
     const Config& config() const;
+    /// The configuration the network was built from.
+    const Config& builtConfig() const;
+    /// Quantities derived from config() as the network runs them (deriveLive).
     const DerivedParams& derived() const;
     int threads() const;
     const char* backend() const; ///< "tbb" or "openmp"
@@ -84,7 +88,17 @@ public:
     double resolution() const;
     double timeMs() const;
 
-    /// Applies from the next step on.
+    /// Applies a configuration from the next step on. It may differ from
+    /// config() only in fields that apply live (isLiveField in live.hpp):
+    /// weights, drive, stimulus strengths and the neuron parameters of each
+    /// population. The membrane potentials and currents stay as they are;
+    /// weights and drive keep being derived with the neuron parameters the
+    /// network was built with (deriveLive). Throws ConfigError naming the
+    /// field, and changes nothing, for an invalid value or a field that
+    /// needs a rebuild. A change of one projection's weight rewrites the
+    /// codes of that source population's synapses once.
+    void applyConfig(const Config& config);
+    /// Applies the factors from the next step on (see LiveParams).
     void setLive(const LiveParams& live);
     const LiveParams& live() const;
     /// Schedules a thalamic pulse (th_rate, th_duration) starting at `startMs`.

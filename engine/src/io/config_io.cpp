@@ -2,9 +2,11 @@
 
 #include "microcircuit/errors.hpp"
 #include "microcircuit/version.hpp"
+#include "events_io.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -74,6 +76,11 @@ public:
         m_writers[key] = [&ref] { return write(ref); };
         return *this;
     }
+    /// A key listed among the known keys in messages (read by an alias).
+    Section& known(const std::string& key) {
+        m_known.push_back(key);
+        return *this;
+    }
     /// A key read by a custom function and not written.
     Section& alias(const std::string& key, std::function<void(const ordered_json&, const std::string&)> reader) {
         m_readers[key] = std::move(reader);
@@ -95,6 +102,7 @@ public:
             } else if (!m_ignored.count(it.key())) {
                 std::string known;
                 for (const auto& k : m_keys) known += (known.empty() ? "" : ", ") + k;
+                for (const auto& k : m_known) known += (known.empty() ? "" : ", ") + k;
                 throw ConfigError(origin + ": unknown key \"" + field + "\" (known keys of \"" + m_name +
                                   "\": " + known + ")");
             }
@@ -110,6 +118,7 @@ public:
 private:
     std::string m_name;
     std::vector<std::string> m_keys;
+    std::vector<std::string> m_known;
     std::map<std::string, std::function<void(const ordered_json&, const std::string&)>> m_readers;
     std::map<std::string, std::function<ordered_json()>> m_writers;
     std::set<std::string> m_ignored;
@@ -132,10 +141,37 @@ Section simSection(SimParams& s) {
     return sec;
 }
 
+/// A neuron parameter: one number for every population, as in the
+/// reference, or a list of 8 (one per population).
+void readPerPopulation(const ordered_json& j, const std::string& f, PopArray& out) {
+    if (j.is_number()) {
+        double v = 0.0;
+        read(j, f, v);
+        out.fill(v);
+        return;
+    }
+    if (!j.is_array() || j.size() != kNumPops)
+        wrongType(f, j, "a number (all populations) or a list of 8 numbers (one per population)");
+    read(j, f, out);
+}
+
+ordered_json writePerPopulation(const PopArray& a) {
+    if (std::all_of(a.begin(), a.end(), [&](double v) { return v == a[0]; })) return a[0];
+    return a;
+}
+
+/// The neuron parameters that may differ between populations, by key.
+std::vector<std::pair<const char*, PopArray*>> perPopulationFields(NeuronParams& n) {
+    return {{"E_L", &n.E_L},     {"V_th", &n.V_th},   {"V_reset", &n.V_reset}, {"C_m", &n.C_m},
+            {"tau_m", &n.tau_m}, {"tau_syn", &n.tau_syn}, {"t_ref", &n.t_ref}, {"I_e", &n.I_e}};
+}
+
 Section neuronSection(NeuronParams& n) {
     Section sec("net.neuron_params");
-    sec.field("E_L", n.E_L).field("V_th", n.V_th).field("V_reset", n.V_reset).field("C_m", n.C_m)
-        .field("tau_m", n.tau_m).field("tau_syn", n.tau_syn).field("t_ref", n.t_ref);
+    for (auto [key, array] : perPopulationFields(n)) {
+        PopArray* a = array;
+        sec.known(key).alias(key, [a](const ordered_json& j, const std::string& f) { readPerPopulation(j, f, *a); });
+    }
     // The reference nests the initial conditions: V0_mean = {original, optimized}.
     auto v0 = [](double& original, PopArray& optimized, const char* name) {
         return [&original, &optimized, name](const ordered_json& j, const std::string& f) {
@@ -147,13 +183,14 @@ Section neuronSection(NeuronParams& n) {
             }
         };
     };
-    sec.alias("V0_mean", v0(n.V0_mean_original, n.V0_mean_optimized, "V0_mean"));
-    sec.alias("V0_std", v0(n.V0_std_original, n.V0_std_optimized, "V0_std"));
+    sec.known("V0_mean").alias("V0_mean", v0(n.V0_mean_original, n.V0_mean_optimized, "V0_mean"));
+    sec.known("V0_std").alias("V0_std", v0(n.V0_std_original, n.V0_std_optimized, "V0_std"));
     return sec;
 }
 
 ordered_json neuronToJson(NeuronParams& n) {
-    ordered_json j = neuronSection(n).toJson();
+    ordered_json j = ordered_json::object();
+    for (auto [key, array] : perPopulationFields(n)) j[key] = writePerPopulation(*array);
     j["V0_mean"] = {{"original", n.V0_mean_original}, {"optimized", n.V0_mean_optimized}};
     j["V0_std"] = {{"original", n.V0_std_original}, {"optimized", n.V0_std_optimized}};
     return j;
@@ -168,6 +205,7 @@ Section netSection(NetParams& n) {
         .field("conn_probs", n.conn_probs)
         .field("PSP_exc_mean", n.PSP_exc_mean)
         .field("PSP_L4E_to_L23E", n.PSP_L4E_to_L23E)
+        .field("weight_factors", n.weight_factors)
         .field("weight_rel_std", n.weight_rel_std)
         .field("g", n.g)
         .field("delay_exc_mean", n.delay_exc_mean)
@@ -183,7 +221,7 @@ Section netSection(NetParams& n) {
         neuronSection(*neuron).apply(j, "net.neuron_params");
     });
     // Flat neuron keys, as in the newest reference package.
-    for (const char* k : {"E_L", "V_th", "V_reset", "C_m", "tau_m", "tau_syn", "t_ref"}) {
+    for (const char* k : {"E_L", "V_th", "V_reset", "C_m", "tau_m", "tau_syn", "t_ref", "I_e"}) {
         std::string key = k;
         sec.alias(key, [neuron, key](const ordered_json& j, const std::string& f) {
             ordered_json wrapped = {{key, j}};
@@ -228,6 +266,7 @@ Section stimSection(StimParams& s) {
         .field("num_th_neurons", s.num_th_neurons)
         .field("conn_probs_th", s.conn_probs_th)
         .field("PSP_th", s.PSP_th)
+        .field("weight_factors_th", s.weight_factors_th)
         .field("delay_th_mean", s.delay_th_mean)
         .field("delay_th_rel_std", s.delay_th_rel_std)
         .field("th_scaling", s.th_scaling)
@@ -266,6 +305,7 @@ std::string configToJson(const Config& config) {
     net["neuron_params"] = neuronToJson(c.net.neuron);
     j["net"] = net;
     j["stim"] = stimSection(c.stim).toJson();
+    j["events"] = detail::eventsToJson(c.events);
     return j.dump(2) + "\n";
 }
 
@@ -273,15 +313,17 @@ void applyConfigJson(Config& config, std::string_view text, const std::string& o
     const ordered_json j = parse(text, origin);
     if (!j.is_object()) wrongType(origin, j, "a JSON object");
     Section sim = simSection(config.sim), net = netSection(config.net), stim = stimSection(config.stim);
-    if (j.contains("sim") || j.contains("net") || j.contains("stim")) {
+    if (j.contains("sim") || j.contains("net") || j.contains("stim") || j.contains("events")) {
         for (auto it = j.begin(); it != j.end(); ++it) {
             if (it.key() == "sim") sim.apply(it.value(), origin);
             else if (it.key() == "net") net.apply(it.value(), origin);
             else if (it.key() == "stim") stim.apply(it.value(), origin);
-            else
+            else if (it.key() != "events")
                 throw ConfigError(origin + ": unknown top-level key \"" + it.key() +
-                                  "\" (a configuration has the sections \"sim\", \"net\" and \"stim\")");
+                                  "\" (a configuration has the sections \"sim\", \"net\", \"stim\" and \"events\")");
         }
+        // Last, so that defaults come from this file's sections.
+        if (j.contains("events")) config.events = detail::eventsFromJson(j.at("events"), config, origin);
         return;
     }
     // One of the reference's dictionaries: recognise it by a key only it has.
@@ -330,7 +372,7 @@ void writeReferenceDicts(const Config& config, const DerivedParams& d, const std
     ordered_json w = ordered_json::array();
     for (const auto& row : d.weight_mean) w.push_back(row);
     net["weight_matrix_mean"] = w;
-    net["weight_ext"] = d.weight_ext;
+    net["weight_ext"] = writePerPopulation(d.weight_ext);
     net["DC_amp"] = d.dc_amp;
     net["ext_indegrees"] = d.ext_indegree;
     ordered_json stim = stimSection(c.stim).toJson();

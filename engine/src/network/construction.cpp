@@ -15,7 +15,6 @@
 namespace mc::detail {
 namespace {
 
-constexpr int kThalamus = kNumPops; // source "population" index of the thalamus
 constexpr std::int32_t kBlock = 512;  // sources per parallel work item
 
 struct SourceClass {
@@ -119,7 +118,7 @@ private:
         std::array<double, kNumPops + 1> maxW{};
         for (int x = 0; x <= kNumPops; ++x) {
             for (int y = 0; y < kNumPops; ++y) {
-                const double m = x == kThalamus ? d.weight_th : d.weight_mean[y][x];
+                const double m = x == kThalamus ? d.weight_th[y] : d.weight_mean[y][x];
                 maxW[x] = std::max(maxW[x], std::abs(m) * (1.0 + 8.0 * rel));
             }
         }
@@ -149,7 +148,7 @@ private:
             SourceClass& sc = m_class[x];
             sc.delays = x == kThalamus ? &m_delays[2] : &m_delays[isExcitatory(x) ? 0 : 1];
             sc.codesPerPa = 1.0 / unit;
-            for (int y = 0; y < kNumPops; ++y) sc.weightMean[y] = x == kThalamus ? d.weight_th : d.weight_mean[y][x];
+            for (int y = 0; y < kNumPops; ++y) sc.weightMean[y] = x == kThalamus ? d.weight_th[y] : d.weight_mean[y][x];
         }
         m_net.sourceMaxDelay.assign(m_net.numSources, 0);
         m_net.sourceInh.resize(m_net.numSources);
@@ -309,7 +308,7 @@ private:
             const double sd = original ? c.net.neuron.V0_std_original : c.net.neuron.V0_std_optimized[p];
             for (std::int32_t i = d.first_neuron[p]; i < d.first_neuron[p + 1]; ++i) {
                 Stream rng(c.sim.rng_seed, Purpose::InitialV, static_cast<std::uint32_t>(i));
-                m_net.v[i] = static_cast<float>(mean + sd * rng.normal() - c.net.neuron.E_L);
+                m_net.v[i] = static_cast<float>(mean + sd * rng.normal() - c.net.neuron.E_L[p]);
             }
         });
         progress(1.0, "initialising neurons");

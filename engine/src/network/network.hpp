@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -44,10 +45,41 @@ struct QueuedSegment {
     std::uint32_t inhibitory;
 };
 
-/// Excitatory and inhibitory input need separate accumulators only while
-/// their live weight factors differ; otherwise one signed sum per neuron
-/// halves the memory that delivery writes to.
-inline bool splitInput(const LiveParams& live) { return live.exc_weight_factor != live.inh_weight_factor; }
+/// Sources of synapses by class: the 8 populations, then the thalamus.
+inline constexpr int kThalamus = kNumPops;
+inline constexpr int kColumns = kNumPops + 1;
+
+/// Constants of one population's neuron update, from the current
+/// configuration (prepareNeurons, live_apply.cpp).
+struct PopulationConstants {
+    float P11 = 0, P21 = 0, P22 = 0, P20 = 0; ///< exact-integration propagators
+    float theta = 0, vReset = 0;              ///< threshold and reset relative to E_L (mV)
+    std::int32_t refractorySteps = 0;
+    double iConst = 0.0;                      ///< DC drive, K_scaling compensation and I_e (pA)
+    float wExt = 0.0f;                        ///< Poisson background weight (pA)
+};
+
+/// How the stored weight codes map to currents after live weight changes.
+/// A synapse from class x onto population y adds code * weightUnit * unitEx[y]
+/// (excitatory and thalamic sources) or * unitIn[y] (inhibitory sources), and
+/// its code is round(base code * rho[y][x]). Changes that scale all sources
+/// of a sign alike (g, PSP_exc_mean) only change the units; a change of one
+/// projection rewrites that projection's codes (see live_apply.cpp).
+struct WeightScaling {
+    PopArray unitEx = uniform(1.0), unitIn = uniform(1.0);
+    std::array<std::array<double, kColumns>, kNumPops> rho = [] {
+        std::array<std::array<double, kColumns>, kNumPops> r{};
+        for (auto& row : r) row.fill(1.0);
+        return r;
+    }();
+    /// Excitatory and inhibitory input need separate accumulators only while
+    /// some population scales them differently; otherwise one signed sum per
+    /// neuron halves the memory that delivery writes to.
+    bool split = false;
+    /// The codes as built, per shard and source class, saved before a class's
+    /// codes are first rewritten (empty until then).
+    std::vector<std::array<std::vector<std::int16_t>, kColumns>> base;
+};
 
 /// Written by one worker while the others read their own shards: aligned to
 /// cache lines so that no line holds parts of two shards.
@@ -59,7 +91,7 @@ struct alignas(64) Shard {
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> offsets;
     /// Input in weight units, Network::inputSlots blocks of 2 * half(): the
     /// block of step t is accumulator(t). In it, for the shard's neuron
-    /// first + i: [i] the signed sum, or, while splitInput(), [i] excitatory
+    /// first + i: [i] the signed sum, or, while WeightScaling::split, [i] excitatory
     /// and [half() + i] inhibitory (magnitude).
     ///
     /// The update loop reads and writes a neuron's input, V, current and
@@ -104,8 +136,10 @@ struct DelayDistribution {
 DelayDistribution makeDelayDistribution(double mean, double sd, double h);
 
 struct Network {
-    Config config;
-    DerivedParams derived;
+    Config config;          ///< the current configuration (live changes applied)
+    DerivedParams derived;  ///< derived from it as the network runs it (deriveLive)
+    Config built;           ///< the configuration the network was built from
+    DerivedParams builtDerived;
     std::unique_ptr<Workers> workers;
     int delaySlots = 1;        ///< D: largest delay in steps
     /// Delivery mode (prepareDelivery). Queue mode: the delay-d segments of
@@ -132,8 +166,8 @@ struct Network {
     // Neuron state (v relative to E_L), structure of arrays over all neurons.
     std::vector<float, HugePageAllocator<float>> v, current; ///< current = I_ex + I_in (one tau_syn)
     std::vector<std::int32_t, HugePageAllocator<std::int32_t>> refractory;
-    float P11 = 0, P21 = 0, P22 = 0, P20 = 0, theta = 0, vReset = 0;
-    std::int32_t refractorySteps = 0;
+    std::array<PopulationConstants, kNumPops> pops;
+    WeightScaling scaling;
     std::array<PoissonTable, kNumPops> poisson;
     std::int32_t poissonDelaySteps = 0;
     PoissonTable thalamicPoisson;
@@ -144,7 +178,7 @@ struct Network {
     std::vector<std::vector<std::vector<std::int32_t>>> history;
 
     std::int64_t step = 0;
-    LiveParams live;
+    LiveParams live; ///< the factors last given to Simulation::setLive
     /// Per worker when timing phases (Simulation::setPhaseTiming), else empty.
     struct alignas(64) WorkerPhases {
         PhaseTimes times;
@@ -193,11 +227,19 @@ void buildNetwork(Network& net, const BuildOptions& options);
 /// mode records every synapse's delay (stepping.cpp). MC_DELIVERY=ring|queue
 /// in the environment forces a mode (the tests check both).
 void prepareDelivery(Network& net);
-/// Re-lays the input on its way to the neurons for the excitatory/inhibitory
-/// layout `split` (Simulation::setLive when the live weight factors become
-/// different or equal): spikes in flight then count exactly as if they had
-/// been delivered in the new layout, in either delivery mode (stepping.cpp).
-void relayPendingInput(Network& net, bool split);
+/// Changes the weights of the running network: `rewrite` changes stored
+/// weight codes (may be empty) and the input layout becomes `split`. Input
+/// on its way to the neurons is re-laid so that every spike arriving from
+/// the next step on counts with the new weights, in either delivery mode,
+/// and input injected by Simulation::injectInput is kept (stepping.cpp).
+void changeWeights(Network& net, bool split, const std::function<void()>& rewrite);
+/// Per-population neuron constants, Poisson tables and weight scaling from
+/// net.config and net.derived (live_apply.cpp).
+void prepareNeurons(Network& net);
+void preparePoisson(Network& net);
+/// Applies a new configuration that differs from net.config only in fields
+/// that apply live; throws ConfigError (and changes nothing) otherwise.
+void applyLiveConfig(Network& net, const Config& config);
 /// Advances `steps` steps (stepping.cpp); when `out` is given, the spikes are
 /// appended to it sorted by step and neuron.
 void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out);

@@ -23,39 +23,6 @@ void checkNeuron(const detail::Network& net, std::int32_t neuron) {
 
 std::int64_t toSteps(double ms, double h) { return std::llround(ms / h); }
 
-/// Exact-integration propagators of iaf_psc_exp (Rotter & Diesmann 1999).
-void preparePropagators(detail::Network& net) {
-    const NeuronParams& p = net.config.net.neuron;
-    const double h = net.config.sim.sim_resolution;
-    const double P11 = std::exp(-h / p.tau_syn);
-    const double P22 = std::exp(-h / p.tau_m);
-    double P21;
-    if (std::abs(p.tau_m - p.tau_syn) < 1e-9 * p.tau_m) {
-        P21 = h / p.C_m * P22; // limit tau_syn -> tau_m
-    } else {
-        // tau_s tau_m / (C (tau_m - tau_s)) (P22 - P11), written with expm1 to
-        // stay accurate when the time constants are close.
-        const double a = h / p.tau_m, b = h / p.tau_syn;
-        P21 = p.tau_syn * p.tau_m / (p.C_m * (p.tau_m - p.tau_syn)) * std::exp(-a) * (-std::expm1(a - b));
-    }
-    const double P20 = p.tau_m / p.C_m * -std::expm1(-h / p.tau_m);
-    net.P11 = static_cast<float>(P11);
-    net.P21 = static_cast<float>(P21);
-    net.P22 = static_cast<float>(P22);
-    net.P20 = static_cast<float>(P20);
-    net.theta = static_cast<float>(p.V_th - p.E_L);
-    net.vReset = static_cast<float>(p.V_reset - p.E_L);
-    net.refractorySteps = static_cast<std::int32_t>(toSteps(p.t_ref, h));
-}
-
-void preparePoisson(detail::Network& net) {
-    const double h = net.config.sim.sim_resolution;
-    for (int p = 0; p < kNumPops; ++p)
-        net.poisson[p] = detail::makePoissonTable(net.derived.poisson_rate[p] * net.live.bg_rate_factor * h * 1e-3);
-    net.poissonDelaySteps = static_cast<std::int32_t>(toSteps(net.config.net.delay_poisson, h));
-    net.thalamicPoisson = detail::makePoissonTable(net.config.stim.th_rate * h * 1e-3);
-}
-
 } // namespace
 
 Simulation::Simulation(const Config& config, const BuildOptions& options)
@@ -63,13 +30,16 @@ Simulation::Simulation(const Config& config, const BuildOptions& options)
     config.validate();
     detail::Network& net = *m_net;
     net.config = config;
+    net.config.events.clear(); // a run's timed changes are the caller's (EventPlayer)
     net.derived = deriveParameters(config);
+    net.built = net.config;
+    net.builtDerived = net.derived;
     const int threads = resolveThreads(config, options);
     checkMemoryFits(config, net.derived, threads);
     net.workers = std::make_unique<detail::Workers>(threads);
     detail::buildNetwork(net, options);
-    preparePropagators(net);
-    preparePoisson(net);
+    detail::prepareNeurons(net);
+    detail::preparePoisson(net);
     net.history.assign(static_cast<std::size_t>(net.delaySlots) + 1,
                        std::vector<std::vector<std::int32_t>>(net.shards.size() + 1));
     detail::prepareDelivery(net);
@@ -102,12 +72,19 @@ void Simulation::setLive(const LiveParams& live) {
     for (double f : {live.exc_weight_factor, live.inh_weight_factor, live.bg_rate_factor, live.dc_factor})
         if (!(f >= 0.0 && f <= 100.0))
             throw ConfigError("live parameter factor " + std::to_string(f) + " is outside [0, 100]");
-    const bool rateChanged = live.bg_rate_factor != m_net->live.bg_rate_factor;
-    if (detail::splitInput(live) != detail::splitInput(m_net->live))
-        detail::relayPendingInput(*m_net, detail::splitInput(live));
+    // The factors scale the values the network was built with.
+    const Config& built = m_net->built;
+    Config c = m_net->config;
+    c.net.PSP_exc_mean = built.net.PSP_exc_mean * live.exc_weight_factor;
+    c.net.g = built.net.g * live.inh_weight_factor;
+    c.net.bg_rate = built.net.bg_rate * (built.net.bg_input_type == "poisson" ? live.bg_rate_factor : live.dc_factor);
+    detail::applyLiveConfig(*m_net, c);
     m_net->live = live;
-    if (rateChanged) preparePoisson(*m_net);
 }
+
+void Simulation::applyConfig(const Config& config) { detail::applyLiveConfig(*m_net, config); }
+
+const Config& Simulation::builtConfig() const { return m_net->built; }
 
 const LiveParams& Simulation::live() const { return m_net->live; }
 
@@ -131,7 +108,7 @@ double Simulation::buildSeconds() const { return m_net->buildSeconds; }
 
 double Simulation::membranePotential(std::int32_t neuron) const {
     checkNeuron(*m_net, neuron);
-    return m_net->v[neuron] + m_net->config.net.neuron.E_L;
+    return m_net->v[neuron] + m_net->config.net.neuron.E_L[m_net->populationOf(neuron)];
 }
 
 double Simulation::synapticCurrent(std::int32_t neuron) const {
@@ -149,12 +126,13 @@ void Simulation::injectInput(std::int32_t neuron, double amplitude) {
     for (detail::Shard& shard : m_net->shards) {
         if (neuron < shard.first || neuron >= shard.first + shard.count) continue;
         const bool inhibitory = amplitude < 0.0;
-        const double scale = inhibitory ? m_net->live.inh_weight_factor : m_net->live.exc_weight_factor;
+        const int pop = m_net->populationOf(neuron);
+        const double scale = inhibitory ? m_net->scaling.unitIn[pop] : m_net->scaling.unitEx[pop];
         const double units = std::abs(amplitude) / (m_net->weightUnit * (scale > 0.0 ? scale : 1.0));
         const std::int32_t rounded = static_cast<std::int32_t>(std::llround(units));
         const std::size_t local = static_cast<std::size_t>(neuron - shard.first);
         std::int32_t* input = shard.accumulator(m_net->step, m_net->inputSlots);
-        if (!detail::splitInput(m_net->live)) input[local] += inhibitory ? -rounded : rounded;
+        if (!m_net->scaling.split) input[local] += inhibitory ? -rounded : rounded;
         else input[local + (inhibitory ? shard.half() : 0)] += rounded;
     }
 }

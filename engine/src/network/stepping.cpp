@@ -199,18 +199,7 @@ void update(const Network& net, Shard& shard, std::int64_t t, std::vector<std::i
             bool poissonOn, bool stimOn) {
     const DerivedParams& d = net.derived;
     UpdateConstants c{};
-    c.P11 = net.P11;
-    c.P21 = net.P21;
-    c.P22 = net.P22;
-    c.P20 = net.P20;
-    c.theta = net.theta;
-    c.vReset = net.vReset;
-    c.refractorySteps = net.refractorySteps;
-    c.unitEx = static_cast<float>(net.weightUnit * net.live.exc_weight_factor);
-    // Inhibitory accumulators hold weight magnitudes; the sign is applied here.
-    c.unitIn = static_cast<float>(-net.weightUnit * net.live.inh_weight_factor);
-    c.split = splitInput(net.live);
-    c.wExt = static_cast<float>(d.weight_ext * net.live.exc_weight_factor);
+    c.split = net.scaling.split;
     c.poissonKey = poissonKey;
     spikes.clear();
 
@@ -220,8 +209,19 @@ void update(const Network& net, Shard& shard, std::int64_t t, std::vector<std::i
         const std::int32_t lo = std::max(shard.first, d.first_neuron[p]);
         const std::int32_t hi = std::min(shardEnd, d.first_neuron[p + 1]);
         if (lo >= hi) continue;
-        c.iConst = static_cast<float>(d.dc_drive[p] * net.live.dc_factor + d.dc_compensation[p] +
-                                      (stimOn ? d.dc_transient_amp[p] : 0.0));
+        const PopulationConstants& k = net.pops[p];
+        c.P11 = k.P11;
+        c.P21 = k.P21;
+        c.P22 = k.P22;
+        c.P20 = k.P20;
+        c.theta = k.theta;
+        c.vReset = k.vReset;
+        c.refractorySteps = k.refractorySteps;
+        c.unitEx = static_cast<float>(net.weightUnit * net.scaling.unitEx[p]);
+        // Inhibitory accumulators hold weight magnitudes; the sign is applied here.
+        c.unitIn = static_cast<float>(-net.weightUnit * net.scaling.unitIn[p]);
+        c.wExt = k.wExt;
+        c.iConst = static_cast<float>(k.iConst + (stimOn ? d.dc_transient_amp[p] : 0.0));
         const std::vector<std::uint32_t>& cdf = net.poisson[p].cdf;
         const bool drive = poissonOn && !cdf.empty();
         c.cdf = drive ? cdf.data() : nullptr;
@@ -256,41 +256,63 @@ void thalamicSpikes(const Network& net, std::int64_t t, std::vector<std::int32_t
 
 } // namespace
 
-void relayPendingInput(Network& net, bool split) {
-    const std::int64_t t = net.step;
+void changeWeights(Network& net, bool split, const std::function<void()>& rewrite) {
+    const bool wasSplit = net.scaling.split;
     const int slots = net.inputSlots;
-    if (!net.ring) { // queue mode: only injected input is pending
-        for (Shard& shard : net.shards) foldPendingInput(shard, slots, split);
+    // Queue mode reads each segment's codes when it is due and nothing is
+    // delivered ahead between runs, so only injected input is pending; a
+    // change from separate sums to one sum folds exactly in either mode.
+    if (!net.ring || (!rewrite && !split)) {
+        if (rewrite) rewrite();
+        if (split != wasSplit)
+            for (Shard& shard : net.shards) foldPendingInput(shard, slots, split);
+        net.scaling.split = split;
         return;
     }
-    if (!split) { // the separate sums add up exactly
-        for (Shard& shard : net.shards) foldPendingInput(shard, slots, false);
-        return;
-    }
-    // One sum to separate sums: the sum cannot be taken apart, so the spikes
-    // still on their way (those of steps t - slots + 1 .. t - 2; step t - 1's
-    // are spread at the start of step t) are spread again, apart. What else
-    // is pending was injected (Simulation::injectInput) and goes by its sign.
-    for (Shard& shard : net.shards) {
+    if (!rewrite && split == wasSplit) return;
+    // Ring mode: the spikes still on their way (those of steps t - slots + 1
+    // .. t - 2; step t - 1's are spread at the start of step t) were added
+    // with the old codes, and a sum cannot be taken apart: take them out by
+    // spreading them again as they were, then spread them with the new codes
+    // in the new layout. What remains was injected (Simulation::injectInput).
+    const std::int64_t t = net.step;
+    const std::int64_t from = std::max<std::int64_t>(0, t - slots + 1);
+    std::vector<std::vector<std::int32_t>> injected(net.shards.size());
+    for (std::size_t k = 0; k < net.shards.size(); ++k) {
+        Shard& shard = net.shards[k];
         const auto old = shard.input;
         std::fill(shard.input.begin(), shard.input.end(), 0);
-        for (std::int64_t u = std::max<std::int64_t>(0, t - slots + 1); u <= t - 2; ++u)
-            spreadSpikesOf(net, shard, u, t, false);
-        std::vector<std::int32_t> injected(shard.input.size());
-        for (std::size_t i = 0; i < injected.size(); ++i) injected[i] = old[i] - shard.input[i];
+        for (std::int64_t u = from; u <= t - 2; ++u) spreadSpikesOf(net, shard, u, t, wasSplit);
+        injected[k].resize(old.size());
+        for (std::size_t i = 0; i < old.size(); ++i) injected[k][i] = old[i] - shard.input[i];
+    }
+    if (rewrite) rewrite();
+    for (std::size_t k = 0; k < net.shards.size(); ++k) {
+        Shard& shard = net.shards[k];
         std::fill(shard.input.begin(), shard.input.end(), 0);
-        for (std::int64_t u = std::max<std::int64_t>(0, t - slots + 1); u <= t - 2; ++u)
-            spreadSpikesOf(net, shard, u, t, true);
+        for (std::int64_t u = from; u <= t - 2; ++u) spreadSpikesOf(net, shard, u, t, split);
         const std::size_t half = shard.half();
         for (int slot = 0; slot < slots; ++slot) {
             const std::size_t base = static_cast<std::size_t>(shard.accumulator(slot, slots) - shard.input.data());
             for (std::size_t i = 0; i < half; ++i) {
-                const std::int32_t v = injected[base + i];
-                if (v > 0) shard.input[base + i] += v;
-                else shard.input[base + half + i] -= v;
+                // The injected input in the old layout: a signed sum, or
+                // excitation and inhibition (magnitude) apart.
+                const std::int32_t ex = injected[k][base + i];
+                const std::int32_t in = wasSplit ? injected[k][base + half + i] : 0;
+                if (!split) {
+                    shard.input[base + i] += ex - in;
+                } else if (wasSplit) {
+                    shard.input[base + i] += ex;
+                    shard.input[base + half + i] += in;
+                } else if (ex > 0) {
+                    shard.input[base + i] += ex;
+                } else {
+                    shard.input[base + half + i] -= ex;
+                }
             }
         }
     }
+    net.scaling.split = split;
 }
 
 void prepareDelivery(Network& net) {
@@ -357,7 +379,7 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
     const int threads = std::min(net.workers->threads(), shards);
     for (Shard& s : net.shards) s.recorded.clear();
     SpinBarrier barrier(threads);
-    const bool split = splitInput(net.live);
+    const bool split = net.scaling.split;
     const bool ring = net.ring;
     // Each worker owns the shards k with k % threads == worker; one barrier per
     // step makes step t's spikes visible before anyone delivers step t + 1.

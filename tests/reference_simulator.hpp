@@ -1,0 +1,147 @@
+// A straightforward reference path for the optimised engine: every neuron
+// updated in MODEL.md's order with scalar code, every spike's synapses
+// walked one by one into per-step lists of arrivals, and each arriving
+// synapse counted with its weight at arrival time. It starts from a built
+// network's state and decoded synapses and knows nothing of shards,
+// segments, queues, rings or the SIMD loops, so agreement (identical spikes
+// and potentials) checks the whole optimised delivery and update.
+//
+// Live changes: after the engine applies a change at a step, refresh()
+// takes the new constants (weight codes, units, neuron constants, Poisson
+// tables) from the network, and moves the potentials of populations whose
+// E_L changed (V is kept relative to E_L) by itself.
+#pragma once
+
+#include "network/network.hpp"
+#include "network/random.hpp"
+
+#include "microcircuit/spike_sink.hpp"
+
+#include <cstdint>
+#include <vector>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
+namespace mc::test {
+
+class ReferenceSimulator {
+public:
+    explicit ReferenceSimulator(const detail::Network& net)
+        : m_n(net.derived.total_neurons), m_H(net.delaySlots + 1), m_step(net.step), m_v(net.v.begin(), net.v.end()),
+          m_current(net.current.begin(), net.current.end()), m_ref(net.refractory.begin(), net.refractory.end()),
+          m_arrivals(m_H) {
+        m_out.resize(net.numSources);
+        detail::forEachSynapse(net, [&](const detail::SynapseView& v) {
+            m_out[v.source].push_back(static_cast<std::int32_t>(m_targets.size()));
+            m_targets.push_back(v.target);
+            m_delays.push_back(v.delay);
+        });
+        refresh(net);
+    }
+
+    /// Takes the constants of the network as they are now.
+    void refresh(const detail::Network& net) {
+        if (!m_EL.empty())
+            for (std::int32_t i = 0; i < m_n; ++i) {
+                const int p = net.populationOf(i);
+                m_v[i] += static_cast<float>(m_EL[p] - net.config.net.neuron.E_L[p]);
+            }
+        m_EL.assign(net.config.net.neuron.E_L.begin(), net.config.net.neuron.E_L.end());
+        m_codes.clear();
+        detail::forEachSynapse(net, [&](const detail::SynapseView& v) { m_codes.push_back(v.code); });
+        m_net = &net;
+    }
+
+    /// Simulates `steps` steps; spikes are appended to `out`.
+    void run(std::int64_t steps, std::vector<Spike>& out) {
+#if defined(__SSE__)
+        // The engine flushes subnormal floats to zero; so does the reference.
+        const unsigned savedCsr = _mm_getcsr();
+        _mm_setcsr(savedCsr | 0x8040u);
+#endif
+        for (std::int64_t s = 0; s < steps; ++s) step(out);
+#if defined(__SSE__)
+        _mm_setcsr(savedCsr);
+#endif
+    }
+
+    const std::vector<float>& v() const { return m_v; }
+
+private:
+    void step(std::vector<Spike>& out) {
+        const detail::Network& net = *m_net;
+        const std::int64_t t = m_step;
+        // Arrivals due now, each with its current weight code.
+        std::vector<std::int32_t> ex(m_n, 0), in(m_n, 0);
+        for (std::int32_t syn : m_arrivals[t % m_H]) {
+            const std::int32_t code = m_codes[syn];
+            if (code < 0) in[m_targets[syn]] -= code;
+            else ex[m_targets[syn]] += code;
+        }
+        m_arrivals[t % m_H].clear();
+        const bool split = net.scaling.split;
+        const std::uint32_t key = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Poisson, t);
+        const bool stimOn = activeAt(net.dcTransients, t - 1);
+        std::vector<std::int32_t> fired;
+        for (std::int32_t i = 0; i < m_n; ++i) {
+            const int p = net.populationOf(i);
+            const detail::PopulationConstants& k = net.pops[p];
+            const float unitEx = static_cast<float>(net.weightUnit * net.scaling.unitEx[p]);
+            const float unitIn = static_cast<float>(-net.weightUnit * net.scaling.unitIn[p]);
+            // One signed sum unless excitation and inhibition are scaled apart.
+            float input = static_cast<float>(split ? ex[i] : ex[i] - in[i]) * unitEx;
+            const auto& cdf = net.poisson[p].cdf;
+            if (t >= net.poissonDelaySteps && !cdf.empty()) {
+                const std::uint32_t u = detail::neuronDraw(key, static_cast<std::uint32_t>(i));
+                std::uint32_t count = 0;
+                while (count < cdf.size() && u >= cdf[count]) ++count;
+                input = input + static_cast<float>(static_cast<std::int32_t>(count)) * k.wExt;
+            }
+            if (split) input = input + static_cast<float>(in[i]) * unitIn;
+            const float iConst = static_cast<float>(k.iConst + (stimOn ? net.derived.dc_transient_amp[p] : 0.0));
+            // One current: I_ex and I_in share tau_syn, so only their sum matters.
+            if (m_ref[i] == 0) m_v[i] = (k.P22 * m_v[i] + k.P21 * m_current[i]) + k.P20 * iConst;
+            else --m_ref[i];
+            m_current[i] = m_current[i] * k.P11 + input;
+            if (m_v[i] >= k.theta) {
+                m_ref[i] = k.refractorySteps;
+                m_v[i] = k.vReset;
+                fired.push_back(i);
+            }
+        }
+        const std::int32_t nTh = net.numSources - m_n;
+        if (nTh > 0 && activeAt(net.thalamicPulses, t)) {
+            const std::uint32_t thKey = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Thalamus, t);
+            const auto& cdf = net.thalamicPoisson.cdf;
+            for (std::int32_t k = 0; k < nTh; ++k) {
+                const std::uint32_t u = detail::neuronDraw(thKey, static_cast<std::uint32_t>(k));
+                for (std::uint32_t c = 0; c < cdf.size() && u >= cdf[c]; ++c) fired.push_back(m_n + k);
+            }
+        }
+        for (std::int32_t s : fired) {
+            if (s < m_n) out.push_back({s, static_cast<std::int32_t>(t)});
+            for (std::int32_t syn : m_out[s]) m_arrivals[(t + m_delays[syn]) % m_H].push_back(syn);
+        }
+        ++m_step;
+    }
+
+    static bool activeAt(const std::vector<std::array<std::int64_t, 2>>& w, std::int64_t t) {
+        for (const auto& x : w)
+            if (t >= x[0] && t < x[1]) return true;
+        return false;
+    }
+
+    const detail::Network* m_net = nullptr;
+    std::int32_t m_n;
+    int m_H;
+    std::int64_t m_step;
+    std::vector<float> m_v, m_current;
+    std::vector<std::int32_t> m_ref;
+    std::vector<double> m_EL;
+    std::vector<std::vector<std::int32_t>> m_out;    ///< per source: its synapses (indices)
+    std::vector<std::int32_t> m_targets, m_delays, m_codes;
+    std::vector<std::vector<std::int32_t>> m_arrivals; ///< per step slot: synapses arriving then
+};
+
+} // namespace mc::test
