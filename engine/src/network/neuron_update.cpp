@@ -12,7 +12,7 @@ namespace {
 enum class Simd { Portable, Avx2, Avx512 };
 
 Simd detectSimd() {
-#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__) // TSan: keep to the portable loop
+#if defined(MC_X86_SIMD_LOOPS) && !defined(__SANITIZE_THREAD__) // TSan: keep to the portable loop
     Simd best = Simd::Portable;
     if (__builtin_cpu_supports("avx2")) best = Simd::Avx2;
     if (__builtin_cpu_supports("avx512f")) best = Simd::Avx512;
@@ -42,10 +42,10 @@ void finish(const NeuronRange& r, const Kernel& k, std::int32_t from, std::vecto
 } // namespace
 
 void updateNeurons(const NeuronRange& range, const UpdateConstants& c, std::vector<std::int32_t>& spikes) {
-    const Simd simd = activeSimd();
     const Kernel k(c);
     std::int32_t done = 0;
-#if defined(__x86_64__)
+#if defined(MC_X86_SIMD_LOOPS) // built on x86-64 only (engine/CMakeLists.txt)
+    const Simd simd = activeSimd();
     if (simd == Simd::Avx512)
         done = updateAvx512(range, k, spikes);
     else if (simd == Simd::Avx2)
