@@ -3,6 +3,7 @@
 // buffer of pending input per neuron, every spike's synapses walked at once,
 // scalar neuron update in MODEL.md's order. Both sum the same integer weight
 // codes, so the spikes must agree exactly, not just statistically.
+#include "network/flush_subnormals.hpp"
 #include "network/network.hpp"
 #include "network/random.hpp"
 
@@ -13,7 +14,6 @@
 #include <algorithm>
 #include <map>
 #include <vector>
-#include <xmmintrin.h>
 
 using namespace mc;
 
@@ -54,8 +54,7 @@ using LiveSchedule = std::map<std::int64_t, LiveParams>;
 std::vector<Spike> referenceRun(const detail::Network& net, std::int64_t steps, const LiveSchedule& schedule = {},
                                 std::vector<float>* finalV = nullptr) {
     // The engine flushes subnormal floats to zero (stepping.cpp); so does the reference.
-    const unsigned savedCsr = _mm_getcsr();
-    _mm_setcsr(savedCsr | 0x8040u);
+    const detail::FlushSubnormals flush;
     const auto synapses = decode(net);
     const std::int32_t n = net.derived.total_neurons;
     const int H = net.delaySlots + 1;
@@ -117,7 +116,6 @@ std::vector<Spike> referenceRun(const detail::Network& net, std::int64_t steps, 
             }
         }
     }
-    _mm_setcsr(savedCsr);
     if (finalV) *finalV = v;
     return spikes;
 }
