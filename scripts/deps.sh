@@ -6,6 +6,7 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libtbb-dev nlohmann-json3-dev libcli11-dev
   xvfb xauth libgl1-mesa-dri
+  g++-aarch64-linux-gnu qemu-user # the ARM64 cross-build and its test (scripts/test_aarch64.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

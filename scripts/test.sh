@@ -2,7 +2,8 @@
 # Builds microcircuit (installing missing Debian packages first) and runs
 # every test. The GUI tests need a display: without one they run in Xvfb.
 # A second, engine-only build with the OpenMP backend checks that both
-# backends give the same spikes.
+# backends give the same spikes; an ARM64 cross-build run under qemu checks
+# that both architectures do (scripts/test_aarch64.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -21,4 +22,5 @@ run_ctest() {
 status=0
 run_ctest --test-dir build/release --output-on-failure --timeout 900 || status=1
 run_ctest --test-dir build/openmp --output-on-failure --timeout 900 || status=1
+JOBS="$jobs" scripts/test_aarch64.sh build/release/app/microcircuit || status=1
 exit $status

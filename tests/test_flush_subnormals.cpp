@@ -20,7 +20,7 @@ void check(bool ok, const char* what, float got) {
 }
 
 // volatile: the products must be computed at run time, in the current mode.
-volatile float g_normal = 1.5e-38f;                                       // just above 2^-126
+volatile float g_normal = 1.5e-38f; // just above 2^-126
 volatile float g_half = 0.5f;
 volatile float g_subnormal = std::bit_cast<float>(std::uint32_t{0x00400000}); // 2^-127
 volatile float g_big = 0x1p100f;
