@@ -2,8 +2,10 @@
 # Builds microcircuit (installing missing Debian packages first) and runs
 # every test. The GUI tests need a display: without one they run in Xvfb.
 # A second, engine-only build with the OpenMP backend checks that both
-# backends give the same spikes. Last, the Debian package is built, checked
-# with lintian, installed, run and removed (scripts/test_package.sh).
+# backends give the same spikes; an ARM64 cross-build run under qemu checks
+# that both architectures do (scripts/test_aarch64.sh). Last, the Debian
+# package is built, checked with lintian, installed, run and removed
+# (scripts/test_package.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -22,6 +24,7 @@ run_ctest() {
 status=0
 run_ctest --test-dir build/release --output-on-failure --timeout 900 || status=1
 run_ctest --test-dir build/openmp --output-on-failure --timeout 900 || status=1
+JOBS="$jobs" scripts/test_aarch64.sh build/release/app/microcircuit || status=1
 # The Debian package: lintian, then installed with dpkg and run (removed again after).
 scripts/test_package.sh build/release || status=1
 exit $status

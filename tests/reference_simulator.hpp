@@ -12,6 +12,7 @@
 // E_L changed (V is kept relative to E_L) by itself.
 #pragma once
 
+#include "network/flush_subnormals.hpp"
 #include "network/network.hpp"
 #include "network/random.hpp"
 
@@ -19,9 +20,6 @@
 
 #include <cstdint>
 #include <vector>
-#if defined(__SSE__)
-#include <xmmintrin.h>
-#endif
 
 namespace mc::test {
 
@@ -55,15 +53,9 @@ public:
 
     /// Simulates `steps` steps; spikes are appended to `out`.
     void run(std::int64_t steps, std::vector<Spike>& out) {
-#if defined(__SSE__)
         // The engine flushes subnormal floats to zero; so does the reference.
-        const unsigned savedCsr = _mm_getcsr();
-        _mm_setcsr(savedCsr | 0x8040u);
-#endif
+        const detail::FlushSubnormals flush;
         for (std::int64_t s = 0; s < steps; ++s) step(out);
-#if defined(__SSE__)
-        _mm_setcsr(savedCsr);
-#endif
     }
 
     const std::vector<float>& v() const { return m_v; }

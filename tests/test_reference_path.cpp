@@ -3,6 +3,7 @@
 // buffer of pending input per neuron, every spike's synapses walked at once,
 // scalar neuron update in MODEL.md's order. Both sum the same integer weight
 // codes, so the spikes must agree exactly, not just statistically.
+#include "network/flush_subnormals.hpp"
 #include "network/network.hpp"
 
 #include "microcircuit/errors.hpp"

@@ -98,7 +98,10 @@ template <class Loop> std::int32_t runLoop(const NeuronRange& r, const Kernel& k
                    : Loop::template run<false, false, 0>(r, k, spikes);
 }
 
-/// The SIMD loops (x86-64 only); each returns how many neurons it did.
+/// The vector loops; each returns how many neurons it did. updateVector is
+/// plain C++ that the compiler vectorises (every architecture); the AVX ones
+/// are built on x86-64 only (MC_X86_SIMD_LOOPS).
+std::int32_t updateVector(const NeuronRange& r, const Kernel& k, std::vector<std::int32_t>& spikes);
 std::int32_t updateAvx2(const NeuronRange& r, const Kernel& k, std::vector<std::int32_t>& spikes);
 std::int32_t updateAvx512(const NeuronRange& r, const Kernel& k, std::vector<std::int32_t>& spikes);
 

@@ -37,6 +37,17 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+/// Tells the core that this is a spin-wait loop (x86 `pause`, ARM `yield`):
+/// it stops the loop from flooding the memory system with loads and lets a
+/// sibling hardware thread run. Nothing on other architectures.
+inline void spinHint() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#endif
+}
+
 /// A reusable barrier for a team that meets every simulation step (~10^4
 /// times per model second). Waiting threads spin briefly (a step of a small
 /// network takes microseconds), then yield, then sleep on the generation
@@ -67,7 +78,7 @@ public:
         if (m_parties == 1) return;
         for (int spin = 0; spin < 512; ++spin) {
             if (generationOf(m_state.load(std::memory_order_acquire)) != generation) return;
-            __builtin_ia32_pause();
+            spinHint();
         }
         for (int spin = 0; spin < 8; ++spin) {
             if (generationOf(m_state.load(std::memory_order_acquire)) != generation) return;

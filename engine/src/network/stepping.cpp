@@ -1,5 +1,6 @@
 // One time step: spike delivery into each shard's accumulator, then the
 // iaf_psc_exp update in NEST's order of operations (MODEL.md, "Neuron").
+#include "flush_subnormals.hpp"
 #include "network.hpp"
 #include "neuron_update.hpp"
 
@@ -7,25 +8,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#if defined(__SSE__)
-#include <xmmintrin.h>
-#endif
 
 namespace mc::detail {
 namespace {
-
-/// Sets flush-to-zero and denormals-are-zero for this thread while in scope.
-/// A silent network's currents decay towards zero through the subnormal
-/// range (below 1.2e-38), where arithmetic is ~100x slower; such values are
-/// ~1e-36 of any potential that matters, and every worker runs in the same
-/// mode, so results stay identical for any thread count.
-struct FlushSubnormals {
-#if defined(__SSE__)
-    unsigned saved = _mm_getcsr();
-    FlushSubnormals() { _mm_setcsr(saved | 0x8040u); } // FTZ | DAZ
-    ~FlushSubnormals() { _mm_setcsr(saved); }
-#endif
-};
 
 /// Adds the time since the previous lap to one phase of a worker's
 /// PhaseTimes; does nothing when phase timing is off.
