@@ -104,7 +104,10 @@ void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
 int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
     if (opt.figures && !figures) throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
     AnalysisOptions options;
-    if (opt.tMin) options.tMin = *opt.tMin;
+    if (opt.tMin) {
+        if (*opt.tMin < 0.0) throw ConfigError("--t-min " + num(*opt.tMin, 3) + " must be >= 0 ms");
+        options.tMin = *opt.tMin;
+    }
     if (opt.tMax) {
         if (*opt.tMax < 0.0) throw ConfigError("--t-max " + num(*opt.tMax, 3) + " must be >= 0 ms");
         options.tMax = *opt.tMax;
@@ -153,7 +156,7 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
         "validation statistics (rates, ISI CVs, spike-count correlations) of a spike folder, ours or NEST's");
     cmd->add_option("DIR", opt->dir, "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files")
         ->required();
-    cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default 500: discards the warm-up)");
+    cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default: t_presim from sim_dict.json, else 500)");
     cmd->add_option("--t-max", opt->tMax,
                     "end of the interval (ms, default: t_presim + t_sim from sim_dict.json, else the last spike)");
     cmd->add_option("--subsample", opt->subsample, "neurons per population for correlations (default 200)")
