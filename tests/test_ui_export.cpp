@@ -174,7 +174,7 @@ class TestUiExport : public QObject {
         QVERIFY2(mm.hasMatch() && std::abs(mm.captured(1).toDouble() - 85.0) < 0.5, svgHead.constData());
         // Charts on white, not the screen's grey rounded background.
         const QImage chart(m_dir.filePath(QString("%1.png").arg(chartStem(ChartKind::MeanRates))));
-        QCOMPARE(chart.size(), QSize(1004, 650));
+        QCOMPARE(chart.size(), QSize(2055, 945)); // two journal columns, 174 x 80 mm
         for (const QPoint corner : {QPoint(1, 1), QPoint(chart.width() - 2, 1), QPoint(1, chart.height() - 2)})
             QCOMPARE(QColor(chart.pixel(corner)), QColor(Qt::white));
         // An unknown format is refused with a message, not a crash.

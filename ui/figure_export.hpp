@@ -88,7 +88,7 @@ struct FigureOptions {
 
 /// Default print sizes: one journal column wide.
 inline constexpr FigureSize kRasterFigure{85.0, 65.0, 300};
-inline constexpr FigureSize kChartFigure{85.0, 55.0, 300};
+inline constexpr FigureSize kChartFigure{174.0, 80.0, 300}; // two columns: room for the legend
 inline constexpr FigureSize kBoxPlotFigure{85.0, 75.0, 300};
 
 /// Asks for the print size, resolution and (for the raster, `view` given)
