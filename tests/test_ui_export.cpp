@@ -355,6 +355,46 @@ class TestUiExport : public QObject {
         QVERIFY2(checked > 100 && wrong == 0, qPrintable(QString("%1 of %2 spikes elsewhere").arg(wrong).arg(checked)));
     }
 
+    /// With MC_SCREENSHOT_DIR set: the example figure and dialog of
+    /// docs/gui.md ("Export"). A thalamic pulse at 700 ms after a change of
+    /// the drive at 400 ms; the raster relative to the pulse, one column at
+    /// 300 dpi.
+    void exampleFigureForTheDocs() {
+        const QString dir = qEnvironmentVariable("MC_SCREENSHOT_DIR");
+        if (dir.isEmpty()) QSKIP("set MC_SCREENSHOT_DIR to write the documentation's example figure");
+        MainWindow w(2);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        Config config;
+        config.stim.thalamic_input = true;
+        QVERIFY(buildAndRun(w, 400.0, config));
+        SimController* c = w.controller();
+        QSignalSpy applied(c, &SimController::eventApplied);
+        LiveValues v = c->liveValues();
+        v.bgRateHz = 9.0;
+        c->setLiveValues(v, "drive 9 Hz");
+        QTRY_COMPARE(applied.count(), 1);
+        c->step(600.0);
+        QTRY_COMPARE_WITH_TIMEOUT(c->store().endStep(), std::int64_t{10000}, 30000);
+        w.raster()->setWindowMs(700.0);
+        FigureOptions o{kRasterFigure};
+        o.originMs = 700.0;
+        o.originLabel = "the thalamic pulse";
+        QVERIFY(w.exportRasterTo(dir + "/figure_raster.png", o));
+        // The dialog, as it opens for this view.
+        const RasterFigureView view = w.rasterFigureView();
+        QTimer::singleShot(300, this, [&] {
+            if (auto* d = qobject_cast<QDialog*>(QApplication::activeModalWidget())) {
+                d->grab().save(dir + "/figure_dialog.png");
+                d->reject();
+            }
+        });
+        FigureOptions ask{kRasterFigure};
+        QVERIFY(!askFigureOptions(&w, "Raster figure", &view, ask));
+        QVERIFY(QFileInfo::exists(dir + "/figure_dialog.png"));
+    }
+
     void spikesCsvParsesBack() {
         MainWindow w(2);
         QVERIFY(buildAndRun(w, 400.0));
