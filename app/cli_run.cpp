@@ -67,7 +67,14 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     // beside it that takes the folder's place only when the run is complete.
     const bool writes = !opt.noRecord || opt.outGiven;
     std::unique_ptr<RunTarget> target;
-    if (writes) target = std::make_unique<RunTarget>(config.sim.data_path, opt.overwrite);
+    if (writes) {
+        target = std::make_unique<RunTarget>(config.sim.data_path, opt.overwrite);
+        for (const std::string& f : target->leftovers())
+            std::fprintf(stderr,
+                         "note: %s holds an earlier run into this folder that was killed before it ended "
+                         "(its spike files are valid up to where it stopped; it is left as it is)\n",
+                         f.c_str());
+    }
     std::unique_ptr<OutputFolder> folderPtr;
     try {
         folderPtr = std::make_unique<OutputFolder>(target ? target->workPath() : std::string(), config, derived);

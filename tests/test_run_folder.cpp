@@ -276,6 +276,37 @@ private slots:
         QVERIFY2(tSim > 0 && tSim < 600000, qPrintable(QString::number(tSim)));
     }
 
+    // SIGKILL: no chance to clean up. The folder given is unchanged, the
+    // killed run's files stay in "<out>.incomplete-<pid>", and its stale lock
+    // file does not block the next run, which points out the leftover.
+    void killedRunBlocksNothing() {
+        const QString out = earlierRun("killed");
+        QVERIFY(!out.isEmpty());
+        const Snapshot before = snapshot(out);
+        QProcess p;
+        p.setWorkingDirectory(m_dir.path());
+        p.start(QStringLiteral(MC_BINARY), {"run", "--scale", "0.02", "--t-presim", "0", "--t-sim", "600000", "--out",
+                                            out, "--overwrite", "--no-figures", "-q"});
+        QVERIFY(p.waitForStarted(10000));
+        const QString pid = QString::number(p.processId());
+        const QString work = out + ".incomplete-" + pid;
+        QTRY_COMPARE_WITH_TIMEOUT(QDir(work).entryList({"spike_recorder-*.dat"}).size(), 8, 30000);
+        QTest::qWait(500);
+        p.kill();
+        QVERIFY(p.waitForFinished(10000));
+        QVERIFY(snapshot(out) == before);
+        QVERIFY(QFile::exists(out + ".lock"));
+        const Snapshot killed = snapshot(work);
+
+        const Result r = runCli(kShortRun + QStringList{"--out", out, "--overwrite", "--seed", "9"}, m_dir.path());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(work), qPrintable(r.err));
+        QCOMPARE(simDictValue(out, "rng_seed"), 9.0);
+        QVERIFY2(checkRunFolder(out, m_dir.path()).isEmpty(), qPrintable(checkRunFolder(out, m_dir.path())));
+        QVERIFY(snapshot(work) == killed);
+        QCOMPARE(entries(QFileInfo(out).path()), (QStringList{"killed", "killed.incomplete-" + pid}));
+    }
+
     // A full disk stops the run: exit 1, a message saying how far it got; the
     // folder given keeps the earlier run; the partial run's files, kept apart,
     // all end on a complete line and analyze reads them.

@@ -44,8 +44,12 @@ public:
     /// Set by commit() when something needs the user's attention (files that
     /// appeared in the old folder during the run and were kept).
     const std::string& note() const { return m_note; }
+    /// Work folders of earlier runs into this folder that were killed
+    /// ("<folder>.incomplete-<pid>", found when the lock was taken).
+    const std::vector<std::string>& leftovers() const { return m_leftovers; }
 
 private:
+    std::vector<std::string> m_leftovers;
     std::string m_note;
     std::string m_final; ///< absolute
     std::string m_work;

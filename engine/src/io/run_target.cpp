@@ -159,6 +159,13 @@ RunTarget::RunTarget(const std::string& folder, bool overwrite) {
         }
     }
 
+    // Work folders of earlier runs into this folder: with the lock held, no
+    // run is writing into them, so those runs were killed.
+    const std::string prefix = p.filename().string() + ".incomplete-";
+    for (const auto& e : fs::directory_iterator(parent, ec))
+        if (e.path().filename().string().rfind(prefix, 0) == 0) m_leftovers.push_back(e.path().string());
+    std::sort(m_leftovers.begin(), m_leftovers.end());
+
     m_work = freshSibling(m_final, ".incomplete-");
     if (::mkdir(m_work.c_str(), 0755) != 0) refuse(m_work + ": cannot be created (" + errnoText(errno) + ")");
 }
