@@ -406,6 +406,25 @@ private slots:
         QVERIFY(QDir(work + "/params").entryList({"spike_recorder-*"}).isEmpty());
     }
 
+    // A mount point cannot be renamed into: refused before the build, with a
+    // way out, rather than failing at the end of a long run.
+    void mountPointIsRefused() {
+        if (::geteuid() != 0) QSKIP("mounting a tmpfs needs root");
+        Mount mount;
+        mount.path = path("mounted");
+        QVERIFY(QDir().mkpath(mount.path));
+        mount.mounted = QProcess::execute("mount", {"-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.path}) == 0;
+        if (!mount.mounted) QSKIP("cannot mount a tmpfs here");
+        const Result r = runCli(kShortRun + QStringList{"--out", mount.path}, m_dir.path());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("mount point") && r.err.contains(mount.path + "/run1"), qPrintable(r.err));
+        QCOMPARE(entries(mount.path), QStringList());
+        QVERIFY(!QFile::exists(mount.path + ".lock"));
+        const Result inside = runCli(kShortRun + QStringList{"--out", mount.path + "/run1"}, m_dir.path());
+        QVERIFY2(inside.exitCode == 0, qPrintable(inside.err));
+        QVERIFY2(checkRunFolder(mount.path + "/run1", m_dir.path()).isEmpty(), "run inside the mount point");
+    }
+
     void emptyOutIsRefused() {
         const Result r = runCli({"run", "--scale", "0.02", "--t-sim", "10", "--out", ""}, m_dir.path());
         QCOMPARE(r.exitCode, 2);

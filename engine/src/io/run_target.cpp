@@ -44,9 +44,13 @@ std::string freshSibling(const std::string& base, const std::string& tag) {
 /// Removes the files this program writes from `dir`, then `dir` if empty.
 bool removeRunFiles(const std::string& dir) {
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-        const std::string name = e.path().filename().string();
-        if (e.is_regular_file(ec) && isRunFileName(name)) fs::remove(e.path(), ec);
+    try {
+        for (const auto& e : fs::directory_iterator(dir, ec)) {
+            const std::string name = e.path().filename().string();
+            if (e.is_regular_file(ec) && isRunFileName(name)) fs::remove(e.path(), ec);
+        }
+    } catch (const fs::filesystem_error&) {
+        return false;
     }
     return ::rmdir(dir.c_str()) == 0;
 }
@@ -66,21 +70,38 @@ bool isRunFileName(const std::string& fileName) {
 }
 
 RunTarget::RunTarget(const std::string& folder, bool overwrite) {
-    if (folder.empty()) throw ConfigError("--out: the output folder must not be empty");
+    if (folder.empty())
+        throw ConfigError("the output folder (--out, or sim.data_path in a configuration) must not be empty");
     std::error_code ec;
     fs::path p = fs::absolute(folder, ec).lexically_normal();
     if (p.filename().empty()) p = p.parent_path();
     if (p.filename().empty() || p == p.root_path())
         throw ConfigError(folder + ": cannot be a run folder (choose a folder of its own)");
     // A symbolic link to a folder: the run goes where it points.
-    if (fs::is_symlink(p, ec) && fs::is_directory(p, ec)) p = fs::canonical(p, ec);
+    if (fs::is_symlink(p, ec) && fs::is_directory(p, ec)) {
+        const fs::path target = fs::canonical(p, ec);
+        if (!ec) p = target;
+    }
     const fs::path parent = p.parent_path();
     fs::create_directories(parent, ec);
     if (!fs::is_directory(parent, ec))
         throw ConfigError(folder + ": the folder " + parent.string() + " cannot be created" +
                           (ec ? " (" + ec.message() + ")" : std::string()));
-    if (::access(parent.c_str(), W_OK | X_OK) != 0)
-        throw ConfigError(folder + ": cannot be written (" + errnoText(errno) + " in " + parent.string() + ")");
+    // The run is written beside the folder and renamed into place: that needs
+    // the parent to be writable and the folder not to be a mount point.
+    const std::string inside = "; choose a new folder inside it instead (e.g. " + (p / "run1").string() + ")";
+    if (::access(parent.c_str(), W_OK | X_OK) != 0) {
+        const int err = errno;
+        if (fs::is_directory(p, ec))
+            throw ConfigError(folder + ": a run is written beside its folder and renamed into place, but " +
+                              parent.string() + " cannot be written (" + errnoText(err) + ")" + inside);
+        throw ConfigError(folder + ": cannot be written (" + errnoText(err) + " in " + parent.string() + ")");
+    }
+    struct stat self {}, above {};
+    if (::stat(p.c_str(), &self) == 0 && ::stat(parent.c_str(), &above) == 0 && S_ISDIR(self.st_mode) &&
+        self.st_dev != above.st_dev)
+        throw ConfigError(folder + ": is a mount point, and a run is written beside its folder and renamed into "
+                                   "place" + inside);
     m_final = (fs::weakly_canonical(parent, ec) / p.filename()).string();
 
     // One writer per folder: the lock is taken before anything is looked at.
@@ -126,19 +147,21 @@ RunTarget::RunTarget(const std::string& folder, bool overwrite) {
     if (fs::exists(st)) {
         if (!fs::is_directory(st)) refuse(m_final + ": exists and is not a folder");
         std::vector<std::string> all, foreign, protectedFiles;
-        fs::directory_iterator it(m_final, ec);
-        if (ec) refuse(m_final + ": cannot be read (" + ec.message() + ")");
-        for (const auto& e : it) {
-            std::string name = e.path().filename().string();
-            std::error_code fe;
-            const bool regular = e.is_regular_file(fe);
-            all.push_back(name);
-            if (!regular || !isRunFileName(name)) {
-                foreign.push_back(regular ? name : name + "/");
-                continue;
+        try {
+            for (const auto& e : fs::directory_iterator(m_final)) {
+                std::string name = e.path().filename().string();
+                std::error_code fe;
+                const bool regular = e.is_regular_file(fe);
+                all.push_back(name);
+                if (!regular || !isRunFileName(name)) {
+                    foreign.push_back(regular ? name : name + "/");
+                    continue;
+                }
+                struct stat s {};
+                if (::stat(e.path().c_str(), &s) == 0 && (s.st_mode & 0222) == 0) protectedFiles.push_back(name);
             }
-            struct stat s {};
-            if (::stat(e.path().c_str(), &s) == 0 && (s.st_mode & 0222) == 0) protectedFiles.push_back(name);
+        } catch (const fs::filesystem_error& e) {
+            refuse(m_final + ": cannot be read (" + e.code().message() + ")");
         }
         std::sort(all.begin(), all.end());
         std::sort(foreign.begin(), foreign.end());
@@ -162,8 +185,12 @@ RunTarget::RunTarget(const std::string& folder, bool overwrite) {
     // Work folders of earlier runs into this folder: with the lock held, no
     // run is writing into them, so those runs were killed.
     const std::string prefix = p.filename().string() + ".incomplete-";
-    for (const auto& e : fs::directory_iterator(parent, ec))
-        if (e.path().filename().string().rfind(prefix, 0) == 0) m_leftovers.push_back(e.path().string());
+    try {
+        for (const auto& e : fs::directory_iterator(parent, ec))
+            if (e.path().filename().string().rfind(prefix, 0) == 0) m_leftovers.push_back(e.path().string());
+    } catch (const fs::filesystem_error&) {
+        // Only a note is lost.
+    }
     std::sort(m_leftovers.begin(), m_leftovers.end());
 
     m_work = freshSibling(m_final, ".incomplete-");
