@@ -212,6 +212,33 @@ private slots:
         QVERIFY(snapshot(out) == before);
     }
 
+    // A file put into the old folder while --overwrite runs is not deleted:
+    // the new run takes the name, the old folder keeps that file only.
+    void fileAddedDuringOverwriteIsKept() {
+        const QString out = earlierRun("added");
+        QVERIFY(!out.isEmpty());
+        QProcess p;
+        p.setWorkingDirectory(m_dir.path());
+        p.start(QStringLiteral(MC_BINARY), {"run", "--scale", "0.02", "--t-presim", "0", "--t-sim", "20000", "--out",
+                                            out, "--overwrite", "--no-figures", "-q"});
+        QVERIFY(p.waitForStarted(10000));
+        const QString pid = QString::number(p.processId());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(out + ".incomplete-" + pid), 30000);
+        QFile notes(out + "/notes.txt");
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        notes.write("written during the run\n");
+        notes.close();
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        const QString kept = out + ".replaced-" + pid;
+        QVERIFY2(err.contains(kept), qPrintable(err));
+        QCOMPARE(entries(kept), QStringList{"notes.txt"});
+        QVERIFY(!QFile::exists(out + "/notes.txt"));
+        QCOMPARE(simDictValue(out, "t_sim"), 20000.0);
+        QVERIFY2(checkRunFolder(out, m_dir.path()).isEmpty(), qPrintable(checkRunFolder(out, m_dir.path())));
+    }
+
     // A write-protected spike file of the old run: refused before anything is
     // touched, with and without --overwrite; the old run stays whole.
     void readOnlyOldSpikeFileNeverDamagesTheOldRun() {
