@@ -102,7 +102,7 @@ void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRu
     auto opt = std::make_shared<RunOptions>();
     auto* cmd = app.add_subcommand("run", "build and simulate the microcircuit, write spikes and rates");
     opt->model.add(*cmd, true);
-    cmd->add_option("--out", opt->out, "output folder (default: sim.data_path = ./data)");
+    cmd->add_option("--out", opt->out, "output folder (default: sim.data_path = ./data)")->check(nonEmptyPath());
     cmd->add_flag("--no-record", opt->noRecord, "do not write spike files");
     cmd->add_flag("--no-figures", opt->noFigures, "do not draw the raster and box plot figures");
     cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");
