@@ -175,6 +175,7 @@ void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRu
     auto* cmd = app.add_subcommand("run", "build and simulate the microcircuit, write spikes and rates");
     opt->model.add(*cmd, true);
     cmd->add_option("--out", opt->out, "output folder (default: sim.data_path = ./data); must not hold another run")
+        ->check(nonEmptyPath())
         ->each([opt](const std::string&) { opt->outGiven = true; });
     cmd->add_flag("--overwrite", opt->overwrite,
                   "replace the run in an existing --out folder (only files microcircuit writes are removed)");

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #ifdef MC_WITH_GUI
 #include "figures/figures.hpp"
@@ -47,7 +48,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 1;
     } catch (const mc::ConfigError& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
+        // One line, whatever a message quotes (messages cut values to ~60
+        // characters; this is the last guard).
+        std::string what = e.what();
+        if (what.size() > 2000) what = what.substr(0, 1997) + "...";
+        std::fprintf(stderr, "error: %s\n", what.c_str());
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "internal error: %s\n", e.what());
