@@ -16,6 +16,10 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include "microcircuit/errors.hpp"
+#include "microcircuit/model.hpp"
+#include "microcircuit/output_folder.hpp"
+
 #include <csignal>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -450,6 +454,45 @@ private slots:
         const Result inside = runCli(kShortRun + QStringList{"--out", mount.path + "/run1"}, m_dir.path());
         QVERIFY2(inside.exitCode == 0, qPrintable(inside.err));
         QVERIFY2(checkRunFolder(mount.path + "/run1", m_dir.path()).isEmpty(), "run inside the mount point");
+    }
+
+    // The GUI's NEST export writes through OutputFolder in one chunk: a write
+    // that fails there is reported by finish() (WriteError naming the file),
+    // and every spike file is cut back to whole lines (here: the header).
+    void outputFolderReportsAFailedWrite() {
+        mc::Config config;
+        config.net.N_scaling = config.net.K_scaling = 0.02;
+        const mc::DerivedParams derived = mc::deriveParameters(config);
+        std::vector<mc::Spike> spikes;
+        for (std::int32_t step = 0; step < 20000; ++step) spikes.push_back({step % derived.num_neurons[0], step});
+        const QString out = path("export_limited");
+        rlimit old{};
+        QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);
+        const auto previous = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit small = old;
+        small.rlim_cur = 32 * 1024; // the dictionaries fit, 20000 spike lines do not
+        QVERIFY(setrlimit(RLIMIT_FSIZE, &small) == 0);
+        QString message;
+        try {
+            mc::OutputFolder folder(out.toStdString(), config, derived);
+            folder.onSpikes(spikes, 20000);
+            QVERIFY(folder.failed());
+            folder.finish();
+        } catch (const mc::WriteError& e) {
+            message = QString::fromUtf8(e.what());
+        }
+        setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, previous);
+        QVERIFY2(message.contains("spike_recorder-") && message.contains("File too large"), qPrintable(message));
+        const QStringList files = entries(out);
+        QCOMPARE(files.filter("spike_recorder-").size(), 8);
+        for (const QString& f : files) {
+            QVERIFY2(!f.endsWith(".part"), qPrintable(f));
+            if (f.startsWith("spike_recorder-"))
+                QCOMPARE(readAll(out + "/" + f), QByteArray("# NEST version: 3.9\n# RecordingBackendASCII version: 2\n"
+                                                            "sender\ttime_ms\n"));
+        }
+        QVERIFY(QFile::exists(out + "/rates.csv"));
     }
 
     void emptyOutIsRefused() {
