@@ -120,7 +120,7 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
 
     std::string writeProblem;
     try {
-        folder.finish();
+        folder.finish(sim->steps() >= total);
     } catch (const WriteError& e) {
         writeProblem = e.what();
     }
