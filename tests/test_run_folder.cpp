@@ -407,6 +407,21 @@ private slots:
         QVERIFY(!QFile::exists(out + "/raster.png"));
         for (const QString& f : entries(out)) QVERIFY2(!f.endsWith(".part"), qPrintable(f));
         QVERIFY2(checkRunFolder(out, m_dir.path()).isEmpty(), qPrintable(checkRunFolder(out, m_dir.path())));
+        // analyze --figures under the same limit: the failed figure is gone,
+        // also an older one of that name (it would belong to other data).
+        const QString figs = path("figures_full_analyze");
+        QVERIFY(QDir().mkpath(figs));
+        QFile stale(figs + "/raster.png");
+        QVERIFY(stale.open(QIODevice::WriteOnly));
+        stale.write("an older figure");
+        stale.close();
+        const Result a = runCli({"analyze", out, "--t-min", "0", "--figures", "--figures-out", figs, "-q"},
+                                m_dir.path(), 12 * 1024);
+        QVERIFY(!a.crashed);
+        QCOMPARE(a.exitCode, 1);
+        QVERIFY2(a.err.contains("raster.png") && a.err.contains("File too large"), qPrintable(a.err));
+        QVERIFY(!QFile::exists(figs + "/raster.png"));
+        for (const QString& f : entries(figs)) QVERIFY2(!f.endsWith(".part"), qPrintable(f));
         // Without the limit the same run draws both figures, whole PNGs.
         const QString ok = path("figures_ok");
         const Result full = runCli({"run", "--scale", "0.02", "--t-presim", "50", "--t-sim", "200", "--threads", "1",
