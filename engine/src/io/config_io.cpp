@@ -1,6 +1,7 @@
 #include "microcircuit/config_io.hpp"
 
 #include "microcircuit/errors.hpp"
+#include "microcircuit/file_write.hpp"
 #include "microcircuit/json_read.hpp"
 #include "microcircuit/version.hpp"
 #include "events_io.hpp"
@@ -393,17 +394,7 @@ void writeReferenceDicts(const Config& config, const DerivedParams& d, const std
 std::string readTextFile(const std::string& path) { return readInputFile(path); }
 
 void writeTextFileAtomic(const std::string& path, std::string_view text) {
-    const std::string tmp = path + ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw ConfigError(path + ": cannot be written (folder missing or not writable)");
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.flush();
-        if (!out) throw ConfigError(path + ": write failed (disk full?)");
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw ConfigError(path + ": cannot be written (" + ec.message() + ")");
+    writeFileAtomic(path, text);
 }
 
 } // namespace mc
