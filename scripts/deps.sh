@@ -9,6 +9,7 @@ packages=(
   # release checks (tests/test_release.py, scripts/test_package.sh)
   python3 python3-yaml python3-jsonschema lintian man-db desktop-file-utils appstream
   g++-aarch64-linux-gnu qemu-user # the ARM64 cross-build and its test (scripts/test_aarch64.sh)
+  clang libclang-rt-14-dev # libFuzzer for the input readers (scripts/fuzz.sh)
 )
 missing=()
 for p in "${packages[@]}"; do
