@@ -24,6 +24,7 @@ extern "C" void onInterrupt(int) { g_interrupted = true; }
 struct RunOptions {
     ModelFlags model;
     std::string out;
+    std::string format = "nest";
     bool noRecord = false;
     bool quiet = false;
     bool noFigures = false;
@@ -38,7 +39,7 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     checkMemory(config, config.sim.local_num_threads);
 
     // Open the folder first: an unwritable folder fails before a long build.
-    OutputFolder folder(config.sim.data_path, config, derived);
+    OutputFolder folder(config.sim.data_path, config, derived, parseSpikeFormats(opt.format));
 
     const bool tty = !opt.quiet && isatty(STDERR_FILENO);
     ProgressLine line(tty);
@@ -103,6 +104,8 @@ void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRu
     auto* cmd = app.add_subcommand("run", "build and simulate the microcircuit, write spikes and rates");
     opt->model.add(*cmd, true);
     cmd->add_option("--out", opt->out, "output folder (default: sim.data_path = ./data)");
+    cmd->add_option("--format", opt->format,
+                    "spike files: nest (NEST's text files, default), sonata (a SONATA report spikes.h5) or both");
     cmd->add_flag("--no-record", opt->noRecord, "do not write spike files");
     cmd->add_flag("--no-figures", opt->noFigures, "do not draw the raster and box plot figures");
     cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");

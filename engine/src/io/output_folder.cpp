@@ -26,7 +26,15 @@ void appendTimeMs(std::string& out, std::int64_t micros) {
     out.push_back(static_cast<char>('0' + frac % 10));
 }
 
-OutputFolder::OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived)
+SpikeFormats parseSpikeFormats(const std::string& value, const std::string& flag) {
+    if (value == "nest") return {true, false};
+    if (value == "sonata") return {false, true};
+    if (value == "both") return {true, true};
+    throw ConfigError(flag + " '" + value + "' is not allowed: must be nest, sonata or both");
+}
+
+OutputFolder::OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived,
+                           SpikeFormats formats)
     : m_path(path), m_derived(derived),
       m_stepMicros(std::llround(config.sim.sim_resolution * 1000.0)),
       m_presimSteps(std::llround(config.sim.t_presim / config.sim.sim_resolution)),
@@ -41,7 +49,19 @@ OutputFolder::OutputFolder(const std::string& path, const Config& config, const 
     for (int p = 0; p < kNumPops; ++p)
         ids += std::to_string(derived.first_neuron[p] + 1) + " " + std::to_string(derived.first_neuron[p + 1]) + "\n";
     writeTextFileAtomic((fs::path(path) / "population_nodeids.dat").string(), ids);
-    if (config.sim.rec_spikes) {
+    // A rerun into the same folder replaces the files of the other format, so
+    // that the folder never holds two disagreeing copies of the spikes.
+    if (!formats.sonata) fs::remove(fs::path(path) / kSonataFileName, ec);
+    if (!formats.nest)
+        for (int p = 0; p < kNumPops; ++p)
+            fs::remove(fs::path(path) / ("spike_recorder-" + std::to_string(recorderId(derived, p)) + "-0.dat"), ec);
+    if (config.sim.rec_spikes && formats.sonata) {
+        std::vector<std::string> names(kPopNames.begin(), kPopNames.end());
+        std::vector<std::int32_t> first(derived.first_neuron.begin(), derived.first_neuron.end());
+        m_sonata = std::make_unique<SonataSpikeWriter>((fs::path(path) / kSonataFileName).string(), names, first,
+                                                       m_stepMicros);
+    }
+    if (config.sim.rec_spikes && formats.nest) {
         for (int p = 0; p < kNumPops; ++p) {
             const std::string name =
                 (fs::path(path) / ("spike_recorder-" + std::to_string(recorderId(derived, p)) + "-0.dat")).string();
@@ -67,6 +87,7 @@ void OutputFolder::onSpikes(std::span<const Spike> spikes, std::int64_t endStep)
     // spikes with time stamps in [t_presim, end], both ends included.
     for (const Spike& s : spikes)
         if (std::int64_t{s.step} + 1 >= m_presimSteps) ++m_counts[s.neuron];
+    if (m_sonata) m_sonata->append(spikes);
     if (m_files.empty()) return;
     // Spikes arrive sorted by step; each population's file gets its lines in order.
     for (int p = 0; p < kNumPops; ++p) {
@@ -109,6 +130,7 @@ std::vector<PopulationRate> OutputFolder::rates() const {
 void OutputFolder::finish() {
     for (std::FILE* f : m_files) std::fclose(f);
     m_files.clear();
+    if (m_sonata) m_sonata->close();
     std::string csv = "population,mean,std\n";
     const auto r = rates();
     for (int p = 0; p < kNumPops; ++p) {
