@@ -25,10 +25,13 @@ void addExportNestCommand(CLI::App& app, std::function<int()>& action) {
         action = [opt] {
             const Config config = opt->model.resolve();
             const NestExport out = exportForNest(config, opt->dir);
-            for (const std::string& w : out.warnings) std::fprintf(stderr, "warning: NEST will not do this: %s\n", w.c_str());
-            for (const std::string& n : out.notes) std::fprintf(stderr, "note: %s\n", n.c_str());
+            for (const std::string& w : out.warnings)
+                std::fprintf(stderr, "warning: NEST will not do this: %s\n", w.c_str());
+            for (const std::string& n : out.notes)
+                std::fprintf(stderr, "note: %s\n", n.c_str());
             std::printf("wrote %s:", opt->dir.c_str());
-            for (const std::string& f : out.files) std::printf(" %s", f.c_str());
+            for (const std::string& f : out.files)
+                std::printf(" %s", f.c_str());
             std::printf("\nrun it with NEST:  cd %s && python3 run_microcircuit.py\n", opt->dir.c_str());
             return 0;
         };

@@ -25,7 +25,9 @@ namespace {
 
 const std::string kFixture = MC_SOURCE_DIR "/tests/configs/reference_dicts";
 
-json readJson(const std::string& path) { return json::parse(readTextFile(path)); }
+json readJson(const std::string& path) {
+    return json::parse(readTextFile(path));
+}
 
 int runProgram(const QString& program, const QStringList& args, QString* output = nullptr,
                const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(), const QString& cwd = {}) {
@@ -44,10 +46,15 @@ std::string shape(const json& v) {
     if (v.is_number()) return "number";
     if (v.is_string()) return "string";
     if (v.is_boolean()) return "bool";
-    if (v.is_array()) return "list[" + std::to_string(v.size()) + "]" + (v.empty() ? "" : shape(v[0]).substr(0, 4) == "list" ? shape(v[0]).substr(4) : "");
+    if (v.is_array())
+        return "list[" + std::to_string(v.size()) + "]" +
+               (v.empty()                            ? ""
+                : shape(v[0]).substr(0, 4) == "list" ? shape(v[0]).substr(4)
+                                                     : "");
     if (v.is_object()) {
         std::string s = "object{";
-        for (auto it = v.begin(); it != v.end(); ++it) s += it.key() + ":" + shape(it.value()) + ",";
+        for (auto it = v.begin(); it != v.end(); ++it)
+            s += it.key() + ":" + shape(it.value()) + ",";
         return s + "}";
     }
     return "null";
@@ -108,18 +115,15 @@ class TestExportNest : public QObject {
             for (auto it = ref.begin(); it != ref.end(); ++it) {
                 const std::string key = it.key();
                 QVERIFY2(ours.contains(key), (std::string(names[i]) + ": missing " + key).c_str());
-                QVERIFY2(shape(ours[key]) == shape(it.value()),
-                         (std::string(names[i]) + ": " + key + " is " + shape(ours[key]) + ", reference " +
-                          shape(it.value()))
-                             .c_str());
+                QVERIFY2(shape(ours[key]) == shape(it.value()), (std::string(names[i]) + ": " + key + " is " +
+                                                                 shape(ours[key]) + ", reference " + shape(it.value()))
+                                                                    .c_str());
                 // Values of NEST's own run settings are the export's choice.
-                for (const char* own : {"local_num_threads", "print_time"})
-                    if (key == own) goto next;
+                if (key == "local_num_threads" || key == "print_time") continue;
                 QVERIFY2(sameValue(ours[key], it.value()),
                          (std::string(names[i]) + ": " + key + " = " + ours[key].dump() + ", reference " +
                           it.value().dump())
                              .c_str());
-            next:;
             }
         }
     }
@@ -224,10 +228,11 @@ class Network:
         const json r = readJson(d + "/log.json");
         const json& log = r["log"];
         std::vector<std::string> steps;
-        for (const auto& e : log) steps.push_back(e[0].get<std::string>());
-        const std::vector<std::string> expected = {"init", "setup_nest", "create", "set", "set", "set", "set", "set",
-                                                   "set", "set", "set", "connect", "simulate", "simulate",
-                                                   "store_metadata"};
+        for (const auto& e : log)
+            steps.push_back(e[0].get<std::string>());
+        const std::vector<std::string> expected = {"init", "setup_nest", "create",   "set",      "set",
+                                                   "set",  "set",        "set",      "set",      "set",
+                                                   "set",  "connect",    "simulate", "simulate", "store_metadata"};
         QCOMPARE(steps, expected);
         for (const char* key : {"conn_probs", "full_num_neurons", "K_ext", "PSP_matrix_mean", "conn_probs_th"})
             QVERIFY2(std::find(log[0][1].begin(), log[0][1].end(), key) != log[0][1].end(), key);

@@ -19,7 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void writeFile(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void writeFile(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+}
 
 /// Eight populations of 3 neurons: NEST ids 1..24.
 const char* kNodeIds = "1 3\n4 6\n7 9\n10 12\n13 15\n16 18\n19 21\n22 24\n";
@@ -54,7 +56,9 @@ int runProgram(const QString& program, const QStringList& args, QString* output 
     return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
 }
 
-QString tool() { return QStringLiteral(MC_SOURCE_DIR "/tests/sonata_tool.py"); }
+QString tool() {
+    return QStringLiteral(MC_SOURCE_DIR "/tests/sonata_tool.py");
+}
 
 /// Every population's offsets and times equal.
 bool sameData(const SpikeData& a, const SpikeData& b) {
@@ -102,8 +106,9 @@ class TestRecording : public QObject {
         QTemporaryDir dir;
         const QString out = dir.path() + "/run";
         QString log;
-        QCOMPARE(runProgram(MC_BINARY, {"run", "--scale", "0.02", "--t-presim", "50", "--t-sim", "150", "--threads",
-                                        "2", "--format", "both", "--out", out, "--no-figures", "-q"},
+        QCOMPARE(runProgram(MC_BINARY,
+                            {"run", "--scale", "0.02", "--t-presim", "50", "--t-sim", "150", "--threads", "2",
+                             "--format", "both", "--out", out, "--no-figures", "-q"},
                             &log),
                  0);
         const std::string o = out.toStdString();
@@ -129,8 +134,8 @@ class TestRecording : public QObject {
         QString header;
         QCOMPARE(runProgram("h5dump", {"-H", out + "/spikes.h5"}, &header), 0);
         for (const char* needle : {"GROUP \"spikes\"", "GROUP \"L23E\"", "GROUP \"L6I\"", "ATTRIBUTE \"sorting\"",
-                                   "DATASET \"node_ids\"", "H5T_STD_U64LE", "DATASET \"timestamps\"",
-                                   "H5T_IEEE_F64LE", "ATTRIBUTE \"units\"", "ATTRIBUTE \"magic\""})
+                                   "DATASET \"node_ids\"", "H5T_STD_U64LE", "DATASET \"timestamps\"", "H5T_IEEE_F64LE",
+                                   "ATTRIBUTE \"units\"", "ATTRIBUTE \"magic\""})
             QVERIFY2(header.contains(needle), needle);
         QString values;
         QCOMPARE(runProgram("h5dump", {"-a", "/spikes/L4E/sorting", out + "/spikes.h5"}, &values), 0);
@@ -200,7 +205,8 @@ class TestRecording : public QObject {
         cancel = false;
         bool threw = false;
         try {
-            readRecording(d, [&](double, const std::string&) { cancel = true; }, &cancel);
+            readRecording(
+                d, [&](double, const std::string&) { cancel = true; }, &cancel);
         } catch (const ReadCancelled&) {
             threw = true;
         }
@@ -232,9 +238,7 @@ class TestRecording : public QObject {
                  ids.c_str());
         // Population names that are not the model's.
         fs::remove(d + "/spikes.h5");
-        {
-            SonataSpikeWriter w(d + "/spikes.h5", {"cortex", "thalamus"}, {0, 10, 24}, 100);
-        }
+        { SonataSpikeWriter w(d + "/spikes.h5", {"cortex", "thalamus"}, {0, 10, 24}, 100); }
         QVERIFY(errorOf([&] { readRecording(d); }).find("are not the model's") != std::string::npos);
         // Text files and a report that disagree.
         fs::remove(d + "/spikes.h5");
@@ -252,9 +256,18 @@ class TestRecording : public QObject {
         fs::remove(d + "/spike_recorder-25-0.dat");
         fs::copy_file(d + "/spikes.h5", d + "/more.h5");
         QVERIFY(errorOf([&] { readRecording(d); }).find("several SONATA spike reports") != std::string::npos);
+        // A one-population report beside text files: compared by the total.
+        fs::remove(d + "/spikes.h5");
+        fs::remove(d + "/more.h5");
+        QCOMPARE(runProgram(MC_PYTHON, {tool(), "single", dir.path() + "/report.h5"}), 0);
+        writeFile(d + "/spike_recorder-25-0.dat", "1\t0.200\n");
+        const std::string total = errorOf([&] { readRecording(d); });
+        QVERIFY2(total.find("disagree: 1 spikes in the text files, 4 in the SONATA report") != std::string::npos,
+                 total.c_str());
         // An unwritable report.
-        QVERIFY(errorOf([&] { SonataSpikeWriter(d + "/no/such/folder/spikes.h5", kNames, kFirst, 100); })
-                    .find("cannot be written") != std::string::npos);
+        QVERIFY(errorOf([&] {
+                    SonataSpikeWriter(d + "/no/such/folder/spikes.h5", kNames, kFirst, 100);
+                }).find("cannot be written") != std::string::npos);
         // `run --format` with a value that is not a format.
         QString out;
         QCOMPARE(runProgram(MC_BINARY, {"run", "--format", "xml", "--out", dir.path() + "/x"}, &out), 2);

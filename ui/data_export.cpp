@@ -50,7 +50,7 @@ bool writeNestFolder(const QString& folder, std::span<const Spike> spikes, std::
                      const DerivedParams& derived, QString* error) {
     try {
         // NEST's text files and, where the build has HDF5, the same spikes as a SONATA report.
-        OutputFolder out(folder.toStdString(), config, derived, SpikeFormats{true, kSonataAvailable});
+        OutputFolder out(folder.toStdString(), config, derived, SpikeFormats{true, sonataAvailable()});
         out.onSpikes(spikes, endStep);
         out.finish();
         return true;

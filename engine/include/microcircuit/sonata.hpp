@@ -21,11 +21,7 @@
 namespace mc {
 
 /// False in a build without HDF5 (then every SONATA call throws ConfigError).
-#ifdef MC_WITH_SONATA
-inline constexpr bool kSonataAvailable = true;
-#else
-inline constexpr bool kSonataAvailable = false;
-#endif
+bool sonataAvailable();
 
 /// Name of the SONATA spike report in a run folder.
 inline constexpr const char* kSonataFileName = "spikes.h5";

@@ -23,14 +23,18 @@ bool allEqual(const PopArray& a, double v) {
     return true;
 }
 
-bool uniformArray(const PopArray& a) { return allEqual(a, a[0]); }
+bool uniformArray(const PopArray& a) {
+    return allEqual(a, a[0]);
+}
 
 /// Whole numbers as JSON integers (population sizes, in-degrees), as the reference's arrays hold them.
 ordered_json integers(const PopArray& a) {
     ordered_json out = ordered_json::array();
     for (double x : a) {
-        if (x == std::floor(x) && std::fabs(x) < 9e15) out.push_back(static_cast<std::int64_t>(x));
-        else out.push_back(x);
+        if (x == std::floor(x) && std::fabs(x) < 9e15)
+            out.push_back(static_cast<std::int64_t>(x));
+        else
+            out.push_back(x);
     }
     return out;
 }
@@ -90,7 +94,8 @@ Dicts buildDicts(const Config& c) {
     ordered_json neuron;
     neuron["V0_mean"] = np["V0_mean"];
     neuron["V0_std"] = np["V0_std"];
-    for (const char* k : {"E_L", "V_th", "V_reset", "C_m", "tau_m", "tau_syn", "t_ref"}) neuron[k] = np[k];
+    for (const char* k : {"E_L", "V_th", "V_reset", "C_m", "tau_m", "tau_syn", "t_ref"})
+        neuron[k] = np[k];
     const NeuronParams& nu = c.net.neuron;
     if (!allEqual(nu.I_e, 0.0)) {
         neuron["I_e"] = np["I_e"];
@@ -98,13 +103,16 @@ Dicts buildDicts(const Config& c) {
                           "population's I_e by run_microcircuit.py after the populations are created");
     }
     d.net["neuron_params"] = neuron;
-    for (auto [key, a] : {std::pair{"E_L", &nu.E_L}, {"V_th", &nu.V_th}, {"V_reset", &nu.V_reset}, {"t_ref", &nu.t_ref}})
+    for (auto [key, a] :
+         {std::pair{"E_L", &nu.E_L}, {"V_th", &nu.V_th}, {"V_reset", &nu.V_reset}, {"t_ref", &nu.t_ref}})
         if (!uniformArray(*a))
-            d.notes.push_back(std::string("neuron_params.") + key + " differs between populations; the reference takes "
+            d.notes.push_back(std::string("neuron_params.") + key +
+                              " differs between populations; the reference takes "
                               "one value, so run_microcircuit.py sets each population's value after creating it");
     for (auto [key, a] : {std::pair{"C_m", &nu.C_m}, {"tau_m", &nu.tau_m}, {"tau_syn", &nu.tau_syn}})
         if (!uniformArray(*a))
-            d.warnings.push_back(std::string("neuron_params.") + key + " differs between populations: the reference "
+            d.warnings.push_back(std::string("neuron_params.") + key +
+                                 " differs between populations: the reference "
                                  "converts PSPs to currents with one value for all, so it cannot run this "
                                  "configuration (run_microcircuit.py stops with a message)");
 
@@ -141,12 +149,14 @@ Dicts buildDicts(const Config& c) {
         d.stim["weight_factors_th"] = t["weight_factors_th"];
         if (c.stim.thalamic_input)
             d.warnings.push_back("weight_factors_th (per-population factors on the thalamic weight) cannot be "
-                                 "expressed: NEST uses PSP_th = " + num(c.stim.PSP_th) + " mV for every population");
+                                 "expressed: NEST uses PSP_th = " +
+                                 num(c.stim.PSP_th) + " mV for every population");
     }
     if (c.stim.th_scaling != defaults.stim.th_scaling) {
         d.stim["th_scaling"] = t["th_scaling"];
         if (c.stim.thalamic_input && c.net.N_scaling != 1.0)
-            d.warnings.push_back("th_scaling = \"" + c.stim.th_scaling + "\" cannot be expressed: NEST scales the "
+            d.warnings.push_back("th_scaling = \"" + c.stim.th_scaling +
+                                 "\" cannot be expressed: NEST scales the "
                                  "thalamic synapse count with K_scaling only (th_scaling = \"reference\")");
     }
     for (std::size_t i = 0; i < c.events.size(); ++i) {
@@ -175,11 +185,13 @@ std::string readme(const Config& c, const Dicts& d) {
          "`microcircuit run --config .` reads this folder back as the same configuration.\n";
     if (!d.notes.empty()) {
         r += "\nFolded in or applied by run_microcircuit.py (NEST runs them exactly):\n";
-        for (const auto& n : d.notes) r += "  - " + n + "\n";
+        for (const auto& n : d.notes)
+            r += "  - " + n + "\n";
     }
     r += "\nNot expressible in the reference's dictionaries (NEST will NOT do these):\n";
     if (d.warnings.empty()) r += "  nothing: NEST runs this configuration as microcircuit does.\n";
-    for (const auto& w : d.warnings) r += "  - " + w + "\n";
+    for (const auto& w : d.warnings)
+        r += "  - " + w + "\n";
     r += "\nExpect the same statistics, not the same spikes: NEST draws its own random numbers, and its\n"
          "thalamic and DC devices are delayed by 1 ms (see the microcircuit documentation, docs/formats.md).\n";
     return r;

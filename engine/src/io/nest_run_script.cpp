@@ -212,7 +212,8 @@ std::string nestSlurmScript(const Config& config) {
          "cd \"${SLURM_SUBMIT_DIR:-.}\"\n"
          "export OMP_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-1}\"\n"
          "# srun starts one process per task; each runs the same script (NEST's MPI ranks).\n"
-         "srun --cpus-per-task=\"${SLURM_CPUS_PER_TASK:-1}\" python3 run_microcircuit.py --threads \"${SLURM_CPUS_PER_TASK:-1}\"\n";
+         "srun --cpus-per-task=\"${SLURM_CPUS_PER_TASK:-1}\" python3 run_microcircuit.py --threads "
+         "\"${SLURM_CPUS_PER_TASK:-1}\"\n";
     return s;
 }
 

@@ -16,6 +16,10 @@ namespace {
 }
 } // namespace
 
+bool sonataAvailable() {
+    return false;
+}
+
 struct SonataSpikeWriter::Impl {};
 
 SonataSpikeWriter::SonataSpikeWriter(const std::string& path, const std::vector<std::string>&,
@@ -26,8 +30,12 @@ SonataSpikeWriter::~SonataSpikeWriter() = default;
 void SonataSpikeWriter::append(std::span<const Spike>) {}
 void SonataSpikeWriter::close() {}
 
-std::vector<std::pair<std::string, std::uint64_t>> sonataSpikeCounts(const std::string& path) { unavailable(path); }
-bool isSonataSpikeReport(const std::string&) { return false; }
+std::vector<std::pair<std::string, std::uint64_t>> sonataSpikeCounts(const std::string& path) {
+    unavailable(path);
+}
+bool isSonataSpikeReport(const std::string&) {
+    return false;
+}
 
 namespace detail {
 std::string findSonataReport(const std::string& folder, bool strict) {
@@ -37,7 +45,9 @@ std::string findSonataReport(const std::string& folder, bool strict) {
         if (entry.path().extension() == ".h5") unavailable(entry.path().string());
     return {};
 }
-SpikeData readSonataFolder(const std::string&, const std::string& path, const ReadProgress&) { unavailable(path); }
+SpikeData readSonataFolder(const std::string&, const std::string& path, const ReadProgress&) {
+    unavailable(path);
+}
 void checkSonataAgrees(const std::string&, const SpikeData&) {}
 } // namespace detail
 

@@ -125,9 +125,12 @@ std::vector<ReportPopulation> openReport(hid_t file, const std::string& path) {
         if (length1d(pop.timestamps.get(), where + "/timestamps") != pop.size)
             throw ConfigError(where + ": node_ids and timestamps differ in length");
         const std::string units = stringAttribute(pop.timestamps.get(), "units");
-        if (units.empty() || units == "ms") pop.toMs = 1.0;
-        else if (units == "s") pop.toMs = 1000.0;
-        else throw ConfigError(where + "/timestamps: units '" + units + "' is not allowed: must be ms or s");
+        if (units.empty() || units == "ms")
+            pop.toMs = 1.0;
+        else if (units == "s")
+            pop.toMs = 1000.0;
+        else
+            throw ConfigError(where + "/timestamps: units '" + units + "' is not allowed: must be ms or s");
         pops.push_back(std::move(pop));
     }
     if (pops.empty()) throw ConfigError(path + ": /spikes holds no node population");
@@ -156,7 +159,8 @@ bool isSonataSpikeReport(const std::string& path) {
 std::vector<std::pair<std::string, std::uint64_t>> sonataSpikeCounts(const std::string& path) {
     H5Handle file = openFile(path);
     std::vector<std::pair<std::string, std::uint64_t>> out;
-    for (const ReportPopulation& p : openReport(file.get(), path)) out.emplace_back(p.name, p.size);
+    for (const ReportPopulation& p : openReport(file.get(), path))
+        out.emplace_back(p.name, p.size);
     return out;
 }
 
@@ -207,12 +211,14 @@ SpikeData readSonataFolder(const std::string& folder, const std::string& path, c
     }
     if (!perPopulation && report.size() != 1) {
         std::string names;
-        for (const auto& r : report) names += (names.empty() ? "" : ", ") + r.name;
+        for (const auto& r : report)
+            names += (names.empty() ? "" : ", ") + r.name;
         throw ConfigError(path + ": node populations " + names +
                           " are not the model's (expected L23E ... L6I, or a single population over all neurons)");
     }
     std::int64_t lowestId = ranges[0].first;
-    for (const auto& r : ranges) lowestId = std::min(lowestId, r.first);
+    for (const auto& r : ranges)
+        lowestId = std::min(lowestId, r.first);
 
     // Maps a node id of report population r to (population, neuron), or throws.
     const auto locate = [&](std::size_t r, std::uint64_t nodeId) -> std::pair<int, std::uint32_t> {
@@ -234,7 +240,8 @@ SpikeData readSonataFolder(const std::string& folder, const std::string& path, c
     };
 
     hsize_t total = 0;
-    for (const auto& r : report) total += r.size;
+    for (const auto& r : report)
+        total += r.size;
     const double work = 2.0 * static_cast<double>(std::max<hsize_t>(total, 1));
     double done = 0.0;
     std::vector<std::uint64_t> ids;
@@ -245,7 +252,8 @@ SpikeData readSonataFolder(const std::string& folder, const std::string& path, c
         for (hsize_t start = 0; start < report[r].size; start += kBlock) {
             const hsize_t n = std::min(kBlock, report[r].size - start);
             ids.resize(n);
-            readBlock(report[r].nodeIds.get(), H5T_NATIVE_UINT64, start, n, ids.data(), path + ": /spikes/" + report[r].name);
+            readBlock(report[r].nodeIds.get(), H5T_NATIVE_UINT64, start, n, ids.data(),
+                      path + ": /spikes/" + report[r].name);
             for (std::uint64_t id : ids) {
                 const auto [p, neuron] = locate(r, id);
                 ++data.populations[p].offsets[neuron + 1];
@@ -257,7 +265,8 @@ SpikeData readSonataFolder(const std::string& folder, const std::string& path, c
     std::vector<std::vector<std::size_t>> cursor(data.populations.size());
     for (std::size_t p = 0; p < data.populations.size(); ++p) {
         PopulationSpikes& pop = data.populations[p];
-        for (std::size_t i = 1; i < pop.offsets.size(); ++i) pop.offsets[i] += pop.offsets[i - 1];
+        for (std::size_t i = 1; i < pop.offsets.size(); ++i)
+            pop.offsets[i] += pop.offsets[i - 1];
         pop.times.resize(pop.offsets.back());
         cursor[p].assign(pop.offsets.begin(), pop.offsets.end() - 1);
     }
@@ -309,16 +318,27 @@ SpikeData readSonataFolder(const std::string& folder, const std::string& path, c
 void checkSonataAgrees(const std::string& folder, const SpikeData& data) {
     const std::string path = findSonataReport(folder, false);
     if (path.empty()) return;
+    const std::string file = fs::path(path).filename().string();
+    std::uint64_t total = 0;
+    bool named = true;
     for (const auto& [name, count] : sonataSpikeCounts(path)) {
+        total += count;
         const auto it = std::find_if(data.populations.begin(), data.populations.end(),
                                      [&](const PopulationSpikes& p) { return p.name == name; });
-        if (it == data.populations.end()) continue; // a single-population report: compared by total below
+        if (it == data.populations.end()) {
+            named = false; // a single population over the whole network: compared by total below
+            continue;
+        }
         if (it->times.size() != count)
             throw ConfigError(folder + ": the spike files and " + fs::path(path).filename().string() +
                               " disagree: population " + name + " has " + std::to_string(it->times.size()) +
                               " spikes in the text files and " + std::to_string(count) +
                               " in the SONATA report (mixed runs in one folder?)");
     }
+    if (!named && total != data.totalSpikes)
+        throw ConfigError(folder + ": the spike files and " + file + " disagree: " + std::to_string(data.totalSpikes) +
+                          " spikes in the text files, " + std::to_string(total) +
+                          " in the SONATA report (mixed runs in one folder?)");
 }
 
 } // namespace detail

@@ -1,8 +1,8 @@
 // Writing SONATA spike reports (see microcircuit/sonata.hpp).
 #include "microcircuit/sonata.hpp"
 
-#include "microcircuit/errors.hpp"
 #include "hdf5_handle.hpp"
+#include "microcircuit/errors.hpp"
 
 #include <array>
 
@@ -50,6 +50,10 @@ void appendColumn(hid_t set, hid_t type, hsize_t size, const void* values, hsize
 }
 
 } // namespace
+
+bool sonataAvailable() {
+    return true;
+}
 
 struct SonataSpikeWriter::Impl {
     std::string path;
