@@ -169,17 +169,21 @@ namespace detail {
 std::string findSonataReport(const std::string& folder, bool strict) {
     std::vector<fs::path> reports;
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(folder, ec)) {
-        const std::string ext = entry.path().extension().string();
-        if (entry.is_regular_file() && (ext == ".h5" || ext == ".hdf5" || ext == ".sonata")) {
-            if (!isSonataSpikeReport(entry.path().string())) {
-                if (!strict) continue;
-                throw ConfigError(entry.path().string() + ": not a SONATA spike report (an HDF5 file needs a "
-                                                          "/spikes group with node_ids and timestamps)");
-            }
-            reports.push_back(entry.path());
+    // Error codes throughout: an unreadable entry is passed over, never a raw filesystem_error.
+    fs::directory_iterator it(folder, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const fs::path& path = it->path();
+        const std::string ext = path.extension().string();
+        std::error_code fileEc;
+        if ((ext != ".h5" && ext != ".hdf5" && ext != ".sonata") || !it->is_regular_file(fileEc)) continue;
+        if (!isSonataSpikeReport(path.string())) {
+            if (!strict) continue;
+            throw ConfigError(path.string() + ": not a SONATA spike report (an HDF5 file needs a "
+                                              "/spikes group with node_ids and timestamps)");
         }
+        reports.push_back(path);
     }
+    std::sort(reports.begin(), reports.end());
     if (reports.size() > 1)
         throw ConfigError(folder + ": holds several SONATA spike reports (" + reports[0].filename().string() + ", " +
                           reports[1].filename().string() + "); keep one per folder");
