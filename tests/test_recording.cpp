@@ -220,7 +220,7 @@ class TestRecording : public QObject {
         QVERIFY(errorOf([&] { readRecording(d); }).find("no spike files") != std::string::npos);
         // A file named .h5 that is not HDF5 at all.
         writeFile(d + "/spikes.h5", "sender time\n1 2.0\n");
-        QVERIFY(errorOf([&] { readRecording(d); }).find("not a SONATA spike report") != std::string::npos);
+        QVERIFY(errorOf([&] { readRecording(d); }).find("spikes.h5: not a SONATA spike report (not an HDF5 file)") != std::string::npos);
         fs::remove(d + "/spikes.h5");
         // HDF5, but no /spikes group.
         QCOMPARE(runProgram(MC_PYTHON, {tool(), "plain", dir.path() + "/voltages.h5"}), 0);

@@ -146,6 +146,15 @@ void readBlock(hid_t set, hid_t memType, hsize_t start, hsize_t n, void* out, co
         throw ConfigError(what + ": cannot be read (damaged file?)");
 }
 
+/// Why `path` (an .h5 file that isSonataSpikeReport refused) cannot be read, for the message.
+std::string whyNotAReport(const std::string& path) {
+    if (H5Fis_hdf5(path.c_str()) <= 0) return ": not a SONATA spike report (not an HDF5 file)";
+    H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!file.valid())
+        return ": cannot be opened as HDF5 (still being written by a running simulation, or damaged)";
+    return ": not a SONATA spike report (an HDF5 file needs a /spikes group with node_ids and timestamps)";
+}
+
 } // namespace
 
 bool isSonataSpikeReport(const std::string& path) {
@@ -178,8 +187,7 @@ std::string findSonataReport(const std::string& folder, bool strict) {
         if ((ext != ".h5" && ext != ".hdf5" && ext != ".sonata") || !it->is_regular_file(fileEc)) continue;
         if (!isSonataSpikeReport(path.string())) {
             if (!strict) continue;
-            throw ConfigError(path.string() + ": not a SONATA spike report (an HDF5 file needs a "
-                                              "/spikes group with node_ids and timestamps)");
+            throw ConfigError(path.string() + whyNotAReport(path.string()));
         }
         reports.push_back(path);
     }
