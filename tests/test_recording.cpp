@@ -74,6 +74,10 @@ bool sameData(const SpikeData& a, const SpikeData& b) {
 class TestRecording : public QObject {
     Q_OBJECT
   private slots:
+    void initTestCase() {
+        if (!sonataAvailable()) QSKIP("this build has no libhdf5 (MC_WITH_HDF5=OFF): no SONATA reports to test");
+    }
+
     void sonataWriterRoundTrip() {
         QTemporaryDir dir;
         const std::string d = dir.path().toStdString();

@@ -9,6 +9,7 @@
 
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/recording.hpp"
+#include "microcircuit/sonata.hpp"
 #include <QApplication>
 
 #include <QDirIterator>
@@ -171,6 +172,7 @@ class TestUiExport : public QObject {
         sortSpikes(back);
         QVERIFY(equal(back, toVector(w.controller()->store().all())));
         // ... and the same spikes as a SONATA report beside them, read alone.
+        if (!sonataAvailable()) return; // a build without libhdf5 writes no report
         const QString sonata = m_dir.filePath("nest_sonata");
         QVERIFY(QDir().mkpath(sonata));
         QVERIFY(QFile::copy(folder + "/spikes.h5", sonata + "/spikes.h5"));
