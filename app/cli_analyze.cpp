@@ -155,7 +155,8 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
     auto* cmd = app.add_subcommand(
         "analyze",
         "validation statistics (rates, ISI CVs, spike-count correlations) of a spike folder, ours or NEST's");
-    cmd->add_option("DIR", opt->dir, "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files")
+    cmd->add_option("DIR", opt->dir,
+                    "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files, or a SONATA report *.h5")
         ->required()
         ->check(nonEmptyPath());
     cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default 500: discards the warm-up)");
