@@ -11,13 +11,15 @@
 
 namespace mc::cli {
 
-/// Hook called after a recorded run with the output folder (figures).
-using AfterRun = std::function<void(const std::string& folder)>;
+/// Hook called after a recorded run with the output folder (figures);
+/// returns false if a figure could not be written (it says why on stderr).
+using AfterRun = std::function<bool(const std::string& folder)>;
 
 /// Registers the subcommands on `app`; each sets `action` when chosen.
 void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRun);
 void addConfigCommand(CLI::App& app, std::function<int()>& action);
 void addBenchCommand(CLI::App& app, std::function<int()>& action);
+void addExportNestCommand(CLI::App& app, std::function<int()>& action);
 
 /// Hook that draws the figures of `microcircuit analyze --figures` (Qt side):
 /// data, its statistics, the reference's statistics (or null), output folder

@@ -136,6 +136,7 @@ std::string readme(const ExportedInterval& in, const std::vector<std::string>& n
     t += "\n";
     t += "spike_recorder-<id>-0.dat  the spikes of one population each, in NEST's ASCII format.\n"
          "                           Senders are NEST ids (from 1); the program's hover shows the same ids.\n"
+         "spikes.h5                  the same spikes as a SONATA report (builds with HDF5).\n"
          "population_nodeids.dat     first and last id of each population.\n"
          "rates.csv                  mean and sd over neurons of the per-neuron rates over the interval,\n"
          "                           as `microcircuit analyze` computes them on this folder.\n"
@@ -171,7 +172,8 @@ bool writeNestFolder(const QString& folder, std::span<const Spike> spikes, const
         std::vector<std::string> notes;
         const Config c = intervalConfig(in, &notes);
         const std::string dir = folder.toStdString();
-        OutputFolder out(dir, c, derived);
+        // NEST's text files and, where the build has HDF5, the same spikes as a SONATA report.
+        OutputFolder out(dir, c, derived, SpikeFormats{true, sonataAvailable()});
         out.onSpikes(spikes, static_cast<std::int64_t>(std::llround(in.toMs / c.sim.sim_resolution)));
         out.finish();
         Session session = in.session;

@@ -36,6 +36,7 @@ struct ExportedInterval {
 Config intervalConfig(const ExportedInterval& interval, std::vector<std::string>* notes);
 
 /// The reference's output folder: spike_recorder-<id>-0.dat per population,
+/// the same spikes as a SONATA report spikes.h5 (builds with HDF5),
 /// population_nodeids.dat, sim/net/stim_dict.json (intervalConfig) and
 /// rates.csv over the interval (as `microcircuit analyze` computes them on the
 /// folder); beside them session.json (File > Load session), events.json (the

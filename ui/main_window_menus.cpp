@@ -94,7 +94,7 @@ void MainWindow::createMenus() {
             const QString p = askSavePath("Export spikes", "spikes.csv", "CSV (*.csv)");
             if (!p.isEmpty()) exportSpikesCsvTo(p, whole);
         });
-        spikes->addAction("Reference spike files (NEST format), " + range + "…", this, [this, whole] {
+        spikes->addAction("Reference spike files (NEST format and SONATA), " + range + "…", this, [this, whole] {
             const QString p = askSavePath("Export spike folder (created)", "microcircuit-spikes", "Folder (*)");
             if (!p.isEmpty()) exportSpikesNestTo(p, whole);
         });

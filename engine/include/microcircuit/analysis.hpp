@@ -34,6 +34,19 @@ struct AnalysisOptions {
     double rateBinMs = 1.0;     ///< bin of the population rate time series (ms)
 };
 
+/// Largest correlation subsample per population (2 to kMaxSubsample).
+inline constexpr int kMaxSubsample = 5000;
+/// Most correlation pairs over all populations: their coefficients are kept
+/// (8 bytes each), so more is refused, naming the subsample size.
+inline constexpr std::int64_t kMaxCorrelationPairs = 100'000'000;
+
+/// Most bins of the population rate series over all populations together:
+/// kMaxRateBins, or one per spike read if there are more. Over a long
+/// interval (or with many populations) analyzeSpikes widens the bins
+/// (AnalysisResult::options.rateBinMs holds the width used), so their memory
+/// follows the data, not the interval.
+inline constexpr std::int64_t kMaxRateBins = std::int64_t{1} << 20;
+
 struct PopulationStats {
     std::string name;
     int numNeurons = 0;
@@ -49,7 +62,7 @@ struct PopulationStats {
 
 struct AnalysisResult {
     double tMin = 0.0, tMax = 0.0;
-    AnalysisOptions options;
+    AnalysisOptions options; ///< as used (rateBinMs may be wider than asked, see kMaxRateBins)
     std::vector<PopulationStats> populations;
     std::size_t spikes = 0; ///< spikes in the interval, all populations
 };

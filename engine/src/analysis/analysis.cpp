@@ -15,6 +15,7 @@ namespace mc {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kMaxIntervalMs = 1e10;
 
 std::string ms(double t) {
     char buf[32];
@@ -94,6 +95,13 @@ std::pair<double, double> resolveInterval(const SpikeData& data, const AnalysisO
     double tMax = options.tMax;
     if (tMax < 0.0) tMax = data.tEnd > 0.0 ? data.tEnd : data.lastSpikeMs;
     if (!std::isfinite(tMin) || !std::isfinite(tMax)) throw ConfigError("interval bounds must be finite numbers (ms)");
+    // Longer than any run (t_presim + t_sim <= 2e9 ms): a typing error or a
+    // stray time in a file, not an interval worth analysing.
+    if (std::abs(tMin) > kMaxIntervalMs || std::abs(tMax) > kMaxIntervalMs)
+        throw ConfigError("interval [" + ms(tMin) + ", " + ms(tMax) + "] ms is not allowed: " +
+                          (std::abs(tMin) > kMaxIntervalMs ? "--t-min" : options.tMax < 0.0 ? "its end (the last spike, " + ms(data.lastSpikeMs) + " ms)" : "--t-max") +
+                          " lies beyond 1e10 ms, longer than any run (choose --t-min / --t-max within the data, " +
+                          ms(data.firstSpikeMs) + ".." + ms(data.lastSpikeMs) + " ms)");
     if (data.totalSpikes == 0) throw ConfigError(data.folder + ": the spike files hold no spikes");
     if (tMax <= tMin)
         throw ConfigError("interval [" + ms(tMin) + ", " + ms(tMax) + "] ms is empty: t_max must exceed t_min (" +
@@ -106,13 +114,32 @@ std::pair<double, double> resolveInterval(const SpikeData& data, const AnalysisO
 }
 
 AnalysisResult analyzeSpikes(const SpikeData& data, const AnalysisOptions& options) {
-    if (options.subsample < 2)
-        throw ConfigError("subsample size " + std::to_string(options.subsample) + " is too small (at least 2 neurons)");
+    if (options.subsample < 2 || options.subsample > kMaxSubsample)
+        throw ConfigError("subsample size " + std::to_string(options.subsample) + " is not allowed: must be 2 to " +
+                          std::to_string(kMaxSubsample) + " neurons (the pairs' coefficients are kept in memory)");
     if (!(options.ccBinMs > 0.0) || !(options.rateBinMs > 0.0)) throw ConfigError("bin sizes must be positive (ms)");
     AnalysisResult result;
     std::tie(result.tMin, result.tMax) = resolveInterval(data, options);
     result.options = options;
     const double tMin = result.tMin, tMax = result.tMax;
+    // Memory follows the data, not the interval: over a long interval the
+    // rate series' bins widen so that there are at most kMaxRateBins in all,
+    // or one per spike (8 bytes, less than the spike's own 12).
+    const auto numPops = static_cast<std::int64_t>(std::max<std::size_t>(1, data.populations.size()));
+    const std::int64_t maxBins = std::max(kMaxRateBins, static_cast<std::int64_t>(data.totalSpikes));
+    const double binsPerPop = static_cast<double>(std::max<std::int64_t>(1, maxBins / numPops));
+    result.options.rateBinMs = std::max(options.rateBinMs, (tMax - tMin) / binsPerPop);
+    // ... and the correlations' pairs are counted before any is computed.
+    std::int64_t pairs = 0;
+    for (const PopulationSpikes& pop : data.populations) {
+        const std::int64_t k = std::min<std::int64_t>(pop.size(), options.subsample);
+        pairs += k * (k - 1) / 2;
+    }
+    if (pairs > kMaxCorrelationPairs)
+        throw ConfigError("subsample size " + std::to_string(options.subsample) + " is not allowed here: " +
+                          std::to_string(data.populations.size()) + " populations give " + std::to_string(pairs) +
+                          " pairs of neurons for the correlations, more than " +
+                          std::to_string(kMaxCorrelationPairs) + " (choose a smaller --subsample)");
     for (std::size_t p = 0; p < data.populations.size(); ++p) {
         const PopulationSpikes& pop = data.populations[p];
         PopulationStats s;
@@ -132,7 +159,7 @@ AnalysisResult analyzeSpikes(const SpikeData& data, const AnalysisOptions& optio
         for (int n : chosen)
             trains.push_back(pop.neuron(n));
         s.ccs = pairwiseCorrelations(trains, tMin, tMax, options.ccBinMs);
-        s.rateSeries = populationRate(pop, tMin, tMax, options.rateBinMs);
+        s.rateSeries = populationRate(pop, tMin, tMax, result.options.rateBinMs);
         s.meanRate = s.rates.empty() ? kNaN : meanOf(s.rates);
         s.stdRate = s.rates.empty() ? kNaN : sdOf(s.rates);
         s.meanCv = meanOf(s.cvs);
