@@ -123,7 +123,7 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
 
     std::string writeProblem;
     try {
-        folder.finish();
+        folder.finish(sim->steps() >= total);
     } catch (const WriteError& e) {
         writeProblem = e.what();
     }
@@ -142,6 +142,11 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
         printSummary(*sim, config, folder, simSeconds, kept);
         const std::string old = "; " + target->finalPath() + " was not changed";
         if (!writeProblem.empty()) {
+            // Name the files where they are now.
+            const std::string& work = target->workPath();
+            for (std::size_t at = writeProblem.find(work); at != std::string::npos;
+                 at = writeProblem.find(work, at + kept.size()))
+                writeProblem.replace(at, work.size(), kept);
             std::fprintf(stderr,
                          "error: %s\nthe run stopped at %.1f ms of model time; %s holds every spike up to %.1f ms "
                          "(each file ends on a complete line)%s\n",

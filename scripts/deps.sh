@@ -11,6 +11,7 @@ packages=(
   hdf5-tools python3-h5py # independent readers of SONATA reports in the tests
   python3 python3-yaml python3-jsonschema lintian man-db desktop-file-utils appstream
   g++-aarch64-linux-gnu qemu-user # the ARM64 cross-build and its test (scripts/test_aarch64.sh)
+  clang libclang-rt-14-dev # libFuzzer for the input readers (scripts/fuzz.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

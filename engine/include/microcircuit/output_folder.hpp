@@ -63,12 +63,12 @@ public:
 
     /// Per-population rates over [t_presim, validUntilMs()].
     std::vector<PopulationRate> rates() const;
-    /// Closes the spike files and writes rates.csv (atomically). When the run
-    /// ended before t_presim + t_sim (interrupted, or a failed write),
-    /// sim_dict.json is rewritten with the t_sim actually simulated, so that
+    /// Closes the spike files and writes rates.csv (atomically). A run that
+    /// stopped early (`ranToEnd` false: interrupted, or a failed write) gets
+    /// sim_dict.json rewritten with the t_sim the files really cover, so that
     /// readers take the right interval. Throws WriteError if a write failed,
     /// here or earlier (then after writing what still could be written).
-    void finish();
+    void finish(bool ranToEnd = true);
     const std::string& path() const { return m_path; }
 
 private:

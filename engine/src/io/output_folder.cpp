@@ -178,7 +178,7 @@ std::vector<PopulationRate> OutputFolder::rates() const {
     return out;
 }
 
-void OutputFolder::finish() {
+void OutputFolder::finish(bool ranToEnd) {
     for (int f : m_files) ::close(f);
     m_files.clear();
     std::string sonataError;
@@ -207,8 +207,7 @@ void OutputFolder::finish() {
     }
     // A run that stopped early: sim_dict.json says how long it really ran.
     const double h = m_config.sim.sim_resolution;
-    const std::int64_t plannedEnd = m_presimSteps + std::llround(m_config.sim.t_sim / h);
-    if (m_endStep < plannedEnd && m_endStep > m_presimSteps) {
+    if ((!ranToEnd || failed()) && m_endStep > m_presimSteps) {
         Config ran = m_config;
         ran.sim.t_sim = static_cast<double>(m_endStep - m_presimSteps) * h;
         try {
