@@ -87,7 +87,7 @@ void RasterView::paintEvents(QPainter& p, const QRect& plot) {
     const Config& c = m_controller->config();
     p.setFont(m_theme.font(8.5, true));
     double lastLabelRight = -1e9;
-    for (const LiveEvent& e : m_controller->events()) {
+    for (const LiveEvent& e : m_controller->markedEvents()) {
         // Stimuli: shade their active interval in the plot.
         if (e.kind != EventKind::Live) {
             const double a = e.startMs;
