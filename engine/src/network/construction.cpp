@@ -244,7 +244,14 @@ private:
             if (total >= 0xFFFFFFFFull)
                 throw ConfigError("network too large: " + std::to_string(total) +
                                   " synapses onto one shard (at most 4294967294); use more threads");
-            sh.synapses.resize(total);
+            // Gigabytes at large scales: zeroed in steps, so that a cancel
+            // does not wait for the whole allocation.
+            sh.synapses.reserve(total);
+            constexpr std::uint64_t kStep = std::uint64_t{1} << 23; // 32 MB
+            for (std::uint64_t done = 0; done < total; done = std::min(total, done + kStep)) {
+                if (cancelled()) throw BuildCancelled();
+                sh.synapses.resize(std::min(total, done + kStep));
+            }
             sh.offsets.resize(static_cast<std::size_t>(m_net.numSources) * D + 1);
             sh.offsets.back() = static_cast<std::uint32_t>(total);
             m_net.numSynapses += static_cast<std::int64_t>(total);
