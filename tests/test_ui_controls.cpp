@@ -336,8 +336,10 @@ class TestUiControls : public QObject {
         w.resize(1280, 720);
         QTRY_VERIFY(w.charts()->isCompact());
         QTRY_VERIFY(w.raster()->height() > 720 / 2);
-        w.resize(1600, 1000);
-        QTRY_VERIFY(!w.charts()->isCompact());
+        if (avail.height() > MainWindow::kCompactHeight + 50) { // a tall screen: the four charts in a grid
+            w.resize(1600, MainWindow::kCompactHeight + 50);
+            QTRY_VERIFY(!w.charts()->isCompact());
+        }
     }
 };
 

@@ -147,7 +147,9 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
                 .arg(m_controller->spikesPerModelSecond(), 0, 'f', 0);
         },
         this);
-    resize(1500, 950);
+    // Most of the screen it opens on (1500 x 950 on a 1920 x 1080 screen), never more.
+    const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
+    resize(std::min(1500, avail.width() * 9 / 10), std::min(950, avail.height() * 9 / 10));
     fitToScreen();
     applyTheme();
     onStateChanged(m_controller->state());
@@ -190,10 +192,10 @@ void MainWindow::updateCompactLayout() {
     const bool compact = height() < kCompactHeight;
     if (compact == m_charts->isCompact()) return;
     m_charts->setCompact(compact);
-    // The raster keeps priority: about 70% of the height in a short window.
+    // The raster keeps priority: two thirds of the height in a short window.
     const int total = m_splitter->height();
     if (total > 0)
-        m_splitter->setSizes(compact ? QList<int>{total * 7 / 10, total * 3 / 10}
+        m_splitter->setSizes(compact ? QList<int>{total * 2 / 3, total / 3}
                                      : QList<int>{total * 3 / 5, total * 2 / 5});
 }
 
@@ -385,10 +387,17 @@ void MainWindow::applyTheme() {
     setFont(f);
     // The side panel and the status bar stay moderate so that they fit a
     // 1280 x 720 projector next to a large raster.
+    // Explicit fonts (every property resolved), or the window's presentation
+    // font would still reach them.
     QFont panel = m_normalFont;
+    panel.setResolveMask(QFont::AllPropertiesResolved);
     if (m_theme.presentation) panel.setPointSizeF(m_normalFont.pointSizeF() * 1.2);
     if (auto* dock = findChild<QDockWidget*>("controls")) dock->widget()->setFont(panel);
-    statusBar()->setFont(m_normalFont);
+    QFont status = m_normalFont;
+    status.setResolveMask(QFont::AllPropertiesResolved);
+    statusBar()->setFont(status);
+    for (QLabel* l : {m_statusTime, m_statusSpeed, m_statusSize, m_statusMemory, m_statusSpikes, m_buildLabel})
+        l->setFont(status);
     m_raster->setTheme(m_theme);
     m_charts->setTheme(m_theme);
     if (auto* dock = findChild<QDockWidget*>("controls")) dock->setMinimumWidth(m_theme.presentation ? 370 : 300);

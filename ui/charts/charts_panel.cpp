@@ -11,6 +11,7 @@
 #include <QChartView>
 #include <QContextMenuEvent>
 #include <QGridLayout>
+#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMenu>
@@ -145,6 +146,9 @@ void ChartsPanel::placeViews() {
             m_views[i]->show();
         }
     }
+    // The time series (eight lines and their legend) gets the taller row.
+    grid->setRowStretch(0, m_theme.presentation ? 1 : 3);
+    grid->setRowStretch(1, m_theme.presentation ? 0 : 2);
     if (current >= 0 && current < m_tabs->count()) m_tabs->setCurrentIndex(current);
     m_gridHost->setVisible(!m_compact);
     m_tabs->setVisible(m_compact);
@@ -187,8 +191,24 @@ void ChartsPanel::setUpSeries() {
         m_lines[p]->attachAxis(m_seriesX);
         m_lines[p]->attachAxis(m_seriesY);
     }
-    // Beside the plot, one entry per line: the plot keeps the height.
-    chart->legend()->setAlignment(Qt::AlignRight);
+    view(ChartKind::RateSeries)->installEventFilter(this);
+}
+
+bool ChartsPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Resize && watched == view(ChartKind::RateSeries)) placeLegend();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ChartsPanel::placeLegend() {
+    QLegend* legend = view(ChartKind::RateSeries)->chart()->legend();
+    // Beside the plot where a column of eight entries fits in the height (the
+    // plot keeps all of it), else one row below it.
+    const QFontMetrics fm(legend->font());
+    const QChart* chart = view(ChartKind::RateSeries)->chart();
+    const int title = QFontMetrics(chart->titleFont()).height() + 16;
+    const int column = title + kNumPops * (fm.height() * 3 / 2 + 4) + 24;
+    const Qt::Alignment want = view(ChartKind::RateSeries)->height() >= column ? Qt::AlignRight : Qt::AlignBottom;
+    if (legend->alignment() != want) legend->setAlignment(want);
 }
 
 void ChartsPanel::setUpMeanRates() {
@@ -243,6 +263,7 @@ void ChartsPanel::applyTheme() {
         v->chart()->setTitleBrush(m_theme.text());
         v->chart()->legend()->setFont(m_theme.presentation ? m_theme.font(7.5) : m_theme.font(8.5));
         v->chart()->legend()->setLabelColor(m_theme.text());
+        v->chart()->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries); // E solid, I dashed, as drawn
         for (QAbstractAxis* axis : v->chart()->axes()) {
             axis->setTruncateLabels(false); // numbers are never shown as "…"
             // Eight population names must fit under the bars even on a projector.
@@ -268,6 +289,7 @@ void ChartsPanel::applyTheme() {
         if (!isExcitatory(p)) pen.setStyle(Qt::DashLine);
         m_lines[p]->setPen(pen);
     }
+    placeLegend();
     m_excBars->setColor(m_theme.excitatory());
     m_inhBars->setColor(m_theme.inhibitory());
     m_excBars->setBorderColor(m_theme.excitatory());

@@ -55,6 +55,9 @@ class ChartsPanel : public QWidget {
   signals:
     void exportRequested(mc::ui::ChartKind kind, const QString& format);
 
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
   private:
     void refreshNext();
     void refreshChart(ChartKind kind);
@@ -66,6 +69,9 @@ class ChartsPanel : public QWidget {
     void updateBoxes(ChartKind kind, const std::array<std::vector<float>, kNumPops>& values);
     void applyTheme();
     void placeViews();
+    /// The rate chart's legend: one row below the plot where eight entries
+    /// fit in the width, else one column beside it.
+    void placeLegend();
 
     SimController* m_controller;
     Theme m_theme;
