@@ -26,6 +26,7 @@
 #include <QScreen>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QToolTip>
 #include <QtTest>
 
 using namespace mc;
@@ -194,6 +195,22 @@ class TestUiControls : public QObject {
         action(w, "Follow model time (reset view)")->trigger();
         QCOMPARE(r->windowMs(), 2000.0);
         QVERIFY(r->isFollowing());
+    }
+
+    /// Smaller item: the hover tooltip's time follows the scrolling raster under a still mouse.
+    void hoverTimeFollowsTheScrolling() {
+        MainWindow w(2);
+        w.resize(1280, 720);
+        QVERIFY(startSmall(w, true));
+        RasterView* r = w.raster();
+        QTRY_VERIFY_WITH_TIMEOUT(w.controller()->modelTimeMs() > 1100.0, 20000);
+        const QPoint at = r->plotRect().center();
+        QTest::mouseMove(r, at);
+        QTRY_VERIFY(QToolTip::isVisible());
+        const QString first = QToolTip::text();
+        QVERIFY(first.contains("t = "));
+        QTRY_VERIFY_WITH_TIMEOUT(QToolTip::isVisible() && QToolTip::text() != first, 5000);
+        QVERIFY(QToolTip::text().contains("t = "));
     }
 
     /// Smaller items: View → Controls works; the shortcut list names Ctrl+Shift+O.

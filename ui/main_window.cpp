@@ -252,9 +252,9 @@ void MainWindow::createStatusBar() {
     const std::pair<QLabel*, const char*> widths[] = {
         {m_statusTime, "t = 00000.00 s"},
         {m_statusSpeed, "00.00× real time (RTF 00.00)"},
-        {m_statusSize, "000,000 neurons, 0,000,000,000 synapses"},
-        {m_statusMemory, "memory 000000 MB (network 000000 MB)"},
-        {m_statusSpikes, "00,000,000 spikes/s"},
+        {m_statusSize, "00,000 neurons, 000,000,000 synapses"},
+        {m_statusMemory, "memory 00000 MB (network 0000 MB)"},
+        {m_statusSpikes, "0,000,000 spikes/s"},
     };
     for (const auto& [label, longest] : widths) {
         label->setFixedWidth(fm.horizontalAdvance(longest) + 8);
