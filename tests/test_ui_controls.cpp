@@ -47,8 +47,7 @@ QAction* action(const MainWindow& w, const QString& text) {
     return nullptr;
 }
 
-template <class T>
-T* controlWithTip(const MainWindow& w, const QString& tipPart) {
+template <class T> T* controlWithTip(const MainWindow& w, const QString& tipPart) {
     for (T* c : w.controls()->findChildren<T*>())
         if (c->toolTip().contains(tipPart)) return c;
     return nullptr;

@@ -135,7 +135,8 @@ void EngineWorker::build(std::stop_token stop) {
         const DerivedParams derived = deriveParameters(config);
         const int threads = m_sim ? m_sim->threads() : std::max(1, m_threads);
         const std::int64_t need = estimateMemoryBytes(config, derived, threads);
-        const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+        const double physical =
+            static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
         if (m_sim && static_cast<double>(m_sim->memoryBytes() + need) > 0.8 * physical) m_sim.reset();
 
         BuildOptions options;

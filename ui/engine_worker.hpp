@@ -87,7 +87,7 @@ class EngineWorker {
     std::condition_variable_any m_wake;
     std::deque<std::function<void()>> m_commands;
     std::atomic<bool> m_cancel{false};
-    std::atomic<int> m_requested{0}; ///< number of the newest rebuild request
+    std::atomic<int> m_requested{0};     ///< number of the newest rebuild request
     std::atomic<int> m_cancelledUpTo{0}; ///< requests up to this number are cancelled
 
     // Engine-thread state (touched only by commands and the loop).

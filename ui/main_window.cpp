@@ -195,8 +195,7 @@ void MainWindow::updateCompactLayout() {
     // The raster keeps priority: two thirds of the height in a short window.
     const int total = m_splitter->height();
     if (total > 0)
-        m_splitter->setSizes(compact ? QList<int>{total * 2 / 3, total / 3}
-                                     : QList<int>{total * 3 / 5, total * 2 / 5});
+        m_splitter->setSizes(compact ? QList<int>{total * 2 / 3, total / 3} : QList<int>{total * 3 / 5, total * 2 / 5});
 }
 
 void MainWindow::onStateChanged(RunState state) {
@@ -366,7 +365,7 @@ void MainWindow::setPresentationMode(bool on) {
         showFullScreen();
     } else {
         showNormal();
-        fitToScreen(); // the size before F11 may be larger than this screen
+        fitToScreen();                                          // the size before F11 may be larger than this screen
         QTimer::singleShot(50, this, &MainWindow::fitToScreen); // after the window system restored it
     }
     applyTheme();

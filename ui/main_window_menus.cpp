@@ -164,12 +164,14 @@ void MainWindow::createMenus() {
     QMenu* window = view->addMenu("Raster window");
     auto* windows = new QActionGroup(this);
     for (double s : {0.1, 0.25, 0.5, 1.0, 2.0, 5.0}) {
-        QAction* a = window->addAction(QString("%1 s").arg(s), this, [this, s] { m_raster->chooseWindowMs(s * 1000.0); });
+        QAction* a =
+            window->addAction(QString("%1 s").arg(s), this, [this, s] { m_raster->chooseWindowMs(s * 1000.0); });
         a->setCheckable(true);
         a->setChecked(s * 1000.0 == m_raster->chosenWindowMs());
         a->setData(s * 1000.0);
         windows->addAction(a);
-        connect(m_raster, &RasterView::chosenWindowChanged, a, [a](double ms) { a->setChecked(a->data().toDouble() == ms); });
+        connect(m_raster, &RasterView::chosenWindowChanged, a,
+                [a](double ms) { a->setChecked(a->data().toDouble() == ms); });
     }
     if (auto* dock = findChild<QDockWidget*>("controls")) view->addAction(dock->toggleViewAction());
 

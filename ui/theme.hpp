@@ -24,7 +24,7 @@ struct Theme {
     /// vision); E dark and drawn solid, I light and drawn dashed. The raster
     /// keeps the E/I colours above.
     static QColor populationLine(int pop) {
-        static constexpr QRgb dark[] = {0x0072b2, 0x007a58, 0xc24f00, 0x9c3f7c};  // L2/3, L4, L5, L6
+        static constexpr QRgb dark[] = {0x0072b2, 0x007a58, 0xc24f00, 0x9c3f7c}; // L2/3, L4, L5, L6
         static constexpr QRgb light[] = {0x56b4e9, 0x3fcfa0, 0xf0a040, 0xe39cc8};
         return QColor::fromRgb(isExcitatory(pop) ? dark[pop / 2] : light[pop / 2]);
     }

@@ -281,7 +281,8 @@ QWidget* ControlPanel::networkGroup() {
     m_scale->setEditable(true);
     m_scale->setInsertPolicy(QComboBox::NoInsert);
     m_scale->addItems({"0.01", "0.05", "0.1", "0.2", "0.5", "1"});
-    m_scale->setValidator(new QDoubleValidator(0.001, 100.0, 4, m_scale)); // too large for memory: refused with the estimate
+    m_scale->setValidator(
+        new QDoubleValidator(0.001, 100.0, 4, m_scale)); // too large for memory: refused with the estimate
     m_scale->setToolTip(tip("Scale of the network: N_scaling (population sizes) and K_scaling (in-degrees) "
                             "together. 1 = full scale, 77,169 neurons and 0.3 billion synapses (about 1.3 GB, "
                             "tens of seconds to build). Below 1, weights are scaled by 1/√K and a DC "
