@@ -224,6 +224,10 @@ class TestUiScreenshots : public QObject {
         const QString name = QString("screen_%1x%2").arg(w.screen()->size().width()).arg(w.screen()->size().height());
         saveShot(w, qPrintable(name));
         QTest::keyClick(&w, Qt::Key_F11);
+        // Without a window manager (a bare X server) nobody enlarges a
+        // full-screen window: do what the window manager would.
+        QTest::qWait(300);
+        if (w.size() != w.screen()->size()) w.setGeometry(w.screen()->geometry());
         QTest::qWait(1500);
         saveShot(w, qPrintable(name + "_f11"));
         QTest::keyClick(&w, Qt::Key_F11);

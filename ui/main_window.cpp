@@ -147,10 +147,11 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
                 .arg(m_controller->spikesPerModelSecond(), 0, 'f', 0);
         },
         this);
-    // Most of the screen it opens on (1500 x 950 on a 1920 x 1080 screen), never more.
-    const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
-    resize(std::min(1500, avail.width() * 9 / 10), std::min(950, avail.height() * 9 / 10));
+    // 1500 x 950, or all of a smaller screen; once shown (and framed by the
+    // window manager) it is fitted again.
+    resize(1500, 950);
     fitToScreen();
+    QTimer::singleShot(0, this, &MainWindow::fitToScreen);
     applyTheme();
     onStateChanged(m_controller->state());
 }
