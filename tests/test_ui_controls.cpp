@@ -9,6 +9,7 @@
 #include "ui/gui_main.hpp"
 #include "ui/main_window.hpp"
 #include "ui/raster/raster_view.hpp"
+#include "ui/session.hpp"
 #include "ui/sim_controller.hpp"
 
 #include <QAbstractAxis>
@@ -26,6 +27,7 @@
 #include <QScreen>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QToolTip>
 #include <QtTest>
 
@@ -210,6 +212,29 @@ class TestUiControls : public QObject {
         QVERIFY(first.contains("t = "));
         QTRY_VERIFY_WITH_TIMEOUT(QToolTip::isVisible() && QToolTip::text() != first, 5000);
         QVERIFY(QToolTip::text().contains("t = "));
+    }
+
+    /// Smaller item: the "Replaying session" line goes once the replay passes the saved end.
+    void replayBannerGoesAtTheSavedEnd() {
+        MainWindow w(2);
+        QVERIFY(startSmall(w));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("session.json");
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(sessionToJson(Session{smallConfig(), {}, 400})));
+        }
+        QSignalSpy built(w.controller(), &SimController::built);
+        QVERIFY(w.loadSessionFrom(path));
+        QVERIFY(built.wait(20000));
+        QVERIFY(w.infoText().startsWith("Replaying"));
+        w.controller()->step(30.0);
+        QTRY_COMPARE(w.controller()->store().endStep(), std::int64_t{300});
+        QTest::qWait(100);
+        QVERIFY(w.infoText().startsWith("Replaying")); // not at the saved end yet
+        w.controller()->step(20.0);
+        QTRY_VERIFY(w.infoText().isEmpty());
     }
 
     /// Smaller items: View → Controls works; the shortcut list names Ctrl+Shift+O.
