@@ -9,6 +9,9 @@ packages=(
   # release checks (tests/test_release.py, scripts/test_package.sh)
   python3 python3-yaml python3-jsonschema lintian man-db desktop-file-utils appstream
   g++-aarch64-linux-gnu qemu-user # the ARM64 cross-build and its test (scripts/test_aarch64.sh)
+  # the Python module microcircuit_live (python/), its tests and its notebook
+  pybind11-dev python3-dev python3-numpy python3-matplotlib python3-pytest
+  python3-nbconvert python3-ipykernel jupyter-nbconvert
 )
 missing=()
 for p in "${packages[@]}"; do
