@@ -76,28 +76,28 @@ def boxplot(ax, rates):
     return ax
 
 
-def _figure():
+# The reference's figure style: 4 x 3 inches at 300 dpi, 8 pt text.
+_STYLE = {"font.size": 8, "axes.labelsize": 8, "xtick.labelsize": 8, "ytick.labelsize": 8}
+
+
+def _save(path, draw):
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(4, 3), dpi=300)
-    FigureCanvasAgg(fig)
-    return fig
+    with matplotlib.rc_context(_STYLE):
+        fig = Figure(figsize=(4, 3), dpi=300)
+        FigureCanvasAgg(fig)
+        draw(fig.add_subplot(1, 1, 1))
+        fig.tight_layout()
+        fig.savefig(path)
 
 
 def save_raster(path, senders, times, id_ranges, t_start, t_stop, every=1):
     """Writes the raster figure (PNG, 4 x 3 in at 300 dpi) to ``path``."""
-    fig = _figure()
-    ax = fig.add_subplot(1, 1, 1)
-    raster(ax, senders, times, id_ranges, t_start, t_stop, every=every)
-    fig.subplots_adjust(bottom=0.13, left=0.14, top=0.97, right=0.95)
-    fig.savefig(path)
+    _save(path, lambda ax: raster(ax, senders, times, id_ranges, t_start, t_stop, every=every))
 
 
 def save_boxplot(path, rates):
     """Writes the box plot of per-neuron rates (PNG) to ``path``."""
-    fig = _figure()
-    ax = fig.add_subplot(1, 1, 1)
-    boxplot(ax, rates)
-    fig.subplots_adjust(bottom=0.13, left=0.16, top=0.97, right=0.95)
-    fig.savefig(path)
+    _save(path, lambda ax: boxplot(ax, rates))

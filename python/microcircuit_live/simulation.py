@@ -215,6 +215,10 @@ class Simulation:
         mask = (senders >= lo) & (senders <= hi)
         return Spikes(senders[mask], times[mask])
 
+    def spikes_by_population(self) -> dict:
+        """{population name: Spikes} for all eight populations."""
+        return {p: self.spikes(p) for p in POPULATIONS}
+
     @property
     def senders(self) -> np.ndarray:
         """NEST ids of all spikes so far (read-only view, no copy)."""

@@ -34,7 +34,7 @@ struct Probe {
 class BusyGuard {
 public:
     explicit BusyGuard(std::atomic<bool>& flag) : m_flag(flag) {
-        if (m_flag.exchange(true)) throw std::runtime_error("the simulation is busy in another thread");
+        if (m_flag.exchange(true)) throw std::runtime_error("the simulation is busy: run() is under way in another thread");
     }
     ~BusyGuard() { m_flag = false; }
     BusyGuard(const BusyGuard&) = delete;
@@ -96,11 +96,18 @@ public:
         if (m_recorder) m_recorder->setFolder(nullptr);
     }
 
+    /// The engine, when no run() is under way in another thread.
     Simulation& sim() {
-        if (m_busy) throw std::runtime_error("the simulation is busy in another thread");
+        ensureIdle();
         return *m_sim;
     }
-    const Simulation& sim() const { return *m_sim; }
+    const Simulation& sim() const {
+        ensureIdle();
+        return *m_sim;
+    }
+    void ensureIdle() const {
+        if (m_busy) throw std::runtime_error("the simulation is busy: run() is under way in another thread");
+    }
 
     /// Advances by `ms` of model time in chunks of at most 100 ms (and up to
     /// each probe sample), with the GIL released; between chunks Python
@@ -163,6 +170,7 @@ public:
     }
 
     py::tuple probeData(int i) const {
+        ensureIdle();
         if (i < 0 || i >= static_cast<int>(m_probes.size())) throw std::out_of_range("no such probe");
         const Probe& p = m_probes[i];
         py::array_t<double> times(p.times.size(), p.times.data());
@@ -176,6 +184,7 @@ public:
     /// The whole recording as (senders, times), read-only views of the
     /// recorder's columns: no copy.
     py::tuple spikes() const {
+        ensureIdle();
         auto cols = m_recorder->columns();
         const std::size_t n = cols->senders.size();
         auto* holder = new std::shared_ptr<const SpikeColumns>(cols);
@@ -198,6 +207,7 @@ public:
     }
 
     py::dict analyze(double tMin, double tMax, int subsample, std::uint64_t seed, double ccBin, double rateBin) const {
+        ensureIdle();
         if (!m_recorder->keeps()) throw ConfigError("analyze: spikes are not recorded (sim.rec_spikes is false)");
         return analysisToDict(spikeData(), analysisOptions(tMin, tMax, subsample, seed, ccBin, rateBin));
     }

@@ -121,8 +121,10 @@ def test_spike_arrays_are_views_not_copies():
     np.testing.assert_array_equal(sim.senders[:n], senders)
     counts = sim.spike_counts()
     assert counts.sum() == len(sim.senders)
-    by_pop = [len(sim.spikes(p).senders) for p in mcl.POPULATIONS]
-    np.testing.assert_array_equal(by_pop, counts)
+    by_pop = sim.spikes_by_population()
+    np.testing.assert_array_equal([len(by_pop[p].senders) for p in mcl.POPULATIONS], counts)
+    lo, hi = sim.id_ranges["L5I"]
+    assert np.all((by_pop["L5I"].senders >= lo) & (by_pop["L5I"].senders <= hi))
 
 
 def test_config_and_derived():
