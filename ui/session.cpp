@@ -2,8 +2,12 @@
 
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
+#include "microcircuit/json_read.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
 
 namespace mc::ui {
 namespace {
@@ -26,16 +30,48 @@ EventKind kindFromName(const std::string& s, const std::string& where) {
     if (s == "live") return EventKind::Live;
     if (s == "thalamic_pulse") return EventKind::ThalamicPulse;
     if (s == "dc_transient") return EventKind::DcTransient;
-    throw ConfigError(where + ".kind: unknown event kind '" + s + "' (allowed: live, thalamic_pulse, dc_transient)");
+    throw ConfigError(where + ".kind: unknown event kind '" + s.substr(0, 40) + "' (allowed: live, thalamic_pulse, dc_transient)");
 }
 
-template <class T> T field(const json& j, const char* key, const std::string& where) {
-    if (!j.contains(key)) throw ConfigError(where + ": missing field '" + key + "'");
-    try {
-        return j.at(key).get<T>();
-    } catch (const json::exception&) {
-        throw ConfigError(where + "." + key + ": wrong type (" + j.at(key).dump() + ")");
+using nlohmann::ordered_json;
+
+// Largest step a session may name: 1e9 ms (the longest run) at 0.001 ms steps.
+constexpr std::int64_t kMaxStep = 1'000'000'000'000;
+
+const ordered_json& member(const ordered_json& j, const char* key, const std::string& where) {
+    if (!j.contains(key)) throw ConfigError(where + ": missing field \"" + key + "\"");
+    return j.at(key);
+}
+
+std::int64_t stepField(const ordered_json& j, const char* key, const std::string& where) {
+    const ordered_json& v = member(j, key, where);
+    const bool integral = v.is_number_integer() ||
+                          (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
+    const double x = v.is_number() ? v.get<double>() : 0.0;
+    if (!integral || x < 0.0 || x > static_cast<double>(kMaxStep))
+        throw ConfigError(where + "." + key + " = " + jsonExcerpt(v) +
+                          " is not allowed: must be a whole number of steps from 0 to 1e12");
+    return v.is_number_unsigned() ? static_cast<std::int64_t>(v.get<std::uint64_t>())
+           : v.is_number_integer() ? v.get<std::int64_t>()
+                                   : static_cast<std::int64_t>(x);
+}
+
+double numberField(const ordered_json& j, const char* key, const std::string& where, double lo, double hi) {
+    const ordered_json& v = member(j, key, where);
+    if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi)) {
+        char range[96];
+        std::snprintf(range, sizeof range, "must be a number from %g to %g", lo, hi);
+        throw ConfigError(where + "." + key + " = " + jsonExcerpt(v) + " is not allowed: " + range);
     }
+    return v.get<double>();
+}
+
+std::string stringField(const ordered_json& j, const char* key, const std::string& where) {
+    const ordered_json& v = member(j, key, where);
+    if (!v.is_string())
+        throw ConfigError(where + "." + key + ": expected a string, got " + std::string(v.type_name()) + " " +
+                          jsonExcerpt(v));
+    return v.get<std::string>();
 }
 
 } // namespace
@@ -64,48 +100,48 @@ std::string sessionToJson(const Session& session) {
 }
 
 Session sessionFromJson(std::string_view text, const std::string& origin) {
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw ConfigError(origin + ": not valid JSON (" + e.what() + ")");
-    }
-    if (!doc.is_object() || doc.value("format", std::string{}) != "microcircuit-session")
+    const ordered_json doc = parseJson(text, origin);
+    if (!doc.is_object() || !doc.contains("format"))
         throw ConfigError(origin + ": not a microcircuit session (expected \"format\": \"microcircuit-session\")");
-    if (field<int>(doc, "version", origin) != 1)
-        throw ConfigError(origin + ": unsupported session version " + doc.at("version").dump());
+    const ordered_json& format = doc.at("format");
+    if (!format.is_string() || format.get<std::string>() != "microcircuit-session")
+        throw ConfigError(origin + ": format = " + jsonExcerpt(format) +
+                          " is not a microcircuit session (expected \"format\": \"microcircuit-session\")");
+    const ordered_json& version = member(doc, "version", origin);
+    if (!version.is_number_integer() || version.get<std::int64_t>() != 1)
+        throw ConfigError(origin + ": version = " + jsonExcerpt(version) +
+                          " is not supported (this program reads session version 1)");
     Session s;
     if (!doc.contains("config") || !doc.at("config").is_object())
-        throw ConfigError(origin + ": missing object 'config'");
+        throw ConfigError(origin + ": missing object \"config\"");
+    // The parsed document is at most kJsonMaxDepth deep, so dumping it is safe.
     applyConfigJson(s.config, doc.at("config").dump(), origin + " (config)");
     s.config.validate();
-    s.endStep = field<std::int64_t>(doc, "end_step", origin);
-    if (!doc.contains("events") || !doc.at("events").is_array()) throw ConfigError(origin + ": missing list 'events'");
+    s.endStep = stepField(doc, "end_step", origin);
+    if (!doc.contains("events") || !doc.at("events").is_array())
+        throw ConfigError(origin + ": missing list \"events\"");
     std::int64_t last = 0;
     for (std::size_t i = 0; i < doc.at("events").size(); ++i) {
-        const json& j = doc.at("events")[i];
+        const ordered_json& j = doc.at("events")[i];
         const std::string where = origin + ": events[" + std::to_string(i) + "]";
-        if (!j.is_object()) throw ConfigError(where + ": expected an object");
+        if (!j.is_object()) throw ConfigError(where + ": expected an object, got " + jsonExcerpt(j));
         LiveEvent e;
-        e.step = field<std::int64_t>(j, "step", where);
-        if (e.step < last) throw ConfigError(where + ".step: events must be in time order");
+        e.step = stepField(j, "step", where);
+        if (e.step < last)
+            throw ConfigError(where + ".step = " + std::to_string(e.step) +
+                              " is not allowed: events must be in time order (the one before is at step " +
+                              std::to_string(last) + ")");
         last = e.step;
-        e.kind = kindFromName(field<std::string>(j, "kind", where), where);
-        e.label = j.value("label", std::string{});
+        e.kind = kindFromName(stringField(j, "kind", where), where);
+        if (j.contains("label")) e.label = stringField(j, "label", where);
         if (e.kind == EventKind::Live) {
-            e.live.exc_weight_factor = field<double>(j, "exc_weight_factor", where);
-            e.live.inh_weight_factor = field<double>(j, "inh_weight_factor", where);
-            e.live.bg_rate_factor = field<double>(j, "bg_rate_factor", where);
-            e.live.dc_factor = field<double>(j, "dc_factor", where);
-            for (double f :
-                 {e.live.exc_weight_factor, e.live.inh_weight_factor, e.live.bg_rate_factor, e.live.dc_factor})
-                if (!(f >= 0.0 && f <= 100.0))
-                    throw ConfigError(where + ": live factor " + std::to_string(f) + " is outside [0, 100]");
+            e.live.exc_weight_factor = numberField(j, "exc_weight_factor", where, 0.0, 100.0);
+            e.live.inh_weight_factor = numberField(j, "inh_weight_factor", where, 0.0, 100.0);
+            e.live.bg_rate_factor = numberField(j, "bg_rate_factor", where, 0.0, 100.0);
+            e.live.dc_factor = numberField(j, "dc_factor", where, 0.0, 100.0);
         } else {
-            e.startMs = field<double>(j, "start_ms", where);
-            e.durMs = field<double>(j, "duration_ms", where);
-            if (!(e.startMs >= 0.0 && e.durMs >= 0.0 && e.durMs <= 1e6))
-                throw ConfigError(where + ": start_ms/duration_ms out of range");
+            e.startMs = numberField(j, "start_ms", where, 0.0, 1e9);
+            e.durMs = numberField(j, "duration_ms", where, 0.0, 1e6);
         }
         s.events.push_back(std::move(e));
     }

@@ -1,5 +1,6 @@
 // Config::validate: every field against its allowed range.
 #include "microcircuit/errors.hpp"
+#include "microcircuit/model.hpp"
 #include "microcircuit/params.hpp"
 
 #include <algorithm>
@@ -26,7 +27,9 @@ void range(const std::string& field, double v, double lo, double hi, bool loOpen
 }
 
 void oneOf(const std::string& field, const std::string& v, const std::string& a, const std::string& b) {
-    if (v != a && v != b) reject(field, "\"" + v + "\"", "must be \"" + a + "\" or \"" + b + "\"");
+    if (v != a && v != b)
+        reject(field, "\"" + (v.size() > 40 ? v.substr(0, 37) + "..." : v) + "\"",
+               "must be \"" + a + "\" or \"" + b + "\"");
 }
 
 void probability(const std::string& field, double v) {
@@ -104,6 +107,26 @@ void Config::validate() const {
                   net.weight_factors[p][x], 0.0, 100.0);
         range("stim.weight_factors_th[" + std::to_string(p) + "] (" + kPopNames[p] + ")", stim.weight_factors_th[p],
               0.0, 100.0);
+    }
+    // In range one by one, but not together: a network of no neuron, or a
+    // neuron whose PSC for a PSP of 1 mV does not fit the simulation's
+    // 32-bit numbers (C_m or tau_m of 1e-300 make it 0 or infinite).
+    const DerivedParams d = deriveParameters(*this);
+    if (d.total_neurons == 0)
+        reject("net.N_scaling", num(net.N_scaling),
+               "leaves no neuron in any population (population sizes are rounded; it must exceed " +
+                   num(0.5 / *std::max_element(net.full_num_neurons.begin(), net.full_num_neurons.end())) +
+                   " for one neuron)");
+    for (int p = 0; p < kNumPops; ++p) {
+        const double psc = d.psc_over_psp[p];
+        if (!std::isfinite(psc) || psc < 1e-6 || psc > 1e9) {
+            char buf[320];
+            std::snprintf(buf, sizeof buf,
+                          "C_m = %g pF, tau_m = %g ms, tau_syn = %g ms (%s) cannot be simulated together: a PSP of "
+                          "1 mV would need a PSC of %g pA, outside 1e-6..1e9 pA",
+                          n.C_m[p], n.tau_m[p], n.tau_syn[p], kPopNames[p], psc);
+            throw ConfigError(std::string("net.neuron_params: ") + buf);
+        }
     }
     range("net.neuron.V0_mean_original", n.V0_mean_original, -200.0, 100.0);
     range("net.neuron.V0_std_original", n.V0_std_original, 0.0, 100.0);

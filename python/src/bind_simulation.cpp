@@ -13,6 +13,7 @@
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cmath>
 #include <optional>
 #include <thread>
@@ -88,12 +89,30 @@ public:
         m_events = std::make_unique<EventPlayer>(config.events, config.sim.sim_resolution);
     }
 
-    ~PySimulation() { close(); }
+    ~PySimulation() {
+        try {
+            close();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "microcircuit_live: %s\n", e.what());
+        }
+    }
 
+    /// Completes the output folder: spike files closed, rates.csv written.
+    /// A run that went on past t_presim + t_sim records the t_sim actually
+    /// simulated in sim_dict.json (OutputFolder::finish does so for one
+    /// that ended earlier), so that readers take the whole run. Throws
+    /// WriteError (ValueError in Python) if a write failed.
     void close() {
-        if (m_folder) m_folder->finish();
-        m_folder.reset();
-        if (m_recorder) m_recorder->setFolder(nullptr);
+        if (!m_folder) return;
+        std::unique_ptr<OutputFolder> folder = std::move(m_folder);
+        m_recorder->setFolder(nullptr);
+        const Config& now = m_sim->config();
+        if (m_sim->timeMs() > now.sim.t_presim + now.sim.t_sim + 0.5 * m_sim->resolution()) {
+            Config ran = now;
+            ran.sim.t_sim = m_sim->timeMs() - now.sim.t_presim;
+            writeReferenceDicts(ran, m_sim->derived(), m_outPath);
+        }
+        folder->finish();
     }
 
     /// The engine, when no run() is under way in another thread.

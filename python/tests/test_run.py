@@ -137,3 +137,19 @@ def test_config_and_derived():
     assert sim.id_ranges["L23E"] == (1, int(d["num_neurons"][0]))
     again = mcl.Simulation(cfg)
     assert again.config() == cfg
+
+
+def test_output_folder_records_the_time_actually_run(tmp_path):
+    cfg = {"sim": {"t_presim": 100.0, "t_sim": 200.0}, "net": {"N_scaling": 0.05, "K_scaling": 0.1}}
+    sim = mcl.Simulation(cfg, out=tmp_path / "run")
+    sim.run(500.0)  # past t_presim + t_sim
+    sim.close()
+    import json
+
+    assert json.loads((tmp_path / "run" / "sim_dict.json").read_text())["t_sim"] == 400.0
+    stats = mcl.analyze_folder(tmp_path / "run", t_min=100.0)
+    assert stats["L4E"]["t_max"] == 500.0
+    mine = sim.analyze(t_min=100.0)
+    for p in mcl.POPULATIONS:
+        assert stats[p]["mean_rate"] == mine[p]["mean_rate"]
+    assert (tmp_path / "run" / "rates.csv").read_text().startswith("population,mean,std\n")
