@@ -15,7 +15,7 @@ Same configuration and seed, same spikes as ``microcircuit run``, for any
 number of threads. See docs/python.md.
 """
 
-from . import _core
+from . import _core, network, network_params, plotting, sim_params, stimulus_params
 from .simulation import Probe, Simulation, Spikes
 
 __version__ = _core.version

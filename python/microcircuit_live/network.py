@@ -108,7 +108,7 @@ class Network:
         """Draws raster_plot.png over ``raster_plot_interval`` and computes
         each neuron's rate over ``firing_rates_interval`` (both ends
         included, as the reference; ms): writes rate0.dat ... rate7.dat
-        (Hz per neuron), rates.csv and box_plot.png into data_path, prints
+        (Hz per neuron) and box_plot.png into data_path, prints
         the mean and sd per population and returns the statistics (as
         Simulation.analyze) of that interval."""
         if self.sim is None:
