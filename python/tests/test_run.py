@@ -50,7 +50,7 @@ def test_gil_is_released_while_running():
 
     t = threading.Thread(target=spin)
     t.start()
-    sim.run(2000.0)
+    sim.run(5000.0)  # about 0.4 s on an idle core
     done.set()
     t.join()
     # With the GIL held for the whole run the thread could not count.
