@@ -186,6 +186,27 @@ class TestRecording : public QObject {
         QCOMPARE(timesOf(data, 22), (std::vector<double>{1.0}));
     }
 
+    // Files of different runs or NEST versions in one folder would add up silently.
+    void mixedFoldersAreRefused() {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        writeFile(d + "/population_nodeids.dat", kNodeIds);
+        writeFile(d + "/spike_recorder-25-0.dat", "1\t2.000\n");
+        writeFile(d + "/spikes-L23E-25-0.gdf", "2 3.0\n");
+        const std::string versions = errorOf([&] { readRecording(d); });
+        QVERIFY2(versions.find("mixes NEST 2 spike files (spikes-L23E-25-0.gdf) with NEST 3 ones") != std::string::npos,
+                 versions.c_str());
+        fs::remove(d + "/spikes-L23E-25-0.gdf");
+        for (int id = 25; id <= 33; ++id) // nine recorders for eight populations
+            writeFile(d + "/spike_recorder-" + std::to_string(id) + "-0.dat", "1\t2.000\n");
+        const std::string runs = errorOf([&] { readRecording(d); });
+        QVERIFY2(runs.find("spike files of 9 spike recorders (ids 25 ... 33) for 8 populations") != std::string::npos,
+                 runs.c_str());
+        fs::remove(d + "/spike_recorder-33-0.dat");
+        writeFile(d + "/spike_recorder-25-1.dat", "2\t2.500\n"); // a second virtual process
+        QCOMPARE(readRecording(d).totalSpikes, std::size_t{9}); // eight recorders, one with two VPs: fine
+    }
+
     void progressAndCancel() {
         QTemporaryDir dir;
         const std::string d = dir.path().toStdString();

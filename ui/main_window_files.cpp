@@ -116,7 +116,7 @@ RasterFigureView MainWindow::rasterFigureView() const {
     v.resolutionMs = m_controller->store().resolution();
     v.theme = m_theme;
     v.theme.presentation = false;
-    v.events = m_controller->events();
+    v.events = m_controller->markedEvents();
     v.stimuli = stimulusSpans(m_controller->config(), v.events);
     return v;
 }

@@ -1,5 +1,6 @@
 #include "microcircuit/spike_data.hpp"
 
+#include "folder_checks.hpp"
 #include "sonata_folder.hpp"
 #include "spike_parse.hpp"
 
@@ -137,6 +138,7 @@ SpikeData readSpikeFolder(const std::string& folder, const ReadProgress& progres
         throw ConfigError(folder + ": no spike files (spike_recorder-*.dat, *.gdf or a SONATA report *.h5)");
     }
     std::sort(files.begin(), files.end());
+    detail::checkSpikeFileSet(folder, files, static_cast<int>(ranges.size())); // one run, one NEST version
 
     SpikeData data = emptyData(ranges);
     const IdTable table(ranges);
