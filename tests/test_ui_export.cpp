@@ -20,6 +20,7 @@
 
 #include <QApplication>
 
+#include <QComboBox>
 #include <QDialog>
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -395,6 +396,44 @@ class TestUiExport : public QObject {
         FigureOptions ask{kRasterFigure};
         QVERIFY(!askFigureOptions(&w, "Raster figure", &view, ask));
         QVERIFY(QFileInfo::exists(dir + "/figure_dialog.png"));
+    }
+
+    /// The export dialog: width, resolution and the time axis's origin
+    /// (model time, the window's start, each marked event in view).
+    void figureDialogChoices() {
+        RasterFigureView v;
+        v.t0Ms = 0.0;
+        v.t1Ms = 1000.0;
+        LiveEvent pulse;
+        pulse.kind = EventKind::ThalamicPulse;
+        pulse.step = 3000;
+        pulse.startMs = 300.0;
+        pulse.label = "thalamic pulse";
+        v.events = {pulse};
+        v.stimuli = {{300.0, 310.0}, {700.0, 710.0}}; // the live pulse and a configured one
+        FigureOptions o{kRasterFigure};
+        QStringList origins;
+        QTimer::singleShot(200, this, [&] {
+            auto* d = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (!d) return;
+            const auto boxes = d->findChildren<QComboBox*>();
+            QCOMPARE(boxes.size(), 3);
+            boxes[0]->setCurrentIndex(boxes[0]->findData(174.0));
+            boxes[1]->setCurrentIndex(boxes[1]->findData(600));
+            for (int i = 0; i < boxes[2]->count(); ++i)
+                origins << boxes[2]->itemText(i);
+            boxes[2]->setCurrentIndex(boxes[2]->findData(300.0));
+            d->accept();
+        });
+        QVERIFY(askFigureOptions(nullptr, "Raster figure", &v, o));
+        QCOMPARE(origins.size(), 4);
+        QCOMPARE(origins[0], QString("Model time"));
+        QVERIFY(origins[3].contains("700.0 ms"));
+        QCOMPARE(o.size.widthMm, 174.0);
+        QCOMPARE(o.size.heightMm, 65.0);
+        QCOMPARE(o.size.dpi, 600);
+        QCOMPARE(o.originMs, 300.0);
+        QCOMPARE(o.originLabel, QString("thalamic pulse (300.0 ms)"));
     }
 
     void spikesCsvParsesBack() {

@@ -340,13 +340,17 @@ bool askFigureOptions(QWidget* parent, const QString& title, const RasterFigureV
         origin->addItem("Model time", QVariant());
         origin->addItem(QString("Relative to the window start (%1 ms)").arg(view->t0Ms, 0, 'f', 1), view->t0Ms);
         const double h = view->resolutionMs;
+        std::vector<double> offered;
         for (const LiveEvent& e : view->events) {
             const double t = e.kind == EventKind::Live ? e.step * h : e.startMs;
             if (t < view->t0Ms || t > view->t1Ms) continue;
             origin->addItem(QString("Relative to %1 (%2 ms)").arg(QString::fromStdString(e.label)).arg(t, 0, 'f', 1), t);
+            offered.push_back(t);
         }
+        // Configured stimuli (live ones are offered above by their label).
         for (const StimulusSpan& s : view->stimuli)
-            if (s.startMs >= view->t0Ms && s.startMs <= view->t1Ms)
+            if (s.startMs >= view->t0Ms && s.startMs <= view->t1Ms &&
+                std::find(offered.begin(), offered.end(), s.startMs) == offered.end())
                 origin->addItem(QString("Relative to the stimulus at %1 ms").arg(s.startMs, 0, 'f', 1), s.startMs);
         form->addRow("Time axis", origin);
     }
