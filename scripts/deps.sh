@@ -8,6 +8,7 @@ packages=(
   xvfb xauth libgl1-mesa-dri
   # release checks (tests/test_release.py, scripts/test_package.sh)
   python3 python3-yaml python3-jsonschema lintian man-db desktop-file-utils appstream
+  slurmctld slurmd slurm-client munge # a one-node Slurm cluster for sweeps (tests/test_slurm.sh)
   g++-aarch64-linux-gnu qemu-user # the ARM64 cross-build and its test (scripts/test_aarch64.sh)
 )
 missing=()
