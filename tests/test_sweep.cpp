@@ -3,6 +3,7 @@
 // plain run, the summary does not depend on concurrency or on a kill and
 // resume, bad input, and the Slurm job array run task by task.
 #include "microcircuit/analysis.hpp"
+#include "microcircuit/ensemble.hpp"
 #include "microcircuit/errors.hpp"
 #include "microcircuit/simulation.hpp"
 #include "microcircuit/spike_data.hpp"
@@ -265,6 +266,48 @@ class TestSweep : public QObject {
         r = runBinary(slurm, env);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("no sbatch"), r.err.constData());
+    }
+
+    void ensembleKsAgainstHandComputedValues() {
+        auto result = [](std::vector<double> rates, std::vector<double> cvs) {
+            mc::AnalysisResult r;
+            mc::PopulationStats p;
+            p.name = "L23E";
+            p.rates = std::move(rates);
+            p.cvs = std::move(cvs);
+            r.populations.push_back(p);
+            return r;
+        };
+        // F_a - F_b for {1,2,3} against {2,3,4,5} is largest at x = 3: 1 - 2/4.
+        const mc::EnsembleKs ks = mc::ensembleKs(
+            {result({1, 2, 3}, {0.5}), result({2, 3, 4, 5}, {0.5}), result({10, 11}, {0.7, 0.9})});
+        QCOMPARE(ks.realisations, 3);
+        QCOMPARE(ks.distances[0][0], (std::vector<double>{0.5, 1.0, 1.0})); // pairs (0,1), (0,2), (1,2)
+        QCOMPARE(ks.distances[1][0], (std::vector<double>{0.0, 1.0, 1.0}));
+        QVERIFY(std::isnan(ks.distances[2][0][0])); // no correlations on either side
+        const QJsonObject j = QJsonDocument::fromJson(QByteArray::fromStdString(mc::ensembleJson(ks, 0))).object();
+        QCOMPARE(j["L23E"].toObject()["seeds"].toObject()["0"].toObject()["1"].toDouble(), 0.5);
+        QCOMPARE(j["L23E"].toObject()["list"].toArray().size(), 3);
+        QVERIFY(QJsonDocument::fromJson(QByteArray::fromStdString(mc::ensembleJson(ks, 2)))
+                    .object()["L23E"].toObject()["list"].toArray()[0].isNull());
+        QVERIFY_THROWS_EXCEPTION(mc::ConfigError, mc::ensembleKs({result({1}, {})}));
+    }
+
+    void ensembleOfIdenticalRealisationsHasZeroDistances() {
+        const QString a = m_ref + "/points/0000", b = m_ref + "/points/0001", out = m_dir.filePath("ens");
+        Result r = runBinary({"analyze", a, "--ensemble", a, a, "--t-min", "100", "--ensemble-out", out, "-q"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        for (const char* stat : {"rate", "spike_cvs", "spike_ccs"}) {
+            const QJsonObject j = QJsonDocument::fromJson(readAll(out + "/" + stat + "_ks_distances.json")).object();
+            QCOMPARE(j.size(), 8);
+            for (const QString& pop : j.keys())
+                for (const auto v : j[pop].toObject()["list"].toArray()) QVERIFY(v.isNull() || v.toDouble() == 0.0);
+        }
+        // Two seeds of the sweep differ.
+        r = runBinary({"analyze", a, "--ensemble", b, "--t-min", "100", "--ensemble-out", out, "-q"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject rates = QJsonDocument::fromJson(readAll(out + "/rate_ks_distances.json")).object();
+        QVERIFY(rates["L4E"].toObject()["list"].toArray()[0].toDouble() > 0.0);
     }
 
     void slurmArrayTasksRunLocallyGiveTheSameSummary() {
