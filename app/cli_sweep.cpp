@@ -5,6 +5,7 @@
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
 #include "microcircuit/file_write.hpp"
+#include "microcircuit/live.hpp"
 #include "microcircuit/sweep.hpp"
 
 #include <spawn.h>
@@ -34,7 +35,7 @@ struct SweepOptions {
     std::string file;
     std::optional<int> seeds;
     std::string out;
-    bool noRecord = false, noReuse = false, quiet = false;
+    bool noRecord = false, noReuse = false, reuse = false, quiet = false;
     std::optional<int> jobs;
     std::optional<int> point;
     std::string pointDir;
@@ -67,7 +68,7 @@ int runPoints(const std::string& dir, const SweepSpec& spec, const std::vector<S
     std::signal(SIGHUP, onSweepInterrupt);
     const bool tty = !opt.quiet && isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
-    int finished = 0, ranNow = 0;
+    int finished = 0, finishedAtStart = -1;
     const int total = static_cast<int>(which.size());
     SweepRunOptions run;
     run.jobs = opt.jobs.value_or(0);
@@ -79,7 +80,10 @@ int runPoints(const std::string& dir, const SweepSpec& spec, const std::vector<S
         if (!tty) return;
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::string eta = "ETA -";
-        if (done && !p.folder.empty()) ++ranNow;
+        // Points skipped as finished are reported before the first one starts
+        // and cost nothing: the ETA follows the points run now.
+        if (!done && finishedAtStart < 0) finishedAtStart = finished;
+        const int ranNow = finishedAtStart < 0 ? 0 : finished - finishedAtStart;
         if (ranNow > 0 && finished < total) eta = "ETA " + duration(elapsed / ranNow * (total - finished));
         std::fprintf(stderr, "\r\033[Ksweep %d/%d points done, %s; %s %s", finished, total, eta.c_str(),
                      done ? "finished" : "running", pointLabel(spec, p).c_str());
@@ -144,6 +148,31 @@ int submit(const std::string& script) {
     return 0;
 }
 
+/// --reuse insists that every point runs on its seed's first network:
+/// refused, naming the field, when a swept field needs a rebuild or changes
+/// the built weights (docs/sweeps.md, "Reuse").
+void checkReuse(const SweepSpec& spec, const std::vector<SweepPoint>& points) {
+    for (const SweepPoint& p : points) {
+        const SweepPoint* first = nullptr;
+        for (const SweepPoint& q : points)
+            if (q.seed == p.seed) {
+                first = &q;
+                break;
+            }
+        if (canReuseNetwork(first->config, p.config)) continue;
+        for (std::size_t a = 0; a < spec.axes.size(); ++a)
+            if (p.values[a] != first->values[a]) {
+                const std::string& f = spec.axes[a].field;
+                throw ConfigError("--reuse: the swept field " + f +
+                                  (isLiveField(f) ? " changes the built synapses' weights or the neuron parameters "
+                                                    "their weights derive from, so a reused network would not give "
+                                                    "the spikes of a fresh build"
+                                                  : " needs a rebuild of the network (it is not a live field)") +
+                                  "; drop --reuse (points that can share a network still do)");
+            }
+    }
+}
+
 int sweepMain(const SweepOptions& opt) {
     if (opt.point) {
         if (opt.pointDir.empty()) throw ConfigError("--point K needs the sweep folder: microcircuit sweep --point K DIR");
@@ -171,6 +200,7 @@ int sweepMain(const SweepOptions& opt) {
         for (int k = 0; k < *opt.seeds; ++k) spec.seeds.push_back(spec.base.sim.rng_seed + static_cast<std::uint64_t>(k));
     }
     const auto points = expandSweep(spec);
+    if (opt.reuse) checkReuse(spec, points);
     const std::string text = sweepToJson(spec, points);
     const fs::path dir(opt.out);
     const fs::path specPath = dir / "sweep.json";
@@ -253,7 +283,10 @@ void addSweepCommand(CLI::App& app, std::function<int()>& action) {
     cmd->add_option("--seeds", opt->seeds, "realisations per grid point: seeds --seed, --seed + 1, ... (default 1)");
     cmd->add_option("--out", opt->out, "the sweep's folder (rerun into it to resume)")->check(nonEmptyPath());
     cmd->add_flag("--no-record", opt->noRecord, "do not write spike files (statistics and summary still are)");
-    cmd->add_flag("--no-reuse", opt->noReuse, "build every point's network afresh");
+    auto* noReuse = cmd->add_flag("--no-reuse", opt->noReuse, "build every point's network afresh");
+    cmd->add_flag("--reuse", opt->reuse,
+                  "insist on one network per seed: refuse swept fields that need a rebuild or change weights")
+        ->excludes(noReuse);
     cmd->add_option("--jobs", opt->jobs, "points run at once (default: as many as --threads allows)")
         ->check(CLI::Range(1, 4096));
     cmd->add_option("--point", opt->point, "run only point K of the sweep in DIR (what a Slurm array task does)");

@@ -246,6 +246,23 @@ class TestSweep : public QObject {
         r = runBinary({"sweep", "--set", "net.g=-3:-8:0", "--out", dir});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("no points"), r.err.constData());
+        // Reuse insisted on, over a field that needs a rebuild or changes weights.
+        r = runBinary({"sweep", "--set", "net.bg_rate=8,9", "--set", "net.g=-4,-5", "--reuse", "--out", dir});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--reuse: the swept field net.g changes"), r.err.constData());
+        r = runBinary({"sweep", "--set", "sim.rng_seed=1,2", "--seeds", "2", "--out", dir});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("seeds are given twice"), r.err.constData());
+        // A seed axis of its own is a sweep over realisations: --reuse allows it.
+        const QString seedAxis = m_dir.filePath("seedaxis");
+        r = runBinary({"sweep", "--set", "sim.rng_seed=1,2", "--reuse", "--scale", "0.02", "--t-presim", "50",
+                       "--t-sim", "50", "--no-record", "--out", seedAxis, "-q"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QByteArray seedCsv = readAll(seedAxis + "/summary.csv");
+        QVERIFY2(seedCsv.contains("\n0,1,1,L23E,") && seedCsv.contains("\n1,2,2,L23E,"), seedCsv.constData());
+        r = runBinary({"sweep", "--set", "net.N_scaling=0.02,0.03", "--reuse", "--out", dir});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("net.N_scaling needs a rebuild"), r.err.constData());
         // Another sweep into the reference sweep's folder.
         QStringList other = smallSweep(m_ref);
         other[other.indexOf("net.bg_rate=8,9")] = "net.bg_rate=8,10";

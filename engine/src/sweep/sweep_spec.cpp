@@ -162,6 +162,12 @@ void applySweepFile(SweepSpec& spec, const std::string& path) {
 
 std::vector<SweepPoint> expandSweep(const SweepSpec& spec) {
     std::vector<std::uint64_t> seeds = spec.seeds;
+    for (const SweepAxis& a : spec.axes)
+        if (a.field == "sim.rng_seed" && !seeds.empty())
+            throw ConfigError("sweep: seeds are given twice, by --seeds (or a sweep file's seeds) and by sim.rng_seed; "
+                              "use one");
+    // Without a seed list, the seed is the configuration's (base or swept).
+    const bool ownSeeds = !seeds.empty();
     if (seeds.empty()) seeds.push_back(spec.base.sim.rng_seed);
     double total = static_cast<double>(seeds.size());
     for (const SweepAxis& a : spec.axes) {
@@ -197,7 +203,8 @@ std::vector<SweepPoint> expandSweep(const SweepSpec& spec) {
             p.config = applySet(p.config, partialJson(spec.axes[a].field, p.values.back()),
                                 "sweep point " + std::to_string(i), false);
         }
-        p.config.sim.rng_seed = p.seed;
+        if (ownSeeds) p.config.sim.rng_seed = p.seed;
+        p.seed = p.config.sim.rng_seed;
         p.config.sim.rec_spikes = spec.record;
         p.config.validate();
         char folder[32];
