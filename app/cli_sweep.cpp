@@ -173,7 +173,7 @@ void checkReuse(const SweepSpec& spec, const std::vector<SweepPoint>& points) {
     }
 }
 
-int sweepMain(const SweepOptions& opt) {
+int sweepMain(SweepOptions opt) {
     if (opt.point) {
         if (opt.pointDir.empty()) throw ConfigError("--point K needs the sweep folder: microcircuit sweep --point K DIR");
         const SweepSpec spec = readSweep(opt.pointDir);
@@ -190,6 +190,11 @@ int sweepMain(const SweepOptions& opt) {
     if (opt.out.empty()) throw ConfigError("--out DIR: the sweep needs a folder to write into");
     SweepSpec spec;
     spec.base = opt.model.resolve();
+    // Threads say how, not what: the same sweep resumed (or run on Slurm)
+    // with other --threads is the same sweep. A configuration's
+    // sim.local_num_threads still sets the sweep's threads when --threads is not given.
+    if (!opt.model.threads && spec.base.sim.local_num_threads > 0) opt.model.threads = spec.base.sim.local_num_threads;
+    spec.base.sim.local_num_threads = 0;
     spec.record = !opt.noRecord;
     if (!opt.file.empty()) applySweepFile(spec, opt.file);
     for (const std::string& s : opt.sets) spec.axes.push_back(parseSweepAxis(s, spec.base));

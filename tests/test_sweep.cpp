@@ -208,6 +208,7 @@ class TestSweep : public QObject {
         const QByteArray kept = readAll(dir + "/points/0000/stats.json");
         QStringList args = smallSweep(dir);
         args.removeAll("-q");
+        args[args.indexOf("--threads") + 1] = "1"; // threads are not part of the sweep
         const Result r = runBinary(args);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.contains("8 of 8 points finished (4 now, 4 already done)"), r.out.constData());
