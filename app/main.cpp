@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     mc::cli::addBenchCommand(app, action);
     mc::cli::addAnalyzeCommand(app, action, analysisFigures);
     mc::cli::addSweepCommand(app, action);
+    mc::cli::addExportNestCommand(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -24,6 +24,7 @@ namespace mc::ui {
 /// What the GUI learns about a freshly built network.
 struct BuildInfo {
     int generation = 0;
+    int request = 0; ///< the number rebuild() returned for this build
     Config config;
     DerivedParams derived;
     std::int64_t synapses = 0;
@@ -33,13 +34,23 @@ struct BuildInfo {
     std::vector<LiveEvent> replay; ///< changes this network re-applies at their logged steps
 };
 
+/// Pacing at `speed` model seconds per wall second: the wall time (s, from
+/// the pacing anchor) at which a run that has done `steps` steps of
+/// `resolutionMs` since the anchor may go on.
+inline double pacedWallSeconds(std::int64_t steps, double resolutionMs, double speed) {
+    return static_cast<double>(steps) * resolutionMs * 1e-3 / speed;
+}
+
 class EngineWorker {
   public:
     /// All callbacks are called on the engine thread; they must only post.
     struct Callbacks {
         std::function<void(double fraction, const std::string& phase)> progress;
         std::function<void(std::shared_ptr<const BuildInfo>)> built;
-        std::function<void(const std::string& message, bool cancelled)> buildFailed;
+        /// A build did not finish. `networkKept`: the previous network still
+        /// exists (false when it was released to make room). `request`: the
+        /// number rebuild() returned. Not called for a build replaced by a newer request.
+        std::function<void(const std::string& message, bool cancelled, bool networkKept, int request)> buildFailed;
         std::function<void(const LiveEvent&, int generation)> eventApplied;
         std::function<void(const std::string& message)> error;
     };
@@ -52,9 +63,11 @@ class EngineWorker {
     EngineWorker(const EngineWorker&) = delete;
     EngineWorker& operator=(const EngineWorker&) = delete;
 
-    /// Builds a new network; then re-applies `replay` at its logged steps.
-    void rebuild(const Config& config, std::vector<LiveEvent> replay = {});
-    void cancelBuild() { m_cancel.store(true); }
+    /// Builds a new network; then re-applies `replay` at its logged steps. A
+    /// build in progress is cancelled and replaced. Returns the request's number.
+    int rebuild(const Config& config, std::vector<LiveEvent> replay = {});
+    /// Cancels the build in progress and every build requested so far.
+    void cancelBuild();
     void setPaused(bool paused);
     /// Advances `steps` steps even while paused.
     void step(std::int64_t steps);
@@ -81,6 +94,8 @@ class EngineWorker {
     std::condition_variable_any m_wake;
     std::deque<std::function<void()>> m_commands;
     std::atomic<bool> m_cancel{false};
+    std::atomic<int> m_requested{0};     ///< number of the newest rebuild request
+    std::atomic<int> m_cancelledUpTo{0}; ///< requests up to this number are cancelled
 
     // Engine-thread state (touched only by commands and the loop).
     std::unique_ptr<Simulation> m_sim;
@@ -88,6 +103,7 @@ class EngineWorker {
     int m_generation = 0;
     bool m_paused = false;
     bool m_buildPending = false;
+    int m_buildRequest = 0;
     Config m_buildConfig;
     std::vector<LiveEvent> m_replay;
     std::size_t m_replayNext = 0;

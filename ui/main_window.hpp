@@ -4,6 +4,8 @@
 #pragma once
 
 #include "ui/charts/charts_panel.hpp"
+#include "ui/sim_controller.hpp"
+#include "ui/figure_export.hpp"
 #include "ui/theme.hpp"
 
 #include "microcircuit/params.hpp"
@@ -16,6 +18,7 @@ class QAction;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 QT_END_NAMESPACE
 
 namespace mc::ui {
@@ -54,16 +57,31 @@ class MainWindow : public QMainWindow {
     bool saveConfigTo(const QString& path);
     bool loadSessionFrom(const QString& path);
     bool saveSessionTo(const QString& path);
-    bool exportRasterTo(const QString& path);
-    bool exportChartTo(ChartKind kind, const QString& path);
+    /// The raster as a figure; `frozen` is the view captured when the export
+    /// was asked for (rasterFigureView), else the view now.
+    bool exportRasterTo(const QString& path, const FigureOptions& options = FigureOptions(kRasterFigure),
+                        const RasterFigureView* frozen = nullptr);
+    /// What the raster shows now, for a figure.
+    RasterFigureView rasterFigureView() const;
+    bool exportChartTo(ChartKind kind, const QString& path, const FigureSize& size = kChartFigure);
     bool exportSpikesCsvTo(const QString& path, bool wholeRun);
     bool exportSpikesNestTo(const QString& folder, bool wholeRun);
     bool exportStatisticsTo(const QString& path);
     /// The reference's horizontal box plot of per-neuron rates (whole run after the warm-up).
-    bool exportBoxPlotTo(const QString& path);
+    bool exportBoxPlotTo(const QString& path, const FigureSize& size = kBoxPlotFigure);
 
     /// The last message shown to the user (errors included).
     const QString& lastMessage() const { return m_lastMessage; }
+    /// The texts of the yellow warning banner and the blue information line (empty when hidden).
+    QString bannerText() const;
+    QString infoText() const;
+    /// Below this height (logical pixels) the charts share one tabbed area,
+    /// so that the raster keeps most of the window.
+    /// (Four charts in a grid need about 450 pixels of their own to stay legible.)
+    static constexpr int kCompactHeight = 1150;
+
+  protected:
+    void resizeEvent(QResizeEvent* e) override;
 
   signals:
     void messageShown(const QString& title, const QString& text);
@@ -73,6 +91,10 @@ class MainWindow : public QMainWindow {
     void createStatusBar();
     void updateStatus();
     void onBuilt();
+    void onStateChanged(RunState state);
+    /// Keeps the window on the screen it is on (also after leaving full screen).
+    void fitToScreen();
+    void updateCompactLayout();
     void showMessage(bool error, const QString& title, const QString& text);
     void showShortcuts();
     void showAbout();
@@ -82,6 +104,7 @@ class MainWindow : public QMainWindow {
     QString askOpenPath(const QString& title, const QString& filter);
     void exportRasterAs(const QString& format);
     void exportChartAs(ChartKind kind, const QString& format);
+    void exportBoxPlotAs(const QString& format);
 
     SimController* m_controller;
     RasterView* m_raster;
@@ -100,6 +123,8 @@ class MainWindow : public QMainWindow {
     QAction* m_presentationAction = nullptr;
     QAction* m_paletteAction = nullptr;
     QAction* m_playAction = nullptr;
+    QList<QAction*> m_networkActions; ///< enabled only while a network exists
+    QSplitter* m_splitter = nullptr;
     QTimer m_statusTimer;
     PerfProbe* m_probe = nullptr;
     Theme m_theme;

@@ -9,6 +9,8 @@
 #include "ui/raster/raster_renderer.hpp"
 #include "ui/theme.hpp"
 
+#include "microcircuit/model.hpp"
+
 #include <QElapsedTimer>
 #include <QOpenGLWidget>
 #include <QTimer>
@@ -16,6 +18,11 @@
 namespace mc::ui {
 
 class SimController;
+
+/// How a neuron is named wherever a user sees it: its NEST id (index + 1, as
+/// in the exported files) and its place in its population, e.g.
+/// "neuron 4197 (#1077 of 1096 in L4E)".
+QString neuronLabel(const DerivedParams& derived, std::int32_t neuron);
 
 class RasterView : public QOpenGLWidget {
     Q_OBJECT
@@ -27,6 +34,11 @@ class RasterView : public QOpenGLWidget {
     /// Visible window length (ms) and whether the right edge follows model time.
     void setWindowMs(double ms);
     double windowMs() const { return m_windowMs; }
+    /// The window length chosen in View → Raster window (default 1 s): the
+    /// view shows it now, and Home, double-click and "Follow" return to it.
+    void chooseWindowMs(double ms);
+    double chosenWindowMs() const { return m_chosenWindowMs; }
+    /// Back to the scrolling view of all neurons over the chosen window.
     void resetView();
     bool isFollowing() const { return m_follow; }
 
@@ -41,6 +53,9 @@ class RasterView : public QOpenGLWidget {
     QRect plotRect() const;
     /// Widget y of the centre of neuron row n.
     double neuronToY(double n) const;
+    /// The hover text at a widget position (empty outside the plot): the
+    /// neuron (neuronLabel), its rate and the time under the cursor.
+    QString hoverText(const QPoint& pos) const;
     /// Frames painted since construction, and the recent frame rate.
     qint64 frames() const { return m_frames; }
     double framesPerSecond() const { return m_fps; }
@@ -51,6 +66,7 @@ class RasterView : public QOpenGLWidget {
   signals:
     void exportRequested(const QString& format);
     void viewChanged();
+    void chosenWindowChanged(double ms);
 
   protected:
     void initializeGL() override;
@@ -79,6 +95,8 @@ class RasterView : public QOpenGLWidget {
     RasterRenderer m_renderer;
     Theme m_theme;
     double m_windowMs = 1000.0;
+    double m_chosenWindowMs = 1000.0;
+    QPoint m_hoverPos{-1, -1}; ///< last mouse position over the plot, for a tooltip that follows the scrolling
     bool m_follow = true;
     double m_rightMs = 0.0; ///< right edge while not following
     double m_n0 = 0.0;

@@ -24,7 +24,9 @@
 namespace mc {
 
 struct AnalysisOptions {
-    double tMin = 500.0;        ///< start of the interval (ms); the reference discards the first 500 ms
+    /// Start of the interval (ms); < 0: the run's t_presim (sim_dict.json), as
+    /// the reference computes rates from t_presim, or 500 ms without one.
+    double tMin = -1.0;
     double tMax = -1.0;         ///< end (ms); < 0: the run's end (sim_dict.json), else the last spike
     int subsample = 200;        ///< neurons per population for correlations
     std::uint64_t seed = 12345; ///< seed of the subsample (the reference's default)
@@ -32,9 +34,17 @@ struct AnalysisOptions {
     double rateBinMs = 1.0;     ///< bin of the population rate time series (ms)
 };
 
-/// Most bins of a population rate series: over a longer interval analyzeSpikes
-/// widens the bins (AnalysisResult::options.rateBinMs holds the width used),
-/// so memory stays bounded (8 MB per population) whatever the interval.
+/// Largest correlation subsample per population (2 to kMaxSubsample).
+inline constexpr int kMaxSubsample = 5000;
+/// Most correlation pairs over all populations: their coefficients are kept
+/// (8 bytes each), so more is refused, naming the subsample size.
+inline constexpr std::int64_t kMaxCorrelationPairs = 100'000'000;
+
+/// Most bins of the population rate series over all populations together:
+/// kMaxRateBins, or one per spike read if there are more. Over a long
+/// interval (or with many populations) analyzeSpikes widens the bins
+/// (AnalysisResult::options.rateBinMs holds the width used), so their memory
+/// follows the data, not the interval.
 inline constexpr std::int64_t kMaxRateBins = std::int64_t{1} << 20;
 
 struct PopulationStats {
@@ -72,6 +82,8 @@ AnalysisResult analyzeSpikes(const SpikeData& data, const AnalysisOptions& optio
 
 /// Spikes of a sorted train that lie in [tMin, tMax].
 std::span<const double> clipTrain(std::span<const double> sorted, double tMin, double tMax);
+/// Rate (Hz) of `count` spikes over [tMin, tMax] (ms).
+double countRate(std::size_t count, double tMin, double tMax);
 /// Rate (Hz) of one sorted train over [tMin, tMax] (ms).
 double trainRate(std::span<const double> sorted, double tMin, double tMax);
 /// ISI CV of one sorted train over [tMin, tMax]; NaN with fewer than 3 spikes.

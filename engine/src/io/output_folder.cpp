@@ -1,5 +1,6 @@
 #include "microcircuit/output_folder.hpp"
 
+#include "microcircuit/analysis.hpp"
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
 #include "microcircuit/file_write.hpp"
@@ -31,7 +32,15 @@ void appendTimeMs(std::string& out, std::int64_t micros) {
     out.push_back(static_cast<char>('0' + frac % 10));
 }
 
-OutputFolder::OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived)
+SpikeFormats parseSpikeFormats(const std::string& value, const std::string& flag) {
+    if (value == "nest") return {true, false};
+    if (value == "sonata") return {false, true};
+    if (value == "both") return {true, true};
+    throw ConfigError(flag + " '" + value + "' is not allowed: must be nest, sonata or both");
+}
+
+OutputFolder::OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived,
+                           SpikeFormats formats)
     : m_path(path), m_config(config), m_derived(derived),
       m_stepMicros(std::llround(config.sim.sim_resolution * 1000.0)),
       m_presimSteps(std::llround(config.sim.t_presim / config.sim.sim_resolution)),
@@ -47,7 +56,19 @@ OutputFolder::OutputFolder(const std::string& path, const Config& config, const 
     for (int p = 0; p < kNumPops; ++p)
         ids += std::to_string(derived.first_neuron[p] + 1) + " " + std::to_string(derived.first_neuron[p + 1]) + "\n";
     writeTextFileAtomic((fs::path(path) / "population_nodeids.dat").string(), ids);
-    if (config.sim.rec_spikes) {
+    // A rerun into the same folder replaces the files of the other format, so
+    // that the folder never holds two disagreeing copies of the spikes.
+    if (!formats.sonata) fs::remove(fs::path(path) / kSonataFileName, ec);
+    if (!formats.nest)
+        for (int p = 0; p < kNumPops; ++p)
+            fs::remove(fs::path(path) / ("spike_recorder-" + std::to_string(recorderId(derived, p)) + "-0.dat"), ec);
+    if (config.sim.rec_spikes && formats.sonata) {
+        std::vector<std::string> names(kPopNames.begin(), kPopNames.end());
+        std::vector<std::int32_t> first(derived.first_neuron.begin(), derived.first_neuron.end());
+        m_sonata = std::make_unique<SonataSpikeWriter>((fs::path(path) / kSonataFileName).string(), names, first,
+                                                       m_stepMicros);
+    }
+    if (config.sim.rec_spikes && formats.nest) {
         static constexpr std::string_view kHeader =
             "# NEST version: 3.9\n# RecordingBackendASCII version: 2\nsender\ttime_ms\n";
         for (int p = 0; p < kNumPops; ++p) {
@@ -87,6 +108,7 @@ void OutputFolder::onSpikes(std::span<const Spike> spikes, std::int64_t endStep)
     for (const Spike& s : spikes)
         if (std::int64_t{s.step} + 1 >= m_presimSteps) ++m_counts[s.neuron];
     if (m_files.empty()) {
+        if (!appendSonata(spikes)) return;
         m_endStep = endStep;
         return;
     }
@@ -113,8 +135,24 @@ void OutputFolder::onSpikes(std::span<const Spike> spikes, std::int64_t endStep)
         }
         sizes[p] += static_cast<std::int64_t>(m_buffer.size());
     }
+    if (!appendSonata(spikes)) return;
     m_goodSizes = std::move(sizes);
     m_endStep = endStep;
+}
+
+bool OutputFolder::appendSonata(std::span<const Spike> spikes) {
+    if (!m_sonata) return true;
+    try {
+        m_sonata->append(spikes);
+        return true;
+    } catch (const ConfigError& e) {
+        // As for a failed text write: this chunk is in no file and in no rate.
+        for (const Spike& s : spikes)
+            if (std::int64_t{s.step} + 1 >= m_presimSteps) --m_counts[s.neuron];
+        fail(kSonataFileName, EIO);
+        m_error = e.what();
+        return false;
+    }
 }
 
 double OutputFolder::validUntilMs() const {
@@ -122,28 +160,37 @@ double OutputFolder::validUntilMs() const {
 }
 
 std::vector<PopulationRate> OutputFolder::rates() const {
+    // The same definitions as `microcircuit analyze` (analysis.hpp): spikes
+    // in [t_presim, end] over the interval's length, mean and ddof-0 sd over
+    // all neurons of the population.
     std::vector<PopulationRate> out(kNumPops);
-    const double seconds = static_cast<double>(m_endStep - m_presimSteps) * m_stepMicros * 1e-6;
-    if (seconds <= 0.0) return out;
+    const double tMin = static_cast<double>(m_presimSteps * m_stepMicros) * 1e-3;
+    const double tMax = static_cast<double>(m_endStep * m_stepMicros) * 1e-3;
+    if (tMax <= tMin) return out;
+    std::vector<double> rates;
     for (int p = 0; p < kNumPops; ++p) {
         const std::int32_t lo = m_derived.first_neuron[p], hi = m_derived.first_neuron[p + 1];
         if (hi == lo) continue;
-        double sum = 0.0, sum2 = 0.0;
-        for (std::int32_t i = lo; i < hi; ++i) {
-            const double r = m_counts[i] / seconds;
-            sum += r;
-            sum2 += r * r;
-        }
-        const double n = hi - lo;
-        out[p].mean = sum / n;
-        out[p].sd = std::sqrt(std::max(0.0, sum2 / n - out[p].mean * out[p].mean));
+        rates.clear();
+        for (std::int32_t i = lo; i < hi; ++i)
+            rates.push_back(countRate(m_counts[i], tMin, tMax));
+        out[p].mean = meanOf(rates);
+        out[p].sd = sdOf(rates);
     }
     return out;
 }
 
-void OutputFolder::finish() {
+void OutputFolder::finish(bool ranToEnd) {
     for (int f : m_files) ::close(f);
     m_files.clear();
+    std::string sonataError;
+    if (m_sonata) {
+        try {
+            m_sonata->close();
+        } catch (const ConfigError& e) {
+            sonataError = e.what();
+        }
+    }
     if (m_path.empty()) return;
     std::string csv = "population,mean,std\n";
     const auto r = rates();
@@ -154,6 +201,7 @@ void OutputFolder::finish() {
     }
     std::string problems = m_error;
     const auto note = [&](const std::string& what) { problems += (problems.empty() ? "" : "; ") + what; };
+    if (!sonataError.empty()) note(sonataError);
     try {
         writeTextFileAtomic((fs::path(m_path) / "rates.csv").string(), csv);
     } catch (const ConfigError& e) {
@@ -161,8 +209,7 @@ void OutputFolder::finish() {
     }
     // A run that stopped early: sim_dict.json says how long it really ran.
     const double h = m_config.sim.sim_resolution;
-    const std::int64_t plannedEnd = m_presimSteps + std::llround(m_config.sim.t_sim / h);
-    if (m_endStep < plannedEnd && m_endStep > m_presimSteps) {
+    if ((!ranToEnd || failed()) && m_endStep > m_presimSteps) {
         Config ran = m_config;
         ran.sim.t_sim = static_cast<double>(m_endStep - m_presimSteps) * h;
         try {

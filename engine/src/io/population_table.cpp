@@ -44,6 +44,7 @@ IdRanges readNodeIdsFile(const std::string& path) {
             throw ConfigError(path + ":" + std::to_string(lineNo) +
                               ": expected 'first_id last_id' with 1 <= first <= last, got '" + lineExcerpt(line) + "'");
         ranges.emplace_back(a, b);
+        if (ranges.size() > kMaxSpikeFolderPopulations) break; // refused by validateIdRanges
     }
     if (ranges.empty()) throw ConfigError(path + ": holds no population (expected 'first_id last_id' lines)");
     return ranges;
@@ -79,6 +80,9 @@ IdRanges readNodesJson(const std::string& path) {
 
 void validateIdRanges(const IdRanges& ranges, const std::string& origin) {
     if (ranges.empty()) throw ConfigError(origin + ": holds no population");
+    if (ranges.size() > kMaxSpikeFolderPopulations)
+        throw ConfigError(origin + ": holds " + std::to_string(ranges.size()) + " populations; at most " +
+                          std::to_string(kMaxSpikeFolderPopulations) + " are read (the model has 8)");
     std::int64_t total = 0;
     for (std::size_t i = 0; i < ranges.size(); ++i) {
         const auto [first, last] = ranges[i];
@@ -95,7 +99,7 @@ void validateIdRanges(const IdRanges& ranges, const std::string& origin) {
             throw ConfigError(origin + ": " + pop + " brings the table to " +
                               std::to_string(total > kMaxSpikeFolderNeurons ? total : size) +
                               " neurons; a spike folder may hold at most " + std::to_string(kMaxSpikeFolderNeurons) +
-                              " (260 times the full-scale model): is a line of the table wrong?");
+                              " (26 times the full-scale model; microcircuit simulates at most 10 times): is a line of the table wrong?");
     }
 }
 
