@@ -85,7 +85,10 @@ int runPoints(const std::string& dir, const SweepSpec& spec, const std::vector<S
         if (!done && finishedAtStart < 0) finishedAtStart = finished;
         const int ranNow = finishedAtStart < 0 ? 0 : finished - finishedAtStart;
         if (ranNow > 0 && finished < total) eta = "ETA " + duration(elapsed / ranNow * (total - finished));
-        std::fprintf(stderr, "\r\033[Ksweep %d/%d points done, %s; %s %s", finished, total, eta.c_str(),
+        const int width = 20, filled = total > 0 ? finished * width / total : width;
+        std::string bar(static_cast<std::size_t>(filled), '#');
+        bar.resize(width, '.');
+        std::fprintf(stderr, "\r\033[Ksweep [%s] %d/%d points, %s; %s %s", bar.c_str(), finished, total, eta.c_str(),
                      done ? "finished" : "running", pointLabel(spec, p).c_str());
         std::fflush(stderr);
     };
