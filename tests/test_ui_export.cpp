@@ -191,7 +191,7 @@ class TestUiExport : public QObject {
 
     void sessionReplaysTheSameSpikes() {
         std::vector<Spike> original;
-        std::vector<LiveEvent> events;
+        std::vector<TimedEvent> events;
         const QString path = m_dir.filePath("session.json");
         {
             MainWindow w(2);
@@ -228,7 +228,7 @@ class TestUiExport : public QObject {
         QTRY_COMPARE_WITH_TIMEOUT(c->store().endStep(), std::int64_t{2000}, 30000);
         QCOMPARE(c->events().size(), events.size());
         for (std::size_t i = 0; i < events.size(); ++i) {
-            QCOMPARE(c->events()[i].step, events[i].step);
+            QCOMPARE(c->events()[i].t_ms, events[i].t_ms);
             QCOMPARE(c->events()[i].kind, events[i].kind);
         }
         QVERIFY(original.size() > 1000);

@@ -30,7 +30,7 @@ struct BuildInfo {
     std::int64_t memoryBytes = 0;
     double buildSeconds = 0.0;
     int threads = 0;
-    std::vector<LiveEvent> replay; ///< changes this network re-applies at their logged steps
+    std::vector<TimedEvent> replay; ///< changes this network re-applies at their logged times
 };
 
 class EngineWorker {
@@ -40,7 +40,8 @@ class EngineWorker {
         std::function<void(double fraction, const std::string& phase)> progress;
         std::function<void(std::shared_ptr<const BuildInfo>)> built;
         std::function<void(const std::string& message, bool cancelled)> buildFailed;
-        std::function<void(const LiveEvent&, int generation)> eventApplied;
+        /// A change applied (its time filled in), with the configuration the network runs with now.
+        std::function<void(const TimedEvent&, int generation, std::shared_ptr<const Config> current)> eventApplied;
         std::function<void(const std::string& message)> error;
     };
 
@@ -52,16 +53,18 @@ class EngineWorker {
     EngineWorker(const EngineWorker&) = delete;
     EngineWorker& operator=(const EngineWorker&) = delete;
 
-    /// Builds a new network; then re-applies `replay` at its logged steps.
-    void rebuild(const Config& config, std::vector<LiveEvent> replay = {});
+    /// Builds a new network; then re-applies `replay` at its logged times.
+    void rebuild(const Config& config, std::vector<TimedEvent> replay = {});
     void cancelBuild() { m_cancel.store(true); }
     void setPaused(bool paused);
     /// Advances `steps` steps even while paused.
     void step(std::int64_t steps);
     /// Model seconds per wall second; 0 = as fast as possible.
     void setSpeed(double speed);
-    /// Applies a change at the next chunk boundary and reports it (with its step).
-    void apply(LiveEvent event);
+    /// Applies a change at the next chunk boundary (EventPlayer::apply) and
+    /// reports it with t_ms set to that moment; a pulse with start_ms < 0
+    /// starts then. An invalid change is reported as an error and changes nothing.
+    void apply(TimedEvent event);
 
   private:
     using Clock = std::chrono::steady_clock;
@@ -69,7 +72,7 @@ class EngineWorker {
     void loop(std::stop_token stop);
     void build(std::stop_token stop);
     void runChunk(std::stop_token stop, std::unique_lock<std::mutex>& lock);
-    void applyEvent(LiveEvent event, bool report);
+    void applyEvent(TimedEvent event, bool replayed);
     void resetPacing();
 
     class Sink;
@@ -89,7 +92,8 @@ class EngineWorker {
     bool m_paused = false;
     bool m_buildPending = false;
     Config m_buildConfig;
-    std::vector<LiveEvent> m_replay;
+    std::vector<TimedEvent> m_replay;
+    std::vector<std::int64_t> m_replaySteps; ///< eventStep of each replayed change
     std::size_t m_replayNext = 0;
     std::int64_t m_stepBudget = 0;
     double m_speed = 1.0;

@@ -53,7 +53,7 @@ bool writeWidgetFigure(const QString& path, QWidget* widget, QString* error) {
 }
 
 void paintRasterFigure(QPainter& p, const QRectF& area, const SpikeStore& store, const RasterFigureView& v,
-                       const std::vector<LiveEvent>& events) {
+                       const std::vector<TimedEvent>& events) {
     const Theme& theme = v.theme;
     p.fillRect(area, Qt::white);
     const double s = theme.fontScale();
@@ -65,8 +65,8 @@ void paintRasterFigure(QPainter& p, const QRectF& area, const SpikeStore& store,
 
     // Event markers under the spikes.
     p.setRenderHint(QPainter::Antialiasing, false);
-    for (const LiveEvent& e : events) {
-        const double t = e.kind == EventKind::Live ? e.step * h : e.startMs;
+    for (const TimedEvent& e : events) {
+        const double t = markerMs(e);
         if (t < v.t0Ms || t > v.t1Ms) continue;
         p.setPen(QPen(theme.marker(), 1.0, Qt::DashLine));
         p.drawLine(QPointF(xOf(t), plot.top()), QPointF(xOf(t), plot.bottom()));

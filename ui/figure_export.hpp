@@ -34,6 +34,6 @@ struct RasterFigureView {
 
 /// Draws the spikes of the view into `area` with axes and layer labels.
 void paintRasterFigure(QPainter& p, const QRectF& area, const SpikeStore& store, const RasterFigureView& view,
-                       const std::vector<LiveEvent>& events);
+                       const std::vector<TimedEvent>& events);
 
 } // namespace mc::ui

@@ -160,6 +160,7 @@ void MainWindow::createMenus() {
     for (double s : {0.1, 0.25, 0.5, 1.0, 2.0, 5.0})
         window->addAction(QString("%1 s").arg(s), this, [this, s] { m_raster->setWindowMs(s * 1000.0); });
     if (auto* dock = findChild<QDockWidget*>("controls")) view->addAction(dock->toggleViewAction());
+    view->addActions(m_explore.toggleActions());
 
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("Keyboard shortcuts", QKeySequence(Qt::Key_F1), this, &MainWindow::showShortcuts);

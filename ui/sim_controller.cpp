@@ -1,23 +1,20 @@
 #include "ui/sim_controller.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 
 namespace mc::ui {
 
-LiveParams liveFactors(const Config& c, const LiveValues& v) {
-    LiveParams p;
-    p.exc_weight_factor = c.net.PSP_exc_mean != 0.0 ? v.pspMv / c.net.PSP_exc_mean : 1.0;
-    p.inh_weight_factor = c.net.g != 0.0 ? v.g / c.net.g : 1.0;
-    const double rate = c.net.bg_rate != 0.0 ? v.bgRateHz / c.net.bg_rate : 1.0;
-    if (c.net.bg_input_type == "poisson")
-        p.bg_rate_factor = rate;
-    else
-        p.dc_factor = rate; // DC drive: the rate scales the DC standing in for the Poisson input
-    return p;
-}
+LiveValues liveValuesOf(const Config& c) { return {c.net.PSP_exc_mean, c.net.g, c.net.bg_rate}; }
 
-LiveValues builtValues(const Config& c) {
-    return {c.net.PSP_exc_mean, c.net.g, c.net.bg_rate};
+std::string liveValuesChange(const Config& c, const LiveValues& v) {
+    nlohmann::json net = nlohmann::json::object();
+    if (v.pspMv != c.net.PSP_exc_mean) net["PSP_exc_mean"] = v.pspMv;
+    if (v.g != c.net.g) net["g"] = v.g;
+    if (v.bgRateHz != c.net.bg_rate) net["bg_rate"] = v.bgRateHz;
+    if (net.empty()) return {};
+    return nlohmann::json{{"net", net}}.dump();
 }
 
 Config forLiveUse(Config config) {
@@ -42,8 +39,8 @@ SimController::SimController(int threads, QObject* parent) : QObject(parent) {
             emit buildFailed(m, cancelled);
         });
     };
-    cb.eventApplied = [this](const LiveEvent& e, int generation) {
-        post([this, e, generation] { onEvent(e, generation); });
+    cb.eventApplied = [this](const TimedEvent& e, int generation, std::shared_ptr<const Config> current) {
+        post([this, e, generation, current] { onEvent(e, generation, current); });
     };
     cb.error = [this](const std::string& msg) {
         post([this, m = QString::fromStdString(msg)] {
@@ -70,10 +67,14 @@ const Config& SimController::config() const {
     return m_info ? m_info->config : m_defaultConfig;
 }
 
-void SimController::rebuild(const Config& config, std::vector<LiveEvent> replay) {
+void SimController::rebuild(const Config& config, std::vector<TimedEvent> replay) {
     m_building = true;
     emit buildStarted();
-    m_worker->rebuild(forLiveUse(config), std::move(replay));
+    // A configuration's own events are played like a session's changes.
+    Config c = forLiveUse(config);
+    if (replay.empty()) replay = std::move(c.events);
+    c.events.clear();
+    m_worker->rebuild(c, std::move(replay));
 }
 
 void SimController::cancelBuild() {
@@ -106,27 +107,34 @@ void SimController::setSpeed(double speed) {
 }
 
 void SimController::setLiveValues(const LiveValues& values, const QString& label) {
-    // m_values follows when the engine reports the change as applied (onEvent).
-    LiveEvent e;
-    e.kind = EventKind::Live;
-    e.live = liveFactors(config(), values);
+    const std::string change = liveValuesChange(currentConfig(), values);
+    if (!change.empty()) applyChange(change, label);
+}
+
+void SimController::applyChange(const std::string& setJson, const QString& label) {
+    // currentConfig() follows when the engine reports the change as applied (onEvent).
+    TimedEvent e;
+    e.kind = TimedEvent::Kind::Set;
+    e.set = setJson;
     e.label = label.toStdString();
     m_worker->apply(std::move(e));
 }
 
+LiveValues SimController::liveValues() const { return liveValuesOf(currentConfig()); }
+
 void SimController::fireThalamicPulse(double startMs) {
-    LiveEvent e;
-    e.kind = EventKind::ThalamicPulse;
-    e.startMs = startMs;
+    TimedEvent e;
+    e.kind = TimedEvent::Kind::ThalamicPulse;
+    e.start_ms = startMs;
     e.label = "thalamic pulse";
     m_worker->apply(std::move(e));
 }
 
 void SimController::startDcTransient(double startMs, double durMs) {
-    LiveEvent e;
-    e.kind = EventKind::DcTransient;
-    e.startMs = startMs;
-    e.durMs = durMs;
+    TimedEvent e;
+    e.kind = TimedEvent::Kind::DcTransient;
+    e.start_ms = startMs;
+    e.duration_ms = durMs;
     e.label = "DC transient " + std::to_string(static_cast<int>(std::lround(durMs))) + " ms";
     m_worker->apply(std::move(e));
 }
@@ -134,6 +142,7 @@ void SimController::startDcTransient(double startMs, double durMs) {
 Session SimController::session() const {
     // Replayed changes not reached yet still belong to the session.
     Session s{config(), m_events, m_store.endStep()};
+    s.config.events.clear();
     s.events.insert(s.events.end(), m_replayRemaining.begin(), m_replayRemaining.end());
     return s;
 }
@@ -144,7 +153,7 @@ void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
     m_store.reset(m_info->derived, m_info->config.sim.sim_resolution);
     m_events.clear();
     m_replayRemaining.assign(m_info->replay.begin(), m_info->replay.end());
-    m_values = builtValues(m_info->config);
+    m_current = m_info->config;
     m_samples.clear();
     m_achievedSpeed = 0.0;
     m_spikeRate = 0.0;
@@ -153,20 +162,13 @@ void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
     emit built();
 }
 
-void SimController::onEvent(const LiveEvent& event, int generation) {
+void SimController::onEvent(const TimedEvent& event, int generation, std::shared_ptr<const Config> current) {
     if (generation != m_generation) return; // belongs to a network already replaced
     m_events.push_back(event);
-    if (!m_replayRemaining.empty() && m_replayRemaining.front().step == event.step &&
+    if (!m_replayRemaining.empty() && m_replayRemaining.front().t_ms == event.t_ms &&
         m_replayRemaining.front().kind == event.kind)
         m_replayRemaining.pop_front();
-    if (event.kind == EventKind::Live) {
-        // Keep the displayed values in step with replayed changes too.
-        const Config& c = config();
-        m_values.pspMv = c.net.PSP_exc_mean * event.live.exc_weight_factor;
-        m_values.g = c.net.g * event.live.inh_weight_factor;
-        m_values.bgRateHz =
-            c.net.bg_rate * (c.net.bg_input_type == "poisson" ? event.live.bg_rate_factor : event.live.dc_factor);
-    }
+    m_current = *current;
     emit eventApplied(static_cast<int>(m_events.size()) - 1);
 }
 
