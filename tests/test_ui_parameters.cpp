@@ -4,7 +4,10 @@
 // editing the projection under it, and the map's numbers and exports.
 #include "ui/connectivity/connectivity_map.hpp"
 #include "ui/connectivity/connectivity_panel.hpp"
+#include "ui/controls/exploration_docks.hpp"
 #include "ui/controls/parameter_editor.hpp"
+#include "ui/gui_main.hpp"
+#include "ui/main_window.hpp"
 #include "ui/sim_controller.hpp"
 
 #include "microcircuit/config_io.hpp"
@@ -14,6 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QScreen>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QLineEdit>
@@ -261,7 +267,48 @@ class TestUiParameters : public QObject {
         while (std::getline(in, line)) ++lines;
         QCOMPARE(lines, 1 + kNumPops * (kNumPops + 1));
     }
+
+    // With MC_SCREENSHOT_DIR set (and a display): the whole window with both
+    // docks after a live change of L4E -> L2/3E and a pending probability.
+    void screenshotOfEditorAndMap() {
+        const QString dir = qEnvironmentVariable("MC_SCREENSHOT_DIR");
+        if (dir.isEmpty()) QSKIP("MC_SCREENSHOT_DIR not set");
+        MainWindow w(2);
+        SimController* c = w.controller();
+        QSignalSpy built(c, &SimController::built);
+        w.resize(1600, 1000);
+        w.show();
+        w.start();
+        QVERIFY(built.wait(30000));
+        const ExplorationDocks& docks = w.explorationDocks();
+        // Side by side for the picture (they open as tabs).
+        w.removeDockWidget(docks.connectivityDock);
+        w.addDockWidget(Qt::RightDockWidgetArea, docks.connectivityDock);
+        w.splitDockWidget(docks.editorDock, docks.connectivityDock, Qt::Vertical);
+        docks.editorDock->show();
+        docks.connectivityDock->show();
+        w.resizeDocks({docks.editorDock}, {660}, Qt::Horizontal);
+        w.resizeDocks({docks.editorDock, docks.connectivityDock}, {540, 420}, Qt::Vertical);
+        QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > 300.0, 30000);
+        QSignalSpy applied(c, &SimController::eventApplied);
+        QVERIFY(docks.editor->submitElement("net.weight_factors", 0, 2, 2.0));
+        QTRY_COMPARE(applied.count(), 1);
+        QVERIFY(docks.editor->submitElement("net.conn_probs", 2, 4, 0.02));
+        docks.editor->select("net.weight_factors");
+        docks.connectivity->metricBox()->setCurrentIndex(int(ConnectivityMetric::MeanPsp));
+        QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > c->events().back().t_ms + 350.0, 30000);
+        QTest::qWait(600);
+        QPixmap shot = w.screen()->grabWindow(0, w.x(), w.y(), w.frameGeometry().width(), w.frameGeometry().height());
+        if (shot.isNull()) shot = w.grab();
+        QVERIFY(shot.save(dir + "/parameters_connectivity.png"));
+    }
 };
 
-QTEST_MAIN(TestUiParameters)
+int main(int argc, char** argv) {
+    mc::ui::setDefaultSurfaceFormat(); // the main window's raster needs OpenGL 3.3 core
+    QApplication app(argc, argv);
+    mc::ui::initResources();
+    TestUiParameters test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "test_ui_parameters.moc"

@@ -145,8 +145,9 @@ void ConnectivityMap::paintMap(QPainter& p, const QRectF& area) const {
     };
     const ProjectionGrid& g = m_numbers.of(m_metric);
     double maxAbs = 0.0;
-    for (const auto& row : g)
-        for (double v : row) maxAbs = std::max(maxAbs, std::abs(v));
+    for (int y = 0; y < kNumPops; ++y)
+        for (int x = 0; x <= kNumPops; ++x)
+            if (m_numbers.synapses[y][x] > 0.0) maxAbs = std::max(maxAbs, std::abs(g[y][x]));
     const bool sign = metricSigned(m_metric);
     QFont font = p.font();
     font.setPointSizeF(8.5);
@@ -182,10 +183,12 @@ void ConnectivityMap::paintMap(QPainter& p, const QRectF& area) const {
             const QRectF r = cell(y, x);
             const double v = g[y][x];
             const double t = maxAbs > 0 ? v / maxAbs : 0.0;
-            const QColor fill = v == 0.0 ? QColor(238, 238, 238) : sign ? diverging(t) : sequential(t);
+            // No synapses: weights and PSPs would be nominal only.
+            const bool none = m_numbers.synapses[y][x] == 0.0;
+            const QColor fill = none || v == 0.0 ? QColor(238, 238, 238) : sign ? diverging(t) : sequential(t);
             p.fillRect(r.adjusted(0.5, 0.5, -0.5, -0.5), fill);
             p.setPen(fill.lightnessF() < 0.5 ? Qt::white : Qt::black);
-            if (r.width() > 34) p.drawText(r, Qt::AlignCenter, compact(v));
+            if (r.width() > 34) p.drawText(r, Qt::AlignCenter, none && sign ? QString("–") : compact(v));
             bool pending = false;
             if (changedFromDefaults(y, x, &pending)) {
                 p.setPen(QPen(QColor(230, 97, 0), 2.5, pending ? Qt::DashLine : Qt::SolidLine));

@@ -44,7 +44,8 @@ class ParameterEditor : public QWidget {
     /// Returns false, shows the message under the field and changes nothing
     /// if the configuration would be invalid. A live field goes to the
     /// running network; any other becomes pending.
-    bool submit(const std::string& path, const std::string& valueJson);
+    /// `label` marks a live change on the raster ("name = value" if empty).
+    bool submit(const std::string& path, const std::string& valueJson, const std::string& label = {});
     /// Sets one element of a list (column < 0) or matrix field.
     bool submitElement(const std::string& path, int row, int column, double value);
     /// Sets `path` back to its default.

@@ -61,7 +61,7 @@ Config ParameterEditor::edited() const {
     return c;
 }
 
-bool ParameterEditor::submit(const std::string& path, const std::string& valueJson) {
+bool ParameterEditor::submit(const std::string& path, const std::string& valueJson, const std::string& label) {
     const FieldInfo* f = findField(path);
     if (!f) return false;
     if (m_selected.toStdString() != path) select(path);
@@ -82,7 +82,8 @@ bool ParameterEditor::submit(const std::string& path, const std::string& valueJs
     if (f->live() && running) {
         m_pending.erase(path);
         if (value != fieldValueJson(m_controller->currentConfig(), path))
-            m_controller->applyChange(fieldSetJson(path, value), QString::fromStdString(changeLabel(path, value)));
+            m_controller->applyChange(fieldSetJson(path, value),
+                                      QString::fromStdString(label.empty() ? changeLabel(path, value) : label));
     } else {
         m_pending[path] = value;
     }
@@ -100,7 +101,11 @@ bool ParameterEditor::submitElement(const std::string& path, int row, int column
     }
     if (column < 0) v.at(row) = value;
     else v.at(row).at(column) = value;
-    return submit(path, v.dump());
+    // "weight_factors L4E→L23E = 2", "V_th L4E = -49"
+    std::string label = path.substr(path.rfind('.') + 1) + " ";
+    if (column >= 0) label += std::string(kPopNames[column]) + "→";
+    label += std::string(kPopNames[row]) + " = " + json(value).dump();
+    return submit(path, v.dump(), label);
 }
 
 bool ParameterEditor::revert(const std::string& path) {
@@ -163,7 +168,7 @@ void ParameterEditor::onValueEntered() {
     submit(m_selected.toStdString(), typed(m_valueEdit->text(), f.shape == FieldShape::Text).dump());
 }
 
-void ParameterEditor::onTableEdited(int, int) {
+void ParameterEditor::onTableEdited(int editedRow, int editedColumn) {
     if (m_filling || m_selected.isEmpty()) return;
     const FieldInfo& f = fieldInfo(m_selected.toStdString());
     json v = json::array();
@@ -176,7 +181,13 @@ void ParameterEditor::onTableEdited(int, int) {
         if (f.shape == FieldShape::Matrix) v.push_back(row);
         else v = row;
     }
-    submit(m_selected.toStdString(), v.dump());
+    const std::string path = m_selected.toStdString();
+    const QTableWidgetItem* cell = m_table->item(editedRow, editedColumn);
+    std::string label = path.substr(path.rfind('.') + 1) + " ";
+    if (f.shape == FieldShape::Matrix) label += std::string(kPopNames[editedColumn]) + "→" + kPopNames[editedRow];
+    else label += kPopNames[editedColumn];
+    label += " = " + (cell ? cell->text().trimmed().left(12).toStdString() : std::string());
+    submit(path, v.dump(), label);
 }
 
 void ParameterEditor::refreshDetail() {
@@ -189,9 +200,10 @@ void ParameterEditor::refreshDetail() {
     const QString unit = f.unit.empty() ? QString("no unit") : QString::fromUtf8(f.unit.data(), int(f.unit.size()));
     m_title->setText(QString("<b>%1</b> &nbsp; %2").arg(m_selected.toHtmlEscaped(),
                                                         f.live() ? "applies live" : "needs a rebuild"));
-    m_description->setText(QString("%1.\nUnit: %2. Allowed: %3.%4")
+    m_description->setText(QString("%1.\nUnit: %2. Allowed: %3.%4%5")
                                .arg(QString::fromUtf8(f.description.data(), int(f.description.size())), unit,
                                     QString::fromStdString(f.rangeText(shown.sim.sim_resolution)),
+                                    f.shape == FieldShape::Matrix ? " Rows: target, columns: source." : "",
                                     m_pending.count(path) ? " Pending until \"Apply and rebuild\"." : ""));
     const json value = json::parse(fieldValueJson(shown, path));
     const json defValue = json::parse(fieldValueJson(def, path));
@@ -200,13 +212,11 @@ void ParameterEditor::refreshDetail() {
         m_table->clear();
         m_table->setRowCount(matrix ? kNumPops : 1);
         m_table->setColumnCount(kNumPops);
-        QStringList cols, rows;
-        for (const char* p : kPopNames) {
-            cols << (matrix ? QString("from %1").arg(p) : QString(p));
-            rows << QString("to %1").arg(p);
-        }
-        m_table->setHorizontalHeaderLabels(cols);
-        m_table->setVerticalHeaderLabels(matrix ? rows : QStringList{"value"});
+        QStringList names;
+        for (const char* p : kPopNames) names << p;
+        m_table->setHorizontalHeaderLabels(names);
+        m_table->setVerticalHeaderLabels(matrix ? names : QStringList{"value"});
+        m_table->setToolTip(matrix ? "rows: target population, columns: source population" : "one value per population");
         for (int r = 0; r < m_table->rowCount(); ++r)
             for (int c = 0; c < kNumPops; ++c) {
                 const json& v = matrix ? value[r][c] : (value.is_array() ? value[c] : value);
