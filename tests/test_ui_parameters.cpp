@@ -154,6 +154,25 @@ class TestUiParameters : public QObject {
         QVERIFY(editor.revert("net.neuron_params.V_th"));
         QTRY_COMPARE(applied.count(), 2);
         QCOMPARE(c.currentConfig().net.neuron.V_th[2], -50.0);
+        // Reset all: live fields back at once (one logged change), the rest pending.
+        QVERIFY(editor.submit("net.g", "-5"));
+        QVERIFY(editor.submit("stim.weight_factors_th", "[1,1,3,1,1,1,1,1]"));
+        QVERIFY(editor.submit("net.delay_exc_mean", "2.0"));
+        QTRY_COMPARE(applied.count(), 4);
+        QCOMPARE(c.currentConfig().stim.weight_factors_th[2], 3.0);
+        QCOMPARE(editor.pending().size(), std::size_t{1});
+        editor.discardPending();
+        QVERIFY(editor.submit("net.delay_exc_mean", "2.0"));
+        editor.resetAll();
+        QTRY_COMPARE(applied.count(), 5);
+        QCOMPARE(c.currentConfig().net.g, -4.0);
+        QCOMPARE(c.currentConfig().stim.weight_factors_th[2], 1.0);
+        QCOMPARE(QString::fromStdString(c.events().back().label), QString("reset all"));
+        // The pending delay went back to the value in force; the network's
+        // scale 0.03 is not the default 0.1, so N and K scaling wait for a rebuild.
+        QCOMPARE(editor.pending().size(), std::size_t{2});
+        QVERIFY(editor.pending().count("net.N_scaling") && editor.pending().count("net.K_scaling"));
+        QCOMPARE(editor.edited().net.N_scaling, 0.1);
     }
 
     void pendingRebuildEditIsAppliedByApplyAndRebuild() {
