@@ -11,8 +11,9 @@
 
 namespace mc::cli {
 
-/// Hook called after a recorded run with the output folder (figures).
-using AfterRun = std::function<void(const std::string& folder)>;
+/// Hook called after a recorded run with the output folder (figures);
+/// returns false if a figure could not be written (it says why on stderr).
+using AfterRun = std::function<bool(const std::string& folder)>;
 
 /// Registers the subcommands on `app`; each sets `action` when chosen.
 void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRun);

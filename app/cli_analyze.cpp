@@ -23,7 +23,7 @@ struct AnalyzeOptions {
     std::string dir, reference, figuresOut;
     std::optional<double> tMin, tMax;
     int subsample = 200;
-    std::uint64_t seed = 12345;
+    std::string seed = "12345";
     bool json = false, figures = false, quiet = false;
     std::vector<std::string> formats;
 };
@@ -104,13 +104,17 @@ void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
 int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
     if (opt.figures && !figures) throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
     AnalysisOptions options;
-    if (opt.tMin) options.tMin = *opt.tMin;
+    if (opt.tMin) {
+        if (!std::isfinite(*opt.tMin)) throw ConfigError("--t-min " + std::to_string(*opt.tMin) + " must be a finite number of ms");
+        options.tMin = *opt.tMin;
+    }
     if (opt.tMax) {
-        if (*opt.tMax < 0.0) throw ConfigError("--t-max " + num(*opt.tMax, 3) + " must be >= 0 ms");
+        if (!std::isfinite(*opt.tMax) || *opt.tMax < 0.0)
+            throw ConfigError("--t-max " + std::to_string(*opt.tMax) + " must be a finite number >= 0 ms");
         options.tMax = *opt.tMax;
     }
     options.subsample = opt.subsample;
-    options.seed = opt.seed;
+    options.seed = parseSeed("--seed", opt.seed);
     const bool progress = !opt.quiet && isatty(STDERR_FILENO);
 
     const SpikeData data = readWithProgress(opt.dir, progress, opt.quiet);
@@ -152,17 +156,21 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
         "analyze",
         "validation statistics (rates, ISI CVs, spike-count correlations) of a spike folder, ours or NEST's");
     cmd->add_option("DIR", opt->dir, "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files")
-        ->required();
+        ->required()
+        ->check(nonEmptyPath());
     cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default 500: discards the warm-up)");
     cmd->add_option("--t-max", opt->tMax,
                     "end of the interval (ms, default: t_presim + t_sim from sim_dict.json, else the last spike)");
     cmd->add_option("--subsample", opt->subsample, "neurons per population for correlations (default 200)")
         ->check(CLI::Range(2, 1000000));
-    cmd->add_option("--seed", opt->seed, "seed of the correlation subsample (default 12345)");
-    cmd->add_option("--reference", opt->reference, "second folder (e.g. NEST's): adds KS distances per statistic");
+    cmd->add_option("--seed", opt->seed,
+                    "seed of the correlation subsample, a whole number from 0 to 2^64 - 1 (default 12345)");
+    cmd->add_option("--reference", opt->reference, "second folder (e.g. NEST's): adds KS distances per statistic")
+        ->check(nonEmptyPath());
     cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name");
     cmd->add_flag("--figures", opt->figures, "draw raster, box plot and distribution figures");
-    cmd->add_option("--figures-out", opt->figuresOut, "folder for the figures (default: DIR)");
+    cmd->add_option("--figures-out", opt->figuresOut, "folder for the figures (default: DIR)")
+        ->check(nonEmptyPath());
     cmd->add_option("--format", opt->formats, "figure formats: png, svg, pdf (repeatable; default png)")
         ->check(CLI::IsMember({"png", "svg", "pdf"}));
     cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");

@@ -1,6 +1,7 @@
 #include "cli.hpp"
 #include "cli_common.hpp"
 
+#include "microcircuit/errors.hpp"
 #include "microcircuit/simulation.hpp"
 #include "microcircuit/version.hpp"
 
@@ -64,8 +65,34 @@ public:
     std::int64_t count = 0;
 };
 
+/// A number for the JSON line: null where it is undefined (JSON has no inf or nan).
+std::string jsonNum(double v, int precision) {
+    if (!std::isfinite(v)) return "null";
+    char buf[64];
+    if (precision < 0)
+        std::snprintf(buf, sizeof buf, "%.10g", v); // scale factors: as given
+    else
+        std::snprintf(buf, sizeof buf, "%.*f", precision, v);
+    return buf;
+}
+
 int bench(const BenchOptions& opt) {
+    // Checked here, by the flags' names: resolve() would name sim.t_presim.
+    if (!std::isfinite(opt.warmup) || opt.warmup < 0.0 || opt.warmup > 1e9) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "--warmup %g is not allowed: must be a finite number of ms from 0 to 1e9",
+                      opt.warmup);
+        throw ConfigError(buf);
+    }
     Config config = opt.model.resolve();
+    if (!(config.sim.t_sim > 0.0)) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      "--t-sim %g is not allowed for bench: the measured time must be > 0 ms (rates per second of "
+                      "model time are undefined otherwise)",
+                      config.sim.t_sim);
+        throw ConfigError(buf);
+    }
     config.sim.rec_spikes = false;
     config.sim.t_presim = opt.warmup;
     checkMemory(config, config.sim.local_num_threads);
@@ -84,17 +111,20 @@ int bench(const BenchOptions& opt) {
     const double modelSeconds = steps * h * 1e-3;
     // Synaptic events: every spike reaches all its source's synapses.
     const double events = static_cast<double>(spikes) * sim.numSynapses() / std::max(1, sim.derived().total_neurons);
-    std::printf("{\"version\": \"%s\", \"neurons\": %d, \"synapses\": %lld, \"construction_s\": %.3f, \"simulation_s\": %.6f, "
-                "\"rtf\": %.4f, \"spikes\": %lld, \"mean_rate_hz\": %.3f, \"ns_per_event\": %.3f, "
-                "\"peak_rss_mb\": %.1f, \"threads\": %d, \"backend\": \"%s\", \"simd\": \"%s\", \"delivery\": \"%s\", \"n_scaling\": %g, "
-                "\"k_scaling\": %g, \"drive\": \"%s\", \"t_sim_ms\": %g%s%s}\n",
+    const double neurons = std::max(1, sim.derived().total_neurons);
+    std::printf("{\"version\": \"%s\", \"neurons\": %d, \"synapses\": %lld, \"construction_s\": %s, "
+                "\"simulation_s\": %s, \"rtf\": %s, \"spikes\": %lld, \"mean_rate_hz\": %s, \"ns_per_event\": %s, "
+                "\"peak_rss_mb\": %s, \"threads\": %d, \"backend\": \"%s\", \"simd\": \"%s\", \"delivery\": \"%s\", "
+                "\"n_scaling\": %s, \"k_scaling\": %s, \"drive\": \"%s\", \"t_sim_ms\": %s%s%s}\n",
                 versionString(), sim.derived().total_neurons, static_cast<long long>(sim.numSynapses()),
-                sim.buildSeconds(), seconds,
-                seconds / modelSeconds, static_cast<long long>(spikes),
-                spikes / modelSeconds / std::max(1, sim.derived().total_neurons),
-                events > 0 ? seconds * 1e9 / events : 0.0, peakRssMb(), sim.threads(), sim.backend(), sim.simd(), sim.delivery(),
-                config.net.N_scaling, config.net.K_scaling, config.net.bg_input_type.c_str(), config.sim.t_sim,
-                opt.phases ? phasesJson(sim.phaseTimes()).c_str() : "", opt.liveChange ? liveChangeJson(sim).c_str() : "");
+                jsonNum(sim.buildSeconds(), 3).c_str(), jsonNum(seconds, 6).c_str(),
+                jsonNum(seconds / modelSeconds, 4).c_str(), static_cast<long long>(spikes),
+                jsonNum(spikes / modelSeconds / neurons, 3).c_str(),
+                jsonNum(events > 0 ? seconds * 1e9 / events : 0.0, 3).c_str(), jsonNum(peakRssMb(), 1).c_str(),
+                sim.threads(), sim.backend(), sim.simd(), sim.delivery(), jsonNum(config.net.N_scaling, -1).c_str(),
+                jsonNum(config.net.K_scaling, -1).c_str(), config.net.bg_input_type.c_str(),
+                jsonNum(config.sim.t_sim, -1).c_str(), opt.phases ? phasesJson(sim.phaseTimes()).c_str() : "",
+                opt.liveChange ? liveChangeJson(sim).c_str() : "");
     return 0;
 }
 

@@ -18,7 +18,7 @@ struct ModelFlags {
     std::vector<std::string> configs;
     std::optional<double> scale, nScaling, kScaling;
     std::optional<double> tPresim, tSim, dt;
-    std::optional<std::int64_t> seed;
+    std::optional<std::string> seed; ///< parsed by parseSeed (a double would round above 2^53)
     std::optional<int> threads;
     std::string drive, v0;
     bool thalamic = false, dcTransient = false;
@@ -27,6 +27,13 @@ struct ModelFlags {
     /// Defaults, then config files, then flags; validated. Throws ConfigError.
     Config resolve() const;
 };
+
+/// A seed given as text: a whole number from 0 to 2^64 - 1, parsed exactly.
+/// Throws ConfigError naming `flag`.
+std::uint64_t parseSeed(const char* flag, const std::string& text);
+
+/// A CLI11 check refusing an empty path (CLI11 names the flag).
+CLI::Validator nonEmptyPath();
 
 /// Progress line on stderr ("building 42% placing synapses").
 class ProgressLine {
@@ -43,7 +50,8 @@ private:
 
 /// Peak resident memory of this process (MB).
 double peakRssMb();
-/// Refuses (ConfigError) a network whose estimated memory exceeds what the machine has.
+/// Refuses (ConfigError) a network whose estimated memory exceeds what the
+/// machine has; names --threads when the threads' buffers are the cause.
 void checkMemory(const Config& config, int threads);
 
 } // namespace mc::cli

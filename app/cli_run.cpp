@@ -4,6 +4,7 @@
 #include "microcircuit/errors.hpp"
 #include "microcircuit/live.hpp"
 #include "microcircuit/output_folder.hpp"
+#include "microcircuit/run_target.hpp"
 #include "microcircuit/session.hpp"
 #include "microcircuit/simulation.hpp"
 
@@ -25,6 +26,8 @@ extern "C" void onInterrupt(int) { g_interrupted = true; }
 struct RunOptions {
     ModelFlags model;
     std::string out;
+    bool outGiven = false;
+    bool overwrite = false;
     bool noRecord = false;
     bool quiet = false;
     bool noFigures = false;
@@ -60,22 +63,64 @@ Config resolveRun(const RunOptions& opt, std::int64_t& totalSteps) {
     return config;
 }
 
+void printSummary(const Simulation& sim, const Config& config, const OutputFolder& folder, double simSeconds,
+                  const std::string& where) {
+    const DerivedParams& d = sim.derived();
+    std::printf("neurons          %d\n", d.total_neurons);
+    std::printf("synapses         %lld\n", static_cast<long long>(sim.numSynapses()));
+    std::printf("threads          %d (%s)\n", sim.threads(), sim.backend());
+    std::printf("construction     %.2f s\n", sim.buildSeconds());
+    std::printf("simulation       %.2f s for %.0f ms of model time\n", simSeconds, sim.timeMs());
+    std::printf("real-time factor %.3f (wall time / model time)\n", simSeconds / (sim.timeMs() * 1e-3));
+    std::printf("output           %s\n", where.c_str());
+    const double end = folder.validUntilMs();
+    if (end > config.sim.t_presim) {
+        std::printf("mean rates over %.0f-%.0f ms (Hz):\n", config.sim.t_presim, end);
+        const auto rates = folder.rates();
+        for (int p = 0; p < kNumPops; ++p)
+            std::printf("  %-5s %7.3f  (sd %.3f, reference full scale %.3f)\n", kPopNames[p], rates[p].mean,
+                        rates[p].sd, config.net.full_mean_rates[p]);
+    }
+}
+
 int runModel(const RunOptions& opt, const AfterRun& afterRun) {
+    if (opt.outGiven && opt.out.empty()) throw ConfigError("--out: the output folder must not be empty");
     std::int64_t total = 0;
     Config config = resolveRun(opt, total);
-    if (!opt.out.empty()) config.sim.data_path = opt.out;
+    if (opt.outGiven) config.sim.data_path = opt.out;
     if (opt.noRecord) config.sim.rec_spikes = false;
     const DerivedParams derived = deriveParameters(config);
     for (const std::string& w : derived.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     checkMemory(config, config.sim.local_num_threads);
 
-    // Open the folder first: an unwritable folder fails before a long build.
-    OutputFolder folder(config.sim.data_path, config, derived);
+    // With --no-record and no --out nothing is written at all. Otherwise the
+    // folder is locked and checked before the build (an unwritable or
+    // occupied folder fails at once), and the run writes into a work folder
+    // beside it that takes the folder's place only when the run is complete.
+    const bool writes = !opt.noRecord || opt.outGiven;
+    std::unique_ptr<RunTarget> target;
+    if (writes) {
+        target = std::make_unique<RunTarget>(config.sim.data_path, opt.overwrite);
+        for (const std::string& f : target->leftovers())
+            std::fprintf(stderr,
+                         "note: %s holds an earlier run into this folder that was killed before it ended "
+                         "(its spike files are valid up to where it stopped; it is left as it is)\n",
+                         f.c_str());
+    }
+    std::unique_ptr<OutputFolder> folderPtr;
+    try {
+        folderPtr = std::make_unique<OutputFolder>(target ? target->workPath() : std::string(), config, derived);
+    } catch (...) {
+        if (target) target->discard();
+        throw;
+    }
+    OutputFolder& folder = *folderPtr;
 
     const bool tty = !opt.quiet && isatty(STDERR_FILENO);
     ProgressLine line(tty);
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
+    std::signal(SIGHUP, onInterrupt);
     BuildOptions build;
     build.cancel = &g_interrupted;
     build.progress = [&](double f, const char* phase) { line.show("building", f, phase); };
@@ -84,7 +129,8 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
         sim = std::make_unique<Simulation>(config, build);
     } catch (const BuildCancelled&) {
         line.done();
-        std::fprintf(stderr, "interrupted during construction; nothing simulated\n");
+        if (target) target->discard();
+        std::fprintf(stderr, "interrupted during construction; nothing simulated, nothing written\n");
         return 130;
     }
     line.done();
@@ -94,7 +140,7 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     // The configuration's timed changes, each applied before its step.
     EventPlayer events(config.events, h);
     const auto start = std::chrono::steady_clock::now();
-    while (sim->steps() < total && !g_interrupted) {
+    while (sim->steps() < total && !g_interrupted && !folder.failed()) {
         events.run(*sim, std::min(chunk, total - sim->steps()), &folder);
         char detail[64];
         std::snprintf(detail, sizeof detail, "%.0f / %.0f ms", sim->timeMs(), total * h);
@@ -102,28 +148,54 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     }
     const double simSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     line.done();
-    folder.finish();
 
-    const DerivedParams& d = sim->derived();
-    std::printf("neurons          %d\n", d.total_neurons);
-    std::printf("synapses         %lld\n", static_cast<long long>(sim->numSynapses()));
-    std::printf("threads          %d (%s)\n", sim->threads(), sim->backend());
-    std::printf("construction     %.2f s\n", sim->buildSeconds());
-    std::printf("simulation       %.2f s for %.0f ms of model time\n", simSeconds, sim->timeMs());
-    std::printf("real-time factor %.3f (wall time / model time)\n", simSeconds / (sim->timeMs() * 1e-3));
-    std::printf("output           %s\n", folder.path().c_str());
-    if (sim->timeMs() > config.sim.t_presim) {
-        std::printf("mean rates over %.0f-%.0f ms (Hz):\n", config.sim.t_presim, sim->timeMs());
-        const auto rates = folder.rates();
-        for (int p = 0; p < kNumPops; ++p)
-            std::printf("  %-5s %7.3f  (sd %.3f, reference full scale %.3f)\n", kPopNames[p], rates[p].mean,
-                        rates[p].sd, config.net.full_mean_rates[p]);
+    std::string writeProblem;
+    try {
+        folder.finish();
+    } catch (const WriteError& e) {
+        writeProblem = e.what();
     }
-    if (g_interrupted) {
-        std::fprintf(stderr, "interrupted at %.1f ms; files hold all spikes up to then\n", sim->timeMs());
+    const bool complete = sim->steps() >= total && writeProblem.empty();
+    if (!target) {
+        printSummary(*sim, config, folder, simSeconds, "none (--no-record without --out)");
+        if (g_interrupted) {
+            std::fprintf(stderr, "interrupted at %.1f ms\n", sim->timeMs());
+            return 130;
+        }
+        return 0;
+    }
+    if (!complete) {
+        // Never under the folder's own name: an unfinished run is kept apart.
+        const std::string kept = target->abandon();
+        printSummary(*sim, config, folder, simSeconds, kept);
+        const std::string old = "; " + target->finalPath() + " was not changed";
+        if (!writeProblem.empty()) {
+            std::fprintf(stderr,
+                         "error: %s\nthe run stopped at %.1f ms of model time; %s holds every spike up to %.1f ms "
+                         "(each file ends on a complete line)%s\n",
+                         writeProblem.c_str(), sim->timeMs(), kept.c_str(), folder.validUntilMs(), old.c_str());
+            return 1;
+        }
+        std::fprintf(stderr, "interrupted at %.1f ms; %s holds every spike up to then%s\n", sim->timeMs(),
+                     kept.c_str(), old.c_str());
         return 130;
     }
-    if (afterRun && config.sim.rec_spikes && !opt.noFigures) afterRun(folder.path());
+    std::string where;
+    try {
+        where = target->commit();
+    } catch (const WriteError& e) {
+        const std::string kept = target->abandon();
+        std::fprintf(stderr, "error: %s\nthe run is complete in %s; %s was not changed\n", e.what(), kept.c_str(),
+                     target->finalPath().c_str());
+        return 1;
+    }
+    if (!target->note().empty()) std::fprintf(stderr, "warning: %s\n", target->note().c_str());
+    printSummary(*sim, config, folder, simSeconds, where);
+    if (afterRun && config.sim.rec_spikes && !opt.noFigures && !afterRun(where)) {
+        std::fprintf(stderr, "error: a figure could not be written (see above); the run's data in %s are complete\n",
+                     where.c_str());
+        return 1;
+    }
     return 0;
 }
 
@@ -133,8 +205,12 @@ void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRu
     auto opt = std::make_shared<RunOptions>();
     auto* cmd = app.add_subcommand("run", "build and simulate the microcircuit, write spikes and rates");
     opt->model.add(*cmd, true);
-    cmd->add_option("--out", opt->out, "output folder (default: sim.data_path = ./data)");
-    cmd->add_flag("--no-record", opt->noRecord, "do not write spike files");
+    cmd->add_option("--out", opt->out, "output folder (default: sim.data_path = ./data); must not hold another run")
+        ->check(nonEmptyPath())
+        ->each([opt](const std::string&) { opt->outGiven = true; });
+    cmd->add_flag("--overwrite", opt->overwrite,
+                  "replace the run in an existing --out folder (only files microcircuit writes are removed)");
+    cmd->add_flag("--no-record", opt->noRecord, "do not write spike files (and, without --out, nothing at all)");
     cmd->add_flag("--no-figures", opt->noFigures, "do not draw the raster and box plot figures");
     cmd->add_option("--session", opt->session,
                     "replay a session saved by the desktop program (its configuration and live changes, "

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #ifdef MC_WITH_GUI
 #include "figures/figures.hpp"
@@ -15,7 +16,7 @@
 int main(int argc, char** argv) {
 #ifdef MC_WITH_GUI
     if (argc == 1) return mc::ui::runGui(argc, argv);
-    mc::cli::AfterRun afterRun = [](const std::string& folder) { mc::figures::writeRunFigures(folder); };
+    mc::cli::AfterRun afterRun = [](const std::string& folder) { return mc::figures::writeRunFigures(folder); };
     mc::cli::AnalysisFigures analysisFigures = mc::figures::writeAnalysisFigures;
 #else
     mc::cli::AfterRun afterRun;
@@ -42,8 +43,16 @@ int main(int argc, char** argv) {
     }
     try {
         return action();
-    } catch (const mc::ConfigError& e) {
+    } catch (const mc::WriteError& e) {
+        // A write failed (disk full, ...): not bad input; the message says which file.
         std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    } catch (const mc::ConfigError& e) {
+        // One line, whatever a message quotes (messages cut values to ~60
+        // characters; this is the last guard).
+        std::string what = e.what();
+        if (what.size() > 2000) what = what.substr(0, 1997) + "...";
+        std::fprintf(stderr, "error: %s\n", what.c_str());
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "internal error: %s\n", e.what());

@@ -1,7 +1,9 @@
 #include "figures/figure_writer.hpp"
 
 #include "microcircuit/errors.hpp"
+#include "microcircuit/file_write.hpp"
 
+#include <QBuffer>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QImage>
@@ -63,35 +65,47 @@ void paintOn(QPaintDevice& device, QSize sizePx, const PaintFunction& paint, con
 void writeFigure(const std::string& path, QSize sizePx, const PaintFunction& paint, int dpi) {
     ensureGuiApplication();
     const std::string ext = std::filesystem::path(path).extension().string();
-    const QString qpath = QString::fromStdString(path);
+    const QString title = QFileInfo(QString::fromStdString(path)).baseName();
+    // Drawn in memory, then written with checked writes through a ".part"
+    // file: a figure on disk is always whole.
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
     if (ext == ".png") {
         QImage image(sizePx, QImage::Format_ARGB32_Premultiplied);
         image.setDotsPerMeterX(static_cast<int>(dpi / 0.0254));
         image.setDotsPerMeterY(static_cast<int>(dpi / 0.0254));
         paintOn(image, sizePx, paint, path);
-        if (!image.save(qpath, "PNG")) throw ConfigError(path + ": cannot be written");
+        if (!image.save(&buffer, "PNG")) throw InternalError(path + ": PNG encoding failed");
     } else if (ext == ".svg") {
         QSvgGenerator svg;
-        svg.setFileName(qpath);
+        svg.setOutputDevice(&buffer);
         svg.setSize(sizePx);
         svg.setViewBox(QRect(QPoint(0, 0), sizePx));
         svg.setResolution(dpi);
-        svg.setTitle(QFileInfo(qpath).baseName());
+        svg.setTitle(title);
         svg.setDescription("microcircuit figure");
         paintOn(svg, sizePx, paint, path);
     } else if (ext == ".pdf") {
-        QPdfWriter pdf(qpath);
+        QPdfWriter pdf(&buffer);
         pdf.setResolution(dpi);
         pdf.setPageSize(
             QPageSize(QSizeF(double(sizePx.width()) / dpi, double(sizePx.height()) / dpi), QPageSize::Inch));
         pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-        pdf.setTitle(QFileInfo(qpath).baseName());
+        pdf.setTitle(title);
         pdf.setCreator("microcircuit");
         paintOn(pdf, sizePx, paint, path);
     } else {
         throw ConfigError(path + ": unknown figure format '" + ext + "' (use .png, .svg or .pdf)");
     }
-    if (!QFileInfo(qpath).isFile() || QFileInfo(qpath).size() == 0) throw ConfigError(path + ": cannot be written");
+    const QByteArray& bytes = buffer.data();
+    try {
+        writeFileAtomic(path, std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
+    } catch (const WriteError&) {
+        // No figure rather than an older one of the same name beside new data.
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+        throw;
+    }
 }
 
 } // namespace mc::figures

@@ -20,7 +20,8 @@ void ensureGuiApplication();
 
 /// Writes one figure of `sizePx` pixels; the format follows the extension of
 /// `path` (.png, .svg, .pdf). `dpi` sets the physical size of SVG/PDF output.
-/// Throws mc::ConfigError naming the file if it cannot be written.
+/// Throws mc::WriteError naming the file if it cannot be written; then no
+/// file of that name is left (not even an older one).
 void writeFigure(const std::string& path, QSize sizePx, const PaintFunction& paint, int dpi = 300);
 
 } // namespace mc::figures

@@ -44,7 +44,7 @@ void writeBoxplot(const SpikeData& data, const AnalysisResult& result, const std
 
 } // namespace
 
-void writeRunFigures(const std::string& folder) {
+bool writeRunFigures(const std::string& folder) {
     try {
         const SpikeData data = readSpikeFolder(folder);
         writeRaster(data, (fs::path(folder) / "raster.png").string());
@@ -55,8 +55,10 @@ void writeRunFigures(const std::string& folder) {
         options.subsample = 2; // correlations are not drawn here
         const AnalysisResult result = analyzeSpikes(data, options);
         writeBoxplot(data, result, (fs::path(folder) / "boxplot.png").string());
+        return true;
     } catch (const ConfigError& e) {
-        std::fprintf(stderr, "warning: figures not drawn: %s\n", e.what());
+        std::fprintf(stderr, "error: figures not drawn: %s\n", e.what());
+        return false;
     }
 }
 

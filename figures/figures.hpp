@@ -14,9 +14,10 @@ namespace mc::figures {
 
 /// Called by `microcircuit run` after a recorded run: reads the folder and
 /// writes raster.png and boxplot.png into it (rates over the run after its
-/// warm-up). Problems are reported on stderr as warnings, never thrown: the
-/// run's data are already safe.
-void writeRunFigures(const std::string& folder);
+/// warm-up). Problems are reported on stderr, never thrown (the run's data
+/// are already safe); returns false then. A figure that could not be
+/// written completely is not left in the folder.
+bool writeRunFigures(const std::string& folder);
 
 /// Figures of `microcircuit analyze --figures`: raster, box plot and
 /// distributions (overlaid with `reference` when given) in each format of

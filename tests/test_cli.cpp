@@ -340,7 +340,9 @@ private slots:
         }
     }
 
-    // SIGINT during a long run: exit 130, and every line of every spike file parses.
+    // SIGINT during a long run: exit 130, and every line of every spike file
+    // parses. The run writes into "<out>.incomplete-<pid>", renamed
+    // "<out>.interrupted-<pid>" when it stops; "<out>" itself is not created.
     void interruptedRunLeavesValidSpikeFiles() {
         const QString out = path("interrupted");
         QProcess p;
@@ -348,9 +350,11 @@ private slots:
         p.start(QStringLiteral(MC_BINARY), {"run", "--scale", "0.1", "--t-sim", "600000", "--t-presim", "0", "--out", out,
                                             "--no-figures", "-q"});
         QVERIFY(p.waitForStarted(10000));
+        const QString pid = QString::number(p.processId());
+        const QString work = out + ".incomplete-" + pid;
         // Wait until spikes have been written (after the build), then ~1 s more.
-        QTRY_COMPARE_WITH_TIMEOUT(readNodeIds(out).size(), 8, 30000);
-        const QString firstFile = QString("%1/spike_recorder-%2-0.dat").arg(out).arg(readNodeIds(out)[7].second + 1);
+        QTRY_COMPARE_WITH_TIMEOUT(readNodeIds(work).size(), 8, 30000);
+        const QString firstFile = QString("%1/spike_recorder-%2-0.dat").arg(work).arg(readNodeIds(work)[7].second + 1);
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(firstFile).size() > 200, 30000);
         QTest::qWait(1000);
         QCOMPARE(p.state(), QProcess::Running);
@@ -363,18 +367,21 @@ private slots:
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 130);
         QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("interrupted"));
-        const auto ids = readNodeIds(out);
+        QVERIFY(!QFileInfo::exists(out));
+        QVERIFY(!QFileInfo::exists(work));
+        const QString kept = out + ".interrupted-" + pid;
+        const auto ids = readNodeIds(kept);
         QCOMPARE(ids.size(), 8);
         int all = 0;
         for (int pop = 0; pop < 8; ++pop) {
             int spikes = 0;
-            const QString file = QString("%1/spike_recorder-%2-0.dat").arg(out).arg(ids[7].second + 1 + pop);
+            const QString file = QString("%1/spike_recorder-%2-0.dat").arg(kept).arg(ids[7].second + 1 + pop);
             const QString problem = checkSpikeFile(file, ids[pop].first, ids[pop].second, 600000.0, &spikes);
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
             all += spikes;
         }
         QVERIFY(all > 100);
-        QVERIFY(QFile::exists(out + "/rates.csv"));
+        QVERIFY(QFile::exists(kept + "/rates.csv"));
     }
 };
 

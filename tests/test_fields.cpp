@@ -156,7 +156,7 @@ class TestFields : public QObject {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("newer version") << R"({"format":"microcircuit-session","version":7,"config":{},"end_step":0})"
-                                       << "version 7 is not supported";
+                                       << "version = 7 is not supported";
         QTest::newRow("rebuild field in an event")
             << R"({"format":"microcircuit-session","version":2,"config":{"events":[{"t_ms":5,"set":{"net":{"N_scaling":0.2}}}]},"end_step":9})"
             << "net.N_scaling cannot change while the network runs";

@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 using namespace mc;
 using namespace mc::ui;
 
@@ -83,6 +85,66 @@ class TestUiBadInput : public QObject {
         QCOMPARE(c->buildInfo(), info);
         const double t = c->modelTimeMs();
         QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > t + 10.0, 20000);
+    }
+
+    // The GUI's loaders with the hostile-input corpus (tests/hostile): each
+    // file is refused with a message naming the file and the field, and
+    // nothing crashes (deep nesting, a FIFO that would block, 1e999).
+    void hostileCorpus_data() {
+        QTest::addColumn<bool>("session");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QStringList>("mentions");
+        const QString sessions = QStringLiteral(MC_HOSTILE_DIR "/sessions/");
+        const QString files = QStringLiteral(MC_HOSTILE_DIR "/files/");
+        auto session = [&](const char* file, QStringList mentions) {
+            QTest::newRow(file) << true << sessions + file << (mentions << file);
+        };
+        session("format_number.json", {"format", "5"});
+        session("label_number.json", {"events[0].label", "42"});
+        session("step_negative.json", {"events[0].step", "-5"});
+        session("step_huge.json", {"events[0].step", "1.5e+30"});
+        session("version_string.json", {"version", "\"1\""});
+        session("config_overflow.json", {"net.N_scaling", "overflow"});
+        session("end_step_negative.json", {"end_step", "-1"});
+        session("factor_string.json", {"exc_weight_factor", "\"x\""});
+        auto config = [&](const char* file, QStringList mentions) {
+            QTest::newRow(file) << false << files + file << (mentions << file);
+        };
+        config("overflow.json", {"net.N_scaling", "overflow"});
+        config("n_scaling_tiny.json", {"N_scaling", "no neuron"});
+        config("c_m_tiny.json", {"C_m", "cannot be simulated"});
+        config("seed_too_large.json", {"rng_seed"});
+        // Made here: too deep to commit, or special files.
+        const QString deep = m_dir.filePath("deep.json");
+        QFile f(deep);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("{\"net\": " + QByteArray(100000, '[') + QByteArray(100000, ']') + "}");
+        f.close();
+        QTest::newRow("config nested 100,000 deep") << false << deep << QStringList{"deep.json", "nested"};
+        const QString deepSession = m_dir.filePath("deep_session.json");
+        QFile g(deepSession);
+        QVERIFY(g.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        g.write("{\"format\": \"microcircuit-session\", \"version\": 1, \"config\": " + QByteArray(100000, '['));
+        g.close();
+        QTest::newRow("session nested 100,000 deep") << true << deepSession << QStringList{"deep_session.json", "nested"};
+        const QString fifo = m_dir.filePath("fifo.json");
+        QVERIFY(mkfifo(fifo.toLocal8Bit().constData(), 0600) == 0 || QFile::exists(fifo));
+        QTest::newRow("config FIFO") << false << fifo << QStringList{"fifo.json", "FIFO"};
+        QTest::newRow("session FIFO") << true << fifo << QStringList{"fifo.json", "FIFO"};
+    }
+
+    void hostileCorpus() {
+        QFETCH(bool, session);
+        QFETCH(QString, path);
+        QFETCH(QStringList, mentions);
+        MainWindow w(2);
+        QSignalSpy shown(&w, &MainWindow::messageShown);
+        const bool ok = session ? w.loadSessionFrom(path) : w.loadConfigFrom(path);
+        QVERIFY(!ok);
+        QCOMPARE(shown.count(), 1);
+        for (const QString& m : mentions)
+            QVERIFY2(w.lastMessage().contains(m), qPrintable(m + " not in: " + w.lastMessage()));
+        QVERIFY2(w.lastMessage().size() < 600, qPrintable(w.lastMessage()));
     }
 
     void missingFile() {

@@ -40,6 +40,18 @@ QString MainWindow::askOpenPath(const QString& title, const QString& filter) {
     return QFileDialog::getOpenFileName(this, title, QString(), filter);
 }
 
+namespace {
+
+/// A loader's message, with the file's name in front when it does not say
+/// it (values checked together after reading name only the field).
+QString namingFile(const QString& path, const char* what) {
+    const QString message = QString::fromStdString(what);
+    const QString name = QFileInfo(path).fileName();
+    return message.contains(name) ? message : name + ": " + message;
+}
+
+} // namespace
+
 bool MainWindow::loadConfigFrom(const QString& path) {
     Config c = defaultConfig();
     try {
@@ -48,7 +60,7 @@ bool MainWindow::loadConfigFrom(const QString& path) {
         deriveParameters(c);
     } catch (const std::exception& e) {
         showMessage(true, "Could not load the configuration",
-                    QString::fromStdString(e.what()) + "\n\nThe running network is unchanged.");
+                    namingFile(path, e.what()) + "\n\nThe running network is unchanged.");
         return false;
     }
     m_pendingLessonText = "Configuration <b>" + QFileInfo(path).fileName().toHtmlEscaped() + "</b> loaded.";
@@ -73,7 +85,7 @@ bool MainWindow::loadSessionFrom(const QString& path) {
         deriveParameters(s.config);
     } catch (const std::exception& e) {
         showMessage(true, "Could not load the session",
-                    QString::fromStdString(e.what()) + "\n\nThe running network is unchanged.");
+                    namingFile(path, e.what()) + "\n\nThe running network is unchanged.");
         return false;
     }
     m_pendingLessonText = QString("Replaying session <b>%1</b>: %2 live changes are re-applied at the model times "

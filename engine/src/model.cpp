@@ -116,6 +116,32 @@ DerivedParams deriveParameters(const Config& config) {
         }
     }
 
+    // Delays are drawn around their means and rounded to the time step. The
+    // reference's grid is 0.1 ms; a step that does not divide it moves the
+    // delays to another grid, which changes the model, not only its accuracy.
+    const double h = config.sim.sim_resolution;
+    const double perGrid = 0.1 / h;
+    if (h > 0.0 && std::abs(perGrid - std::round(perGrid)) > 1e-6) {
+        std::string off;
+        for (auto [name, mean] : {std::pair<const char*, double>{"delay_exc_mean", net.delay_exc_mean},
+                                  {"delay_inh_mean", net.delay_inh_mean},
+                                  {"delay_poisson", net.delay_poisson},
+                                  {"delay_th_mean", config.stim.delay_th_mean}}) {
+            const double steps = mean / h;
+            if (std::abs(steps - std::round(steps)) > 1e-6) {
+                char item[96];
+                std::snprintf(item, sizeof item, "%s%s %g ms", off.empty() ? "" : ", ", name, mean);
+                off += item;
+            }
+        }
+        char buf[512];
+        std::snprintf(buf, sizeof buf,
+                      "time step %g ms does not divide the reference's 0.1 ms grid: synaptic delays are rounded "
+                      "to multiples of %g ms instead, which changes their distribution%s%s%s",
+                      h, h, off.empty() ? "" : " (means not on the new grid: ", off.c_str(), off.empty() ? "" : ")");
+        d.warnings.emplace_back(buf);
+    }
+
     const StimParams& stim = config.stim;
     for (int y = 0; y < kNumPops; ++y) {
         d.weight_th[y] = stim.PSP_th * d.psc_over_psp[y] / sqrtK * stim.weight_factors_th[y];

@@ -2,6 +2,7 @@
 // from the field table (fields.hpp), which the parameter editor shows too.
 #include "microcircuit/errors.hpp"
 #include "microcircuit/fields.hpp"
+#include "microcircuit/model.hpp"
 #include "microcircuit/params.hpp"
 
 #include <algorithm>
@@ -31,7 +32,8 @@ void check(std::string_view path, double v, double resolution, const std::string
 
 void checkText(std::string_view path, const std::string& v) {
     const FieldInfo& f = fieldInfo(path);
-    if (!f.acceptsText(v)) reject(std::string(path), "\"" + v + "\"", f.allowed(0.0));
+    if (!f.acceptsText(v))
+        reject(std::string(path), "\"" + (v.size() > 40 ? v.substr(0, 37) + "..." : v) + "\"", f.allowed(0.0));
 }
 
 std::string popIndex(int p) { return std::string("[") + std::to_string(p) + "] (" + kPopNames[p] + ")"; }
@@ -107,6 +109,26 @@ void Config::validate() const {
     }
     checkMatrix("net.weight_factors", net.weight_factors, h, true);
     checkList("stim.weight_factors_th", stim.weight_factors_th, h);
+    // In range one by one, but not together: a network of no neuron, or a
+    // neuron whose PSC for a PSP of 1 mV does not fit the simulation's
+    // 32-bit numbers (C_m or tau_m of 1e-300 make it 0 or infinite).
+    const DerivedParams d = deriveParameters(*this);
+    if (d.total_neurons == 0)
+        reject("net.N_scaling", num(net.N_scaling),
+               "leaves no neuron in any population (population sizes are rounded; it must exceed " +
+                   num(0.5 / *std::max_element(net.full_num_neurons.begin(), net.full_num_neurons.end())) +
+                   " for one neuron)");
+    for (int p = 0; p < kNumPops; ++p) {
+        const double psc = d.psc_over_psp[p];
+        if (!std::isfinite(psc) || psc < 1e-6 || psc > 1e9) {
+            char buf[320];
+            std::snprintf(buf, sizeof buf,
+                          "C_m = %g pF, tau_m = %g ms, tau_syn = %g ms (%s) cannot be simulated together: a PSP of "
+                          "1 mV would need a PSC of %g pA, outside 1e-6..1e9 pA",
+                          n.C_m[p], n.tau_m[p], n.tau_syn[p], kPopNames[p], psc);
+            throw ConfigError(std::string("net.neuron_params: ") + buf);
+        }
+    }
     check("net.neuron_params.V0_mean.original", n.V0_mean_original, h);
     check("net.neuron_params.V0_std.original", n.V0_std_original, h);
 

@@ -32,6 +32,11 @@ struct AnalysisOptions {
     double rateBinMs = 1.0;     ///< bin of the population rate time series (ms)
 };
 
+/// Most bins of a population rate series: over a longer interval analyzeSpikes
+/// widens the bins (AnalysisResult::options.rateBinMs holds the width used),
+/// so memory stays bounded (8 MB per population) whatever the interval.
+inline constexpr std::int64_t kMaxRateBins = std::int64_t{1} << 20;
+
 struct PopulationStats {
     std::string name;
     int numNeurons = 0;
@@ -47,7 +52,7 @@ struct PopulationStats {
 
 struct AnalysisResult {
     double tMin = 0.0, tMax = 0.0;
-    AnalysisOptions options;
+    AnalysisOptions options; ///< as used (rateBinMs may be wider than asked, see kMaxRateBins)
     std::vector<PopulationStats> populations;
     std::size_t spikes = 0; ///< spikes in the interval, all populations
 };

@@ -14,6 +14,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// A write that failed while data were being recorded (disk full, quota,
+/// I/O error, file size limit). A ConfigError too, so that every front end
+/// that shows bad input shows it; `microcircuit run` reports what is valid.
+class WriteError : public ConfigError {
+public:
+    using ConfigError::ConfigError;
+};
+
 /// A bug: an invariant of the engine does not hold.
 class InternalError : public std::logic_error {
 public:

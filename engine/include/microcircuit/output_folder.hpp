@@ -4,8 +4,11 @@
 //   population_nodeids.dat      "first_id last_id" per population (ids from 1)
 //   sim_dict.json net_dict.json stim_dict.json
 //   rates.csv                   per-population mean and sd of per-neuron rates
-// Spike files are flushed after every chunk, so an interrupted run leaves
-// valid files up to the last chunk.
+// Spike lines are written (unbuffered) after every chunk, so an interrupted
+// run leaves valid files up to the last chunk. Every write is checked: on the
+// first failure (disk full, ...) all spike files are cut back to the end of
+// the last chunk that every file received, so each ends on a complete line
+// and all hold the same interval, and no further spikes are written.
 #pragma once
 
 #include "microcircuit/model.hpp"
@@ -32,25 +35,44 @@ struct PopulationRate {
 class OutputFolder : public SpikeSink {
 public:
     /// Creates the folder (and parents) and writes the parameter files and
-    /// population_nodeids.dat. Throws ConfigError if it cannot be written.
+    /// population_nodeids.dat. Throws ConfigError if it cannot be written
+    /// (WriteError if a write failed). An empty `path` writes nothing at all
+    /// and only counts spikes for rates().
     OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived);
     ~OutputFolder() override;
 
     void onSpikes(std::span<const Spike> spikes, std::int64_t endStep) override;
 
-    /// Per-population rates over [t_presim, end of the last chunk].
+    /// True after a spike file write failed; nothing more is written then.
+    bool failed() const { return !m_error.empty(); }
+    /// What failed: the file and the operating system's reason.
+    const std::string& error() const { return m_error; }
+    /// Model time (ms) up to which the files hold every spike.
+    double validUntilMs() const;
+
+    /// Per-population rates over [t_presim, validUntilMs()].
     std::vector<PopulationRate> rates() const;
-    /// Writes rates.csv (atomically) and closes the spike files.
+    /// Closes the spike files and writes rates.csv (atomically). When the run
+    /// ended before t_presim + t_sim (interrupted, or a failed write),
+    /// sim_dict.json is rewritten with the t_sim actually simulated, so that
+    /// readers take the right interval. Throws WriteError if a write failed,
+    /// here or earlier (then after writing what still could be written).
     void finish();
     const std::string& path() const { return m_path; }
 
 private:
+    void fail(const std::string& file, int err);
+
     std::string m_path;
+    Config m_config;
     DerivedParams m_derived;
     std::int64_t m_stepMicros;
     std::int64_t m_presimSteps;
     std::int64_t m_endStep = 0;
-    std::vector<std::FILE*> m_files;
+    std::vector<int> m_files;              ///< spike file descriptors, one per population
+    std::vector<std::string> m_fileNames;
+    std::vector<std::int64_t> m_goodSizes; ///< bytes of each file after the last complete chunk
+    std::string m_error;
     std::vector<std::uint32_t> m_counts; ///< spikes per neuron at or after t_presim
     std::string m_buffer;
 };

@@ -15,6 +15,7 @@ namespace mc {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kMaxIntervalMs = 1e10;
 
 std::string ms(double t) {
     char buf[32];
@@ -90,6 +91,13 @@ std::pair<double, double> resolveInterval(const SpikeData& data, const AnalysisO
     double tMax = options.tMax;
     if (tMax < 0.0) tMax = data.tEnd > 0.0 ? data.tEnd : data.lastSpikeMs;
     if (!std::isfinite(tMin) || !std::isfinite(tMax)) throw ConfigError("interval bounds must be finite numbers (ms)");
+    // Longer than any run (t_presim + t_sim <= 2e9 ms): a typing error or a
+    // stray time in a file, not an interval worth analysing.
+    if (std::abs(tMin) > kMaxIntervalMs || std::abs(tMax) > kMaxIntervalMs)
+        throw ConfigError("interval [" + ms(tMin) + ", " + ms(tMax) + "] ms is not allowed: " +
+                          (std::abs(tMin) > kMaxIntervalMs ? "--t-min" : options.tMax < 0.0 ? "its end (the last spike, " + ms(data.lastSpikeMs) + " ms)" : "--t-max") +
+                          " lies beyond 1e10 ms, longer than any run (choose --t-min / --t-max within the data, " +
+                          ms(data.firstSpikeMs) + ".." + ms(data.lastSpikeMs) + " ms)");
     if (data.totalSpikes == 0) throw ConfigError(data.folder + ": the spike files hold no spikes");
     if (tMax <= tMin)
         throw ConfigError("interval [" + ms(tMin) + ", " + ms(tMax) + "] ms is empty: t_max must exceed t_min (" +
@@ -109,6 +117,9 @@ AnalysisResult analyzeSpikes(const SpikeData& data, const AnalysisOptions& optio
     std::tie(result.tMin, result.tMax) = resolveInterval(data, options);
     result.options = options;
     const double tMin = result.tMin, tMax = result.tMax;
+    // Memory follows the data, not the interval: over a long interval the
+    // rate series' bins widen so that there are at most kMaxRateBins.
+    result.options.rateBinMs = std::max(options.rateBinMs, (tMax - tMin) / static_cast<double>(kMaxRateBins));
     for (std::size_t p = 0; p < data.populations.size(); ++p) {
         const PopulationSpikes& pop = data.populations[p];
         PopulationStats s;
@@ -128,7 +139,7 @@ AnalysisResult analyzeSpikes(const SpikeData& data, const AnalysisOptions& optio
         for (int n : chosen)
             trains.push_back(pop.neuron(n));
         s.ccs = pairwiseCorrelations(trains, tMin, tMax, options.ccBinMs);
-        s.rateSeries = populationRate(pop, tMin, tMax, options.rateBinMs);
+        s.rateSeries = populationRate(pop, tMin, tMax, result.options.rateBinMs);
         s.meanRate = s.rates.empty() ? kNaN : meanOf(s.rates);
         s.stdRate = s.rates.empty() ? kNaN : sdOf(s.rates);
         s.meanCv = meanOf(s.cvs);

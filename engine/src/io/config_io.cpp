@@ -1,6 +1,8 @@
 #include "microcircuit/config_io.hpp"
 
 #include "microcircuit/errors.hpp"
+#include "microcircuit/file_write.hpp"
+#include "microcircuit/json_read.hpp"
 #include "microcircuit/version.hpp"
 #include "events_io.hpp"
 
@@ -24,9 +26,7 @@ namespace fs = std::filesystem;
 std::string typeName(const ordered_json& j) { return j.type_name(); }
 
 [[noreturn]] void wrongType(const std::string& field, const ordered_json& j, const char* expected) {
-    std::string shown = j.dump();
-    if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
-    throw ConfigError(field + ": expected " + expected + ", got " + typeName(j) + " " + shown);
+    throw ConfigError(field + ": expected " + expected + ", got " + typeName(j) + " " + jsonExcerpt(j));
 }
 
 void read(const ordered_json& j, const std::string& f, double& out) {
@@ -36,7 +36,7 @@ void read(const ordered_json& j, const std::string& f, double& out) {
 void read(const ordered_json& j, const std::string& f, int& out) {
     if (!j.is_number_integer()) wrongType(f, j, "an integer");
     const auto v = j.get<std::int64_t>();
-    if (v < -2147483647 || v > 2147483647) throw ConfigError(f + " = " + j.dump() + " is out of range");
+    if (v < -2147483647 || v > 2147483647) throw ConfigError(f + " = " + jsonExcerpt(j) + " is out of range: must fit a 32-bit integer");
     out = static_cast<int>(v);
 }
 void read(const ordered_json& j, const std::string& f, std::uint64_t& out) {
@@ -95,7 +95,8 @@ public:
     void apply(const ordered_json& obj, const std::string& origin) const {
         if (!obj.is_object()) wrongType(origin + ": section " + m_name, obj, "an object");
         for (auto it = obj.begin(); it != obj.end(); ++it) {
-            const std::string field = m_name + "." + it.key();
+            const std::string field =
+                m_name + "." + (it.key().size() > 40 ? it.key().substr(0, 37) + "..." : it.key());
             auto r = m_readers.find(it.key());
             if (r != m_readers.end()) {
                 r->second(it.value(), field);
@@ -179,7 +180,7 @@ Section neuronSection(NeuronParams& n) {
             for (auto it = j.begin(); it != j.end(); ++it) {
                 if (it.key() == "original") read(it.value(), f + ".original", original);
                 else if (it.key() == "optimized") read(it.value(), f + ".optimized", optimized);
-                else throw ConfigError(std::string("unknown key \"") + f + "." + it.key() + "\" in " + name);
+                else throw ConfigError(std::string("unknown key \"") + f + "." + it.key().substr(0, 40) + "\" in " + name);
             }
         };
     };
@@ -242,12 +243,12 @@ Section netSection(NetParams& n) {
     });
     sec.alias("neuron_model", [](const ordered_json& j, const std::string& f) {
         if (!j.is_string() || j.get<std::string>() != "iaf_psc_exp")
-            throw ConfigError(f + " = " + j.dump() + " is not allowed: only \"iaf_psc_exp\" is simulated");
+            throw ConfigError(f + " = " + jsonExcerpt(j) + " is not allowed: only \"iaf_psc_exp\" is simulated");
     });
     sec.alias("populations", [](const ordered_json& j, const std::string& f) {
         ordered_json expected = ordered_json::array();
         for (const char* p : kPopNames) expected.push_back(p);
-        if (j != expected) throw ConfigError(f + " = " + j.dump() + " is not allowed: must be " + expected.dump());
+        if (j != expected) throw ConfigError(f + " = " + jsonExcerpt(j) + " is not allowed: must be " + expected.dump());
     });
     // Derived matrices the reference stores next to its primary parameters;
     // we recompute them from PSP_exc_mean, g, delay_*_mean.
@@ -285,15 +286,9 @@ Section stimSection(StimParams& s) {
     return sec;
 }
 
-ordered_json parse(std::string_view text, const std::string& origin) {
-    try {
-        return ordered_json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
-        std::string what = e.what();
-        const auto pos = what.find("parse error");
-        throw ConfigError(origin + ": not valid JSON (" + (pos == std::string::npos ? what : what.substr(pos)) + ")");
-    }
-}
+ordered_json parse(std::string_view text, const std::string& origin) { return parseJson(text, origin); }
+
+void applyParsed(Config& config, const ordered_json& j, const std::string& origin);
 
 } // namespace
 
@@ -310,7 +305,19 @@ std::string configToJson(const Config& config) {
 }
 
 void applyConfigJson(Config& config, std::string_view text, const std::string& origin) {
-    const ordered_json j = parse(text, origin);
+    try {
+        applyParsed(config, parse(text, origin), origin);
+    } catch (const ConfigError& e) {
+        // Field messages ("sim.rng_seed: expected ...") get the file's name.
+        const std::string what = e.what();
+        if (what.rfind(origin, 0) == 0) throw;
+        throw ConfigError(origin + ": " + what);
+    }
+}
+
+namespace {
+
+void applyParsed(Config& config, const ordered_json& j, const std::string& origin) {
     if (!j.is_object()) wrongType(origin, j, "a JSON object");
     Section sim = simSection(config.sim), net = netSection(config.net), stim = stimSection(config.stim);
     if (j.contains("sim") || j.contains("net") || j.contains("stim") || j.contains("events")) {
@@ -319,7 +326,7 @@ void applyConfigJson(Config& config, std::string_view text, const std::string& o
             else if (it.key() == "net") net.apply(it.value(), origin);
             else if (it.key() == "stim") stim.apply(it.value(), origin);
             else if (it.key() != "events")
-                throw ConfigError(origin + ": unknown top-level key \"" + it.key() +
+                throw ConfigError(origin + ": unknown top-level key \"" + it.key().substr(0, 40) +
                                   "\" (a configuration has the sections \"sim\", \"net\", \"stim\" and \"events\")");
         }
         // Last, so that defaults come from this file's sections.
@@ -335,6 +342,8 @@ void applyConfigJson(Config& config, std::string_view text, const std::string& o
         throw ConfigError(origin + ": not a configuration (expected the sections \"sim\", \"net\", \"stim\", "
                                    "or one of the reference's sim_dict / net_dict / stim_dict)");
 }
+
+} // namespace
 
 void applyConfigPath(Config& config, const std::string& path) {
     std::error_code ec;
@@ -382,29 +391,10 @@ void writeReferenceDicts(const Config& config, const DerivedParams& d, const std
     writeTextFileAtomic((dir / "stim_dict.json").string(), stim.dump(2) + "\n");
 }
 
-std::string readTextFile(const std::string& path) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw ConfigError(path + ": no such file");
-    if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a folder, expected a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError(path + ": cannot be read (permission denied?)");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+std::string readTextFile(const std::string& path) { return readInputFile(path); }
 
 void writeTextFileAtomic(const std::string& path, std::string_view text) {
-    const std::string tmp = path + ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw ConfigError(path + ": cannot be written (folder missing or not writable)");
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.flush();
-        if (!out) throw ConfigError(path + ": write failed (disk full?)");
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw ConfigError(path + ": cannot be written (" + ec.message() + ")");
+    writeFileAtomic(path, text);
 }
 
 } // namespace mc

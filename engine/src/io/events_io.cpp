@@ -1,6 +1,7 @@
 #include "events_io.hpp"
 
 #include "microcircuit/errors.hpp"
+#include "microcircuit/json_read.hpp"
 
 #include <cmath>
 
@@ -9,10 +10,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::string shown(const ordered_json& j) {
-    std::string s = j.dump();
-    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
-}
+std::string shown(const ordered_json& j) { return jsonExcerpt(j); }
 
 double number(const ordered_json& e, const char* key, const std::string& where) {
     const ordered_json& v = e.at(key);

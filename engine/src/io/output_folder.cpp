@@ -2,7 +2,12 @@
 
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
+#include "microcircuit/file_write.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -27,10 +32,11 @@ void appendTimeMs(std::string& out, std::int64_t micros) {
 }
 
 OutputFolder::OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived)
-    : m_path(path), m_derived(derived),
+    : m_path(path), m_config(config), m_derived(derived),
       m_stepMicros(std::llround(config.sim.sim_resolution * 1000.0)),
       m_presimSteps(std::llround(config.sim.t_presim / config.sim.sim_resolution)),
       m_counts(derived.total_neurons, 0) {
+    if (path.empty()) return; // counting only
     std::error_code ec;
     fs::create_directories(path, ec);
     if (ec || !fs::is_directory(path))
@@ -42,33 +48,50 @@ OutputFolder::OutputFolder(const std::string& path, const Config& config, const 
         ids += std::to_string(derived.first_neuron[p] + 1) + " " + std::to_string(derived.first_neuron[p + 1]) + "\n";
     writeTextFileAtomic((fs::path(path) / "population_nodeids.dat").string(), ids);
     if (config.sim.rec_spikes) {
+        static constexpr std::string_view kHeader =
+            "# NEST version: 3.9\n# RecordingBackendASCII version: 2\nsender\ttime_ms\n";
         for (int p = 0; p < kNumPops; ++p) {
             const std::string name =
                 (fs::path(path) / ("spike_recorder-" + std::to_string(recorderId(derived, p)) + "-0.dat")).string();
-            std::FILE* f = std::fopen(name.c_str(), "w");
-            if (!f) {
-                for (std::FILE* g : m_files) std::fclose(g);
-                throw ConfigError(name + ": cannot be written");
+            const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            const int err = fd < 0 ? errno : appendAll(fd, kHeader);
+            if (err != 0) {
+                if (fd >= 0) ::close(fd);
+                for (int g : m_files) ::close(g);
+                m_files.clear();
+                throw WriteError(name + ": cannot be written (" + errnoText(err) + ")");
             }
-            std::fputs("# NEST version: 3.9\n# RecordingBackendASCII version: 2\nsender\ttime_ms\n", f);
-            std::fflush(f);
-            m_files.push_back(f);
+            m_files.push_back(fd);
+            m_fileNames.push_back(name);
+            m_goodSizes.push_back(static_cast<std::int64_t>(kHeader.size()));
         }
     }
 }
 
 OutputFolder::~OutputFolder() {
-    for (std::FILE* f : m_files) std::fclose(f);
+    for (int f : m_files) ::close(f);
+}
+
+void OutputFolder::fail(const std::string& file, int err) {
+    // Cut every file back to the end of the last chunk that all of them got:
+    // each then ends on a complete line, and all cover the same interval.
+    for (std::size_t i = 0; i < m_files.size(); ++i)
+        if (::ftruncate(m_files[i], m_goodSizes[i]) == 0) ::lseek(m_files[i], m_goodSizes[i], SEEK_SET);
+    m_error = file + ": write failed (" + errnoText(err) + ")";
 }
 
 void OutputFolder::onSpikes(std::span<const Spike> spikes, std::int64_t endStep) {
-    m_endStep = endStep;
+    if (failed()) return;
     // A spike of step k is stamped (k + 1) h; like the reference, count the
     // spikes with time stamps in [t_presim, end], both ends included.
     for (const Spike& s : spikes)
         if (std::int64_t{s.step} + 1 >= m_presimSteps) ++m_counts[s.neuron];
-    if (m_files.empty()) return;
+    if (m_files.empty()) {
+        m_endStep = endStep;
+        return;
+    }
     // Spikes arrive sorted by step; each population's file gets its lines in order.
+    std::vector<std::int64_t> sizes = m_goodSizes;
     for (int p = 0; p < kNumPops; ++p) {
         m_buffer.clear();
         const std::int32_t lo = m_derived.first_neuron[p], hi = m_derived.first_neuron[p + 1];
@@ -81,9 +104,21 @@ void OutputFolder::onSpikes(std::span<const Spike> spikes, std::int64_t endStep)
             appendTimeMs(m_buffer, (std::int64_t{s.step} + 1) * m_stepMicros);
             m_buffer.push_back('\n');
         }
-        if (!m_buffer.empty()) std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_files[p]);
-        std::fflush(m_files[p]);
+        if (const int err = appendAll(m_files[p], m_buffer); err != 0) {
+            // This chunk's spikes are not in the files: take them out of the rates too.
+            for (const Spike& s : spikes)
+                if (std::int64_t{s.step} + 1 >= m_presimSteps) --m_counts[s.neuron];
+            fail(m_fileNames[p], err);
+            return;
+        }
+        sizes[p] += static_cast<std::int64_t>(m_buffer.size());
     }
+    m_goodSizes = std::move(sizes);
+    m_endStep = endStep;
+}
+
+double OutputFolder::validUntilMs() const {
+    return static_cast<double>(m_endStep * m_stepMicros) * 1e-3;
 }
 
 std::vector<PopulationRate> OutputFolder::rates() const {
@@ -107,8 +142,9 @@ std::vector<PopulationRate> OutputFolder::rates() const {
 }
 
 void OutputFolder::finish() {
-    for (std::FILE* f : m_files) std::fclose(f);
+    for (int f : m_files) ::close(f);
     m_files.clear();
+    if (m_path.empty()) return;
     std::string csv = "population,mean,std\n";
     const auto r = rates();
     for (int p = 0; p < kNumPops; ++p) {
@@ -116,7 +152,26 @@ void OutputFolder::finish() {
         std::snprintf(line, sizeof line, "%s,%.6f,%.6f\n", kPopNames[p], r[p].mean, r[p].sd);
         csv += line;
     }
-    writeTextFileAtomic((fs::path(m_path) / "rates.csv").string(), csv);
+    std::string problems = m_error;
+    const auto note = [&](const std::string& what) { problems += (problems.empty() ? "" : "; ") + what; };
+    try {
+        writeTextFileAtomic((fs::path(m_path) / "rates.csv").string(), csv);
+    } catch (const ConfigError& e) {
+        note(e.what());
+    }
+    // A run that stopped early: sim_dict.json says how long it really ran.
+    const double h = m_config.sim.sim_resolution;
+    const std::int64_t plannedEnd = m_presimSteps + std::llround(m_config.sim.t_sim / h);
+    if (m_endStep < plannedEnd && m_endStep > m_presimSteps) {
+        Config ran = m_config;
+        ran.sim.t_sim = static_cast<double>(m_endStep - m_presimSteps) * h;
+        try {
+            writeReferenceDicts(ran, m_derived, m_path);
+        } catch (const ConfigError& e) {
+            note(std::string(e.what()) + " (sim_dict.json still gives the planned t_sim)");
+        }
+    }
+    if (!problems.empty()) throw WriteError(problems);
 }
 
 } // namespace mc

@@ -3,6 +3,7 @@
 #include "spike_parse.hpp"
 
 #include "microcircuit/config_io.hpp"
+#include "microcircuit/json_read.hpp"
 #include "microcircuit/params.hpp"
 
 #include <nlohmann/json.hpp>
@@ -52,8 +53,8 @@ IdRanges readNodeIdsFile(const std::string& path) {
 /// {"L23E": [ids...], ..., "spike_recorder_L23E": [id], ...}. NEST creates
 /// each population as one contiguous id range, which is checked.
 IdRanges readNodesJson(const std::string& path) {
-    const nlohmann::json j = nlohmann::json::parse(readTextFile(path), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw ConfigError(path + ": not a valid JSON object");
+    const nlohmann::ordered_json j = parseJson(readTextFile(path), path);
+    if (!j.is_object()) throw ConfigError(path + ": not a JSON object");
     IdRanges ranges;
     for (const char* name : kPopNames) {
         const auto it = j.find(name);
@@ -76,32 +77,58 @@ IdRanges readNodesJson(const std::string& path) {
 
 } // namespace
 
+void validateIdRanges(const IdRanges& ranges, const std::string& origin) {
+    if (ranges.empty()) throw ConfigError(origin + ": holds no population");
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        const auto [first, last] = ranges[i];
+        const std::string pop = "population " + std::to_string(i + 1) + " (ids " + std::to_string(first) + ".." +
+                                std::to_string(last) + ")";
+        if (first < 1 || last < first) throw ConfigError(origin + ": " + pop + ": ids must satisfy 1 <= first <= last");
+        if (i > 0 && first <= ranges[i - 1].second)
+            throw ConfigError(origin + ": " + pop + (first >= ranges[i - 1].first ? " overlaps" : " comes before") +
+                              " population " + std::to_string(i) + " (ids " + std::to_string(ranges[i - 1].first) +
+                              ".." + std::to_string(ranges[i - 1].second) +
+                              "): populations must follow in ascending, non-overlapping id ranges");
+        const std::int64_t size = last - first + 1; // no overflow: 1 <= first <= last
+        if (size > kMaxSpikeFolderNeurons || (total += size) > kMaxSpikeFolderNeurons)
+            throw ConfigError(origin + ": " + pop + " brings the table to " +
+                              std::to_string(total > kMaxSpikeFolderNeurons ? total : size) +
+                              " neurons; a spike folder may hold at most " + std::to_string(kMaxSpikeFolderNeurons) +
+                              " (260 times the full-scale model): is a line of the table wrong?");
+    }
+}
+
 IdRanges readPopulationTable(const std::string& folder) {
     const std::string path = (fs::path(folder) / "population_nodeids.dat").string();
     const std::string nodes = (fs::path(folder) / "nodes.json").string();
+    std::error_code ec;
     IdRanges ranges;
-    if (fs::exists(path))
+    std::string origin = path;
+    if (fs::exists(path, ec)) {
         ranges = readNodeIdsFile(path);
-    else if (fs::exists(nodes))
+    } else if (ec && ec != std::errc::no_such_file_or_directory) {
+        throw ConfigError(path + ": cannot be read (" + ec.message() + ")");
+    } else if (fs::exists(nodes, ec)) {
         ranges = readNodesJson(nodes);
-    else
+        origin = nodes;
+    } else {
         throw ConfigError(path + ": missing (each spike folder needs the population table, "
                                  "one 'first_id last_id' line per population)");
-    for (std::size_t i = 0; i < ranges.size(); ++i)
-        for (std::size_t j = i + 1; j < ranges.size(); ++j)
-            if (ranges[i].first <= ranges[j].second && ranges[j].first <= ranges[i].second)
-                throw ConfigError(path + ": populations " + std::to_string(i + 1) + " and " + std::to_string(j + 1) +
-                                  " have overlapping id ranges");
+    }
+    validateIdRanges(ranges, origin);
     return ranges;
 }
 
 double optionalJsonNumber(const std::string& file, const char* key) {
-    if (!fs::exists(file)) return -1.0;
-    const nlohmann::json j = nlohmann::json::parse(readTextFile(file), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw ConfigError(file + ": not a valid JSON object");
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return -1.0;
+    const nlohmann::ordered_json j = parseJson(readTextFile(file), file);
+    if (!j.is_object()) throw ConfigError(file + ": not a JSON object");
     const auto it = j.find(key);
     if (it == j.end()) return -1.0;
-    if (!it->is_number()) throw ConfigError(file + ": '" + key + "' is not a number");
+    if (!it->is_number() || !(it->get<double>() >= 0.0 && it->get<double>() <= 1e12))
+        throw ConfigError(file + ": " + key + " = " + jsonExcerpt(*it) + " is not allowed: must be a number from 0 to 1e12");
     return it->get<double>();
 }
 

@@ -82,6 +82,7 @@ void parseSpikeText(std::string_view text, const std::string& origin, std::vecto
 }
 
 SpikeData buildSpikeData(const IdRanges& idRanges, std::span<const SpikeRecord> records, const std::string& origin) {
+    detail::validateIdRanges(idRanges, origin);
     SpikeData data = emptyData(idRanges);
     const IdTable table(idRanges);
     std::vector<Columns> columns(idRanges.size());
@@ -99,16 +100,33 @@ SpikeData buildSpikeData(const IdRanges& idRanges, std::span<const SpikeRecord> 
 
 SpikeData readSpikeFolder(const std::string& folder, const ReadProgress& progress) {
     std::error_code ec;
-    if (!fs::is_directory(folder, ec)) throw ConfigError(folder + ": not a folder");
+    if (!fs::is_directory(folder, ec)) {
+        if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+            throw ConfigError(folder + ": cannot be opened (" + ec.message() + ")");
+        throw ConfigError(folder + ": not a folder");
+    }
     const IdRanges ranges = detail::readPopulationTable(folder);
 
     std::vector<fs::path> files;
     std::uintmax_t totalBytes = 0;
-    for (const auto& entry : fs::directory_iterator(folder, ec))
-        if (entry.is_regular_file() && isSpikeFile(entry.path())) {
-            files.push_back(entry.path());
-            totalBytes += entry.file_size();
-        }
+    // Every step with an error code: a symlink loop or an unreadable entry
+    // becomes a message naming it, not a raw filesystem_error.
+    fs::directory_iterator it(folder, ec), end;
+    if (ec) throw ConfigError(folder + ": cannot be listed (" + ec.message() + ")");
+    for (; it != end; it.increment(ec)) {
+        if (ec) break;
+        const fs::directory_entry& entry = *it;
+        if (!isSpikeFile(entry.path())) continue;
+        std::error_code fileEc;
+        const bool regular = entry.is_regular_file(fileEc);
+        if (fileEc)
+            throw ConfigError(entry.path().string() + ": cannot be read (" + fileEc.message() + ")");
+        if (!regular) continue; // a FIFO or device named like a spike file is not read
+        const std::uintmax_t size = entry.file_size(fileEc);
+        if (fileEc) throw ConfigError(entry.path().string() + ": cannot be read (" + fileEc.message() + ")");
+        files.push_back(entry.path());
+        totalBytes += size;
+    }
     if (ec) throw ConfigError(folder + ": cannot be listed (" + ec.message() + ")");
     if (files.empty()) throw ConfigError(folder + ": no spike files (spike_recorder-*.dat or *.gdf)");
     std::sort(files.begin(), files.end());
@@ -124,7 +142,7 @@ SpikeData readSpikeFolder(const std::string& folder, const ReadProgress& progres
     for (const fs::path& file : files) {
         const std::string origin = file.string();
         std::ifstream in(file, std::ios::binary);
-        if (!in) throw ConfigError(origin + ": cannot be read");
+        if (!in) throw ConfigError(origin + ": cannot be read (permission denied?)");
         const auto add = [&](std::int64_t sender, double t, std::int64_t line) {
             const int p = table.find(sender);
             if (p < 0)

@@ -3,10 +3,12 @@
 
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
+#include "microcircuit/json_read.hpp"
 #include "microcircuit/live.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 namespace mc {
@@ -15,52 +17,79 @@ namespace {
 using nlohmann::ordered_json;
 
 constexpr int kVersion = 2;
+// Largest step a session may name: 1e9 ms (the longest run) at 0.001 ms steps.
+constexpr std::int64_t kMaxStep = 1'000'000'000'000;
 
-std::string shown(const ordered_json& j) {
-    std::string s = j.dump();
-    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+const ordered_json& member(const ordered_json& j, const char* key, const std::string& where) {
+    if (!j.contains(key)) throw ConfigError(where + ": missing field \"" + key + "\"");
+    return j.at(key);
 }
 
-double number(const ordered_json& j, const char* key, const std::string& where) {
-    if (!j.contains(key)) throw ConfigError(where + ": missing field '" + key + "'");
-    if (!j.at(key).is_number()) throw ConfigError(where + "." + key + ": expected a number, got " + shown(j.at(key)));
-    return j.at(key).get<double>();
+std::int64_t stepField(const ordered_json& j, const char* key, const std::string& where) {
+    const ordered_json& v = member(j, key, where);
+    const bool integral = v.is_number_integer() || (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
+    const double x = v.is_number() ? v.get<double>() : 0.0;
+    if (!integral || x < 0.0 || x > static_cast<double>(kMaxStep))
+        throw ConfigError(where + "." + key + " = " + jsonExcerpt(v) +
+                          " is not allowed: must be a whole number of steps from 0 to 1e12");
+    return v.is_number_unsigned() ? static_cast<std::int64_t>(v.get<std::uint64_t>())
+           : v.is_number_integer() ? v.get<std::int64_t>()
+                                   : static_cast<std::int64_t>(x);
+}
+
+double numberField(const ordered_json& j, const char* key, const std::string& where, double lo, double hi) {
+    const ordered_json& v = member(j, key, where);
+    if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi)) {
+        char range[96];
+        std::snprintf(range, sizeof range, "must be a number from %g to %g", lo, hi);
+        throw ConfigError(where + "." + key + " = " + jsonExcerpt(v) + " is not allowed: " + range);
+    }
+    return v.get<double>();
+}
+
+std::string stringField(const ordered_json& j, const char* key, const std::string& where) {
+    const ordered_json& v = member(j, key, where);
+    if (!v.is_string())
+        throw ConfigError(where + "." + key + ": expected a string, got " + std::string(v.type_name()) + " " +
+                          jsonExcerpt(v));
+    return v.get<std::string>();
 }
 
 /// Version 1: {"step", "kind": "live" | "thalamic_pulse" | "dc_transient",
 /// live factors relative to the built configuration, or start/duration}.
 std::vector<TimedEvent> eventsFromVersion1(const ordered_json& list, const Config& built, const std::string& origin) {
-    if (!list.is_array()) throw ConfigError(origin + ": missing list 'events'");
     const double h = built.sim.sim_resolution;
     std::vector<TimedEvent> out;
+    std::int64_t last = 0;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const ordered_json& j = list[i];
         const std::string where = origin + ": events[" + std::to_string(i) + "]";
-        if (!j.is_object()) throw ConfigError(where + ": expected an object");
-        const double step = number(j, "step", where);
-        if (!(step >= 0.0 && step <= 1e12)) throw ConfigError(where + ".step = " + shown(j.at("step")) + " is out of range");
+        if (!j.is_object()) throw ConfigError(where + ": expected an object, got " + jsonExcerpt(j));
+        const std::int64_t step = stepField(j, "step", where);
+        if (step < last)
+            throw ConfigError(where + ".step = " + std::to_string(step) +
+                              " is not allowed: events must be in time order (the one before is at step " +
+                              std::to_string(last) + ")");
+        last = step;
         TimedEvent e;
-        e.t_ms = step * h;
-        const std::string kind = j.contains("kind") && j.at("kind").is_string() ? j.at("kind").get<std::string>() : "";
-        if (j.contains("label") && j.at("label").is_string()) e.label = j.at("label").get<std::string>();
+        e.t_ms = static_cast<double>(step) * h;
+        const std::string kind = stringField(j, "kind", where);
+        if (j.contains("label")) e.label = stringField(j, "label", where);
         if (kind == "live") {
-            const double exc = number(j, "exc_weight_factor", where), inh = number(j, "inh_weight_factor", where);
-            const double rate = number(j, built.net.bg_input_type == "poisson" ? "bg_rate_factor" : "dc_factor", where);
-            for (double f : {exc, inh, rate})
-                if (!(f >= 0.0 && f <= 100.0))
-                    throw ConfigError(where + ": live factor " + std::to_string(f) + " is outside [0, 100]");
+            const double exc = numberField(j, "exc_weight_factor", where, 0.0, 100.0);
+            const double inh = numberField(j, "inh_weight_factor", where, 0.0, 100.0);
+            const double poisson = numberField(j, "bg_rate_factor", where, 0.0, 100.0);
+            const double dc = numberField(j, "dc_factor", where, 0.0, 100.0);
             ordered_json set;
             set["net"]["PSP_exc_mean"] = built.net.PSP_exc_mean * exc;
             set["net"]["g"] = built.net.g * inh;
-            set["net"]["bg_rate"] = built.net.bg_rate * rate;
+            set["net"]["bg_rate"] = built.net.bg_rate * (built.net.bg_input_type == "poisson" ? poisson : dc);
             e.kind = TimedEvent::Kind::Set;
             e.set = set.dump();
         } else if (kind == "thalamic_pulse" || kind == "dc_transient") {
             e.kind = kind == "dc_transient" ? TimedEvent::Kind::DcTransient : TimedEvent::Kind::ThalamicPulse;
-            e.start_ms = number(j, "start_ms", where);
-            e.duration_ms = number(j, "duration_ms", where);
-            if (!(e.start_ms >= 0.0 && e.duration_ms >= 0.0 && e.duration_ms <= 1e6))
-                throw ConfigError(where + ": start_ms/duration_ms out of range");
+            e.start_ms = numberField(j, "start_ms", where, 0.0, 1e9);
+            e.duration_ms = numberField(j, "duration_ms", where, 0.0, 1e6);
         } else {
             throw ConfigError(where + ".kind: unknown event kind '" + kind.substr(0, 40) +
                               "' (allowed: live, thalamic_pulse, dc_transient)");
@@ -88,36 +117,35 @@ std::string sessionToJson(const Session& session) {
 }
 
 Session sessionFromJson(std::string_view text, const std::string& origin) {
-    ordered_json doc;
-    try {
-        doc = ordered_json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
-        throw ConfigError(origin + ": not valid JSON (" + e.what() + ")");
-    }
-    if (!doc.is_object() || !doc.contains("format") || doc.at("format") != "microcircuit-session")
+    const ordered_json doc = parseJson(text, origin);
+    if (!doc.is_object() || !doc.contains("format"))
         throw ConfigError(origin + ": not a microcircuit session (expected \"format\": \"microcircuit-session\")");
-    if (!doc.contains("version") || !doc.at("version").is_number_integer())
-        throw ConfigError(origin + ": missing field 'version'");
-    const auto version = doc.at("version").get<std::int64_t>();
-    if (version != 1 && version != kVersion)
-        throw ConfigError(origin + ": session version " + std::to_string(version) +
-                          " is not supported (this program reads versions 1 and 2; a newer microcircuit wrote it?)");
+    const ordered_json& format = doc.at("format");
+    if (!format.is_string() || format.get<std::string>() != "microcircuit-session")
+        throw ConfigError(origin + ": format = " + jsonExcerpt(format) +
+                          " is not a microcircuit session (expected \"format\": \"microcircuit-session\")");
+    const ordered_json& version = member(doc, "version", origin);
+    if (!version.is_number_integer() || (version.get<std::int64_t>() != 1 && version.get<std::int64_t>() != kVersion))
+        throw ConfigError(origin + ": version = " + jsonExcerpt(version) +
+                          " is not supported (this program reads session versions 1 and 2; a newer microcircuit "
+                          "wrote it?)");
     if (!doc.contains("config") || !doc.at("config").is_object())
-        throw ConfigError(origin + ": missing object 'config'");
-    if (!doc.contains("end_step") || !doc.at("end_step").is_number_integer() || doc.at("end_step").get<std::int64_t>() < 0)
-        throw ConfigError(origin + ": missing field 'end_step' (a whole number of steps, >= 0)");
+        throw ConfigError(origin + ": missing object \"config\"");
 
     Session s;
+    // The parsed document is at most kJsonMaxDepth deep, so dumping it is safe.
     applyConfigJson(s.config, doc.at("config").dump(), origin + " (config)");
     try {
         s.config.validate();
     } catch (const ConfigError& e) {
         throw ConfigError(origin + " (config): " + e.what());
     }
-    s.endStep = doc.at("end_step").get<std::int64_t>();
-    if (version == 1) {
-        if (s.config.events.size()) throw ConfigError(origin + ": a version 1 session keeps its events outside 'config'");
-        if (!doc.contains("events")) throw ConfigError(origin + ": missing list 'events'");
+    s.endStep = stepField(doc, "end_step", origin);
+    if (version.get<std::int64_t>() == 1) {
+        if (!s.config.events.empty())
+            throw ConfigError(origin + ": a version 1 session keeps its events outside \"config\"");
+        if (!doc.contains("events") || !doc.at("events").is_array())
+            throw ConfigError(origin + ": missing list \"events\"");
         s.config.events = eventsFromVersion1(doc.at("events"), s.config, origin);
     } else if (doc.contains("events")) {
         throw ConfigError(origin + ": a version 2 session keeps its events in config.events");
@@ -133,6 +161,6 @@ Session sessionFromJson(std::string_view text, const std::string& origin) {
     return s;
 }
 
-Session readSessionFile(const std::string& path) { return sessionFromJson(readTextFile(path), path); }
+Session readSessionFile(const std::string& path) { return sessionFromJson(readInputFile(path), path); }
 
 } // namespace mc

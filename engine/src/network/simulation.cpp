@@ -5,6 +5,8 @@
 #include "neuron_update.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <new>
 
 namespace mc {
 namespace {
@@ -36,13 +38,27 @@ Simulation::Simulation(const Config& config, const BuildOptions& options)
     net.builtDerived = net.derived;
     const int threads = resolveThreads(config, options);
     checkMemoryFits(config, net.derived, threads);
-    net.workers = std::make_unique<detail::Workers>(threads);
-    detail::buildNetwork(net, options);
-    detail::prepareNeurons(net);
-    detail::preparePoisson(net);
-    net.history.assign(static_cast<std::size_t>(net.delaySlots) + 1,
-                       std::vector<std::vector<std::int32_t>>(net.shards.size() + 1));
-    detail::prepareDelivery(net);
+    try {
+        net.workers = std::make_unique<detail::Workers>(threads);
+        detail::buildNetwork(net, options);
+        detail::prepareNeurons(net);
+        detail::preparePoisson(net);
+        net.history.assign(static_cast<std::size_t>(net.delaySlots) + 1,
+                           std::vector<std::vector<std::int32_t>>(net.shards.size() + 1));
+        detail::prepareDelivery(net);
+    } catch (const std::bad_alloc&) {
+        // The estimate said it fits, but the address space (ulimit -v, a
+        // container's limit) or other programs' memory said otherwise.
+        char buf[320];
+        std::snprintf(buf, sizeof buf,
+                      "the network at N_scaling %g, K_scaling %g with %d threads did not fit in memory: it needs "
+                      "about %.1f GB and an allocation failed during construction (free memory, lower the "
+                      "scale or the threads, or raise ulimit -v)",
+                      config.net.N_scaling, config.net.K_scaling, threads,
+                      static_cast<double>(estimateMemoryBytes(config, net.derived, threads)) / 1e9);
+        m_net.reset();
+        throw ConfigError(buf);
+    }
     if (config.stim.thalamic_input) scheduleThalamicPulse(config.stim.th_start);
     if (config.stim.dc_transient) scheduleDcTransient(config.stim.dc_transient_start, config.stim.dc_transient_dur);
 }
