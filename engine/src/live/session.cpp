@@ -125,7 +125,9 @@ Session sessionFromJson(std::string_view text, const std::string& origin) {
         throw ConfigError(origin + ": format = " + jsonExcerpt(format) +
                           " is not a microcircuit session (expected \"format\": \"microcircuit-session\")");
     const ordered_json& version = member(doc, "version", origin);
-    if (!version.is_number_integer() || (version.get<std::int64_t>() != 1 && version.get<std::int64_t>() != kVersion))
+    if (!version.is_number_integer())
+        throw ConfigError(origin + ": version = " + jsonExcerpt(version) + " is not supported: must be the number 1 or 2");
+    if (version.get<std::int64_t>() != 1 && version.get<std::int64_t>() != kVersion)
         throw ConfigError(origin + ": version = " + jsonExcerpt(version) +
                           " is not supported (this program reads session versions 1 and 2; a newer microcircuit "
                           "wrote it?)");
