@@ -19,6 +19,7 @@ using AfterRun = std::function<bool(const std::string& folder)>;
 void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRun);
 void addConfigCommand(CLI::App& app, std::function<int()>& action);
 void addBenchCommand(CLI::App& app, std::function<int()>& action);
+void addExportNestCommand(CLI::App& app, std::function<int()>& action);
 
 /// Hook that draws the figures of `microcircuit analyze --figures` (Qt side):
 /// data, its statistics, the reference's statistics (or null), output folder

@@ -155,16 +155,17 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
     auto* cmd = app.add_subcommand(
         "analyze",
         "validation statistics (rates, ISI CVs, spike-count correlations) of a spike folder, ours or NEST's");
-    cmd->add_option("DIR", opt->dir, "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files")
+    cmd->add_option("DIR", opt->dir,
+                    "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files, or a SONATA report *.h5")
         ->required()
         ->check(nonEmptyPath());
     cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default 500: discards the warm-up)");
     cmd->add_option("--t-max", opt->tMax,
                     "end of the interval (ms, default: t_presim + t_sim from sim_dict.json, else the last spike)");
-    cmd->add_option("--subsample", opt->subsample, "neurons per population for correlations (default 200)")
-        ->check(CLI::Range(2, 1000000));
+    cmd->add_option("--subsample", opt->subsample, "neurons per population for correlations, 2 to 5000 (default 200)")
+        ->check(CLI::Range(2, kMaxSubsample));
     cmd->add_option("--seed", opt->seed,
-                    "seed of the correlation subsample, a whole number from 0 to 2^64 - 1 (default 12345)");
+                    "seed of the correlation subsample, a whole number from 0 to 2^64 - 1 (default 12345)")->type_name("UINT64");
     cmd->add_option("--reference", opt->reference, "second folder (e.g. NEST's): adds KS distances per statistic")
         ->check(nonEmptyPath());
     cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name");

@@ -35,7 +35,7 @@ void ModelFlags::add(CLI::App& cmd, bool full) {
     cmd.add_option("--threads", threads, "worker threads (default: all cores)");
     cmd.add_option("--drive", drive, "background drive: poisson (default) or dc (the reference's)")
         ->check(CLI::IsMember({"poisson", "dc"}));
-    cmd.add_option("--seed", seed, "random seed, a whole number from 0 to 2^64 - 1 (default 55)");
+    cmd.add_option("--seed", seed, "random seed, a whole number from 0 to 2^64 - 1 (default 55)")->type_name("UINT64");
     if (!full) return;
     cmd.add_option("--t-presim", tPresim, "warm-up before t_sim, excluded from rates (ms, default 500)");
     cmd.add_option("--dt", dt, "time step (ms, default 0.1)");

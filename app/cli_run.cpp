@@ -26,6 +26,7 @@ extern "C" void onInterrupt(int) { g_interrupted = true; }
 struct RunOptions {
     ModelFlags model;
     std::string out;
+    std::string format = "nest";
     bool outGiven = false;
     bool overwrite = false;
     bool noRecord = false;
@@ -87,6 +88,7 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     if (opt.outGiven && opt.out.empty()) throw ConfigError("--out: the output folder must not be empty");
     std::int64_t total = 0;
     Config config = resolveRun(opt, total);
+    const SpikeFormats formats = parseSpikeFormats(opt.format);
     if (opt.outGiven) config.sim.data_path = opt.out;
     if (opt.noRecord) config.sim.rec_spikes = false;
     const DerivedParams derived = deriveParameters(config);
@@ -109,7 +111,8 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     }
     std::unique_ptr<OutputFolder> folderPtr;
     try {
-        folderPtr = std::make_unique<OutputFolder>(target ? target->workPath() : std::string(), config, derived);
+        folderPtr = std::make_unique<OutputFolder>(target ? target->workPath() : std::string(), config, derived,
+                                                   formats);
     } catch (...) {
         if (target) target->discard();
         throw;
@@ -151,7 +154,7 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
 
     std::string writeProblem;
     try {
-        folder.finish();
+        folder.finish(sim->steps() >= total);
     } catch (const WriteError& e) {
         writeProblem = e.what();
     }
@@ -170,6 +173,11 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
         printSummary(*sim, config, folder, simSeconds, kept);
         const std::string old = "; " + target->finalPath() + " was not changed";
         if (!writeProblem.empty()) {
+            // Name the files where they are now.
+            const std::string& work = target->workPath();
+            for (std::size_t at = writeProblem.find(work); at != std::string::npos;
+                 at = writeProblem.find(work, at + kept.size()))
+                writeProblem.replace(at, work.size(), kept);
             std::fprintf(stderr,
                          "error: %s\nthe run stopped at %.1f ms of model time; %s holds every spike up to %.1f ms "
                          "(each file ends on a complete line)%s\n",
@@ -210,6 +218,8 @@ void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRu
         ->each([opt](const std::string&) { opt->outGiven = true; });
     cmd->add_flag("--overwrite", opt->overwrite,
                   "replace the run in an existing --out folder (only files microcircuit writes are removed)");
+    cmd->add_option("--format", opt->format,
+                    "spike files: nest (NEST's text files, default), sonata (a SONATA report spikes.h5) or both");
     cmd->add_flag("--no-record", opt->noRecord, "do not write spike files (and, without --out, nothing at all)");
     cmd->add_flag("--no-figures", opt->noFigures, "do not draw the raster and box plot figures");
     cmd->add_option("--session", opt->session,

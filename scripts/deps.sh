@@ -5,10 +5,13 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libtbb-dev nlohmann-json3-dev libcli11-dev
+  libhdf5-dev # SONATA spike reports (HDF5)
   xvfb xauth libgl1-mesa-dri
   # release checks (tests/test_release.py, scripts/test_package.sh)
+  hdf5-tools python3-h5py # independent readers of SONATA reports in the tests
   python3 python3-yaml python3-jsonschema lintian man-db desktop-file-utils appstream
   g++-aarch64-linux-gnu qemu-user # the ARM64 cross-build and its test (scripts/test_aarch64.sh)
+  clang libclang-rt-14-dev # libFuzzer for the input readers (scripts/fuzz.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -5,7 +5,8 @@
 # backends give the same spikes; an ARM64 cross-build run under qemu checks
 # that both architectures do (scripts/test_aarch64.sh). Last, the Debian
 # package is built, checked with lintian, installed, run and removed
-# (scripts/test_package.sh).
+# (scripts/test_package.sh). The configuration and spike-folder readers are
+# fuzzed for 60 s each (scripts/fuzz.sh, its own clang build in build/fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -25,6 +26,7 @@ status=0
 run_ctest --test-dir build/release --output-on-failure --timeout 900 || status=1
 run_ctest --test-dir build/openmp --output-on-failure --timeout 900 || status=1
 JOBS="$jobs" scripts/test_aarch64.sh build/release/app/microcircuit || status=1
+JOBS="$jobs" scripts/fuzz.sh || status=1
 # The Debian package: lintian, then installed with dpkg and run (removed again after).
 scripts/test_package.sh build/release || status=1
 exit $status

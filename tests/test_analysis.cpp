@@ -186,6 +186,41 @@ class TestAnalysis : public QObject {
         const SpikeData empty = buildSpikeData(ranges(2), {});
         QVERIFY_THROWS_EXCEPTION(ConfigError, analyzeSpikes(empty, AnalysisOptions{}));
     }
+    // Issue 11: a stray spike at 1e9 ms made the rate series 1e9 bins per
+    // population (GBs for a tiny file). The bins widen instead, the counts
+    // stay right, and the rates do not change.
+    void rateSeriesMemoryFollowsTheData() {
+        std::vector<SpikeRecord> rec{{1, 600.0}, {2, 700.0}, {3, 1e9}};
+        const SpikeData data = buildSpikeData(ranges(4), rec);
+        AnalysisOptions o;
+        o.tMin = 0.0;
+        const AnalysisResult r = analyzeSpikes(data, o);
+        QCOMPARE(r.tMax, 1e9);
+        const double bin = r.options.rateBinMs;
+        QVERIFY2(bin > 1.0, qPrintable(QString::number(bin)));
+        std::size_t bins = 0;
+        double spikes = 0.0;
+        for (const PopulationStats& s : r.populations) {
+            bins += s.rateSeries.size();
+            for (double x : s.rateSeries)
+                spikes += x * s.numNeurons * bin * 1e-3;
+        }
+        QVERIFY2(bins <= static_cast<std::size_t>(kMaxRateBins) + r.populations.size(), qPrintable(QString::number(bins)));
+        QVERIFY(std::abs(spikes - 3.0) < 1e-6);
+        QCOMPARE(r.populations[0].rates[0], 1.0 / (1e9 * 1e-3));
+        // An interval longer than any run is refused, not allocated.
+        o.tMax = 1e12;
+        QVERIFY_THROWS_EXCEPTION(ConfigError, analyzeSpikes(data, o));
+        // So are more correlation pairs than memory holds.
+        const SpikeData wide = buildSpikeData({{1, 5000}, {5001, 10000}, {10001, 15000}, {15001, 20000},
+                                               {20001, 25000}, {25001, 30000}, {30001, 35000}, {35001, 40000},
+                                               {40001, 45000}},
+                                              std::vector<SpikeRecord>{{1, 600.0}});
+        o.tMax = -1.0;
+        o.tMin = 0.0;
+        o.subsample = kMaxSubsample;
+        QVERIFY_THROWS_EXCEPTION(ConfigError, analyzeSpikes(wide, o));
+    }
     void compareGivesZeroForIdenticalRuns() {
         std::vector<SpikeRecord> rec;
         for (int id = 1; id <= 80; ++id)

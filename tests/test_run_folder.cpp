@@ -16,6 +16,10 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include "microcircuit/errors.hpp"
+#include "microcircuit/model.hpp"
+#include "microcircuit/output_folder.hpp"
+
 #include <csignal>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -212,6 +216,33 @@ private slots:
         QVERIFY(snapshot(out) == before);
     }
 
+    // A file put into the old folder while --overwrite runs is not deleted:
+    // the new run takes the name, the old folder keeps that file only.
+    void fileAddedDuringOverwriteIsKept() {
+        const QString out = earlierRun("added");
+        QVERIFY(!out.isEmpty());
+        QProcess p;
+        p.setWorkingDirectory(m_dir.path());
+        p.start(QStringLiteral(MC_BINARY), {"run", "--scale", "0.02", "--t-presim", "0", "--t-sim", "20000", "--out",
+                                            out, "--overwrite", "--no-figures", "-q"});
+        QVERIFY(p.waitForStarted(10000));
+        const QString pid = QString::number(p.processId());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(out + ".incomplete-" + pid), 30000);
+        QFile notes(out + "/notes.txt");
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        notes.write("written during the run\n");
+        notes.close();
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        const QString kept = out + ".replaced-" + pid;
+        QVERIFY2(err.contains(kept), qPrintable(err));
+        QCOMPARE(entries(kept), QStringList{"notes.txt"});
+        QVERIFY(!QFile::exists(out + "/notes.txt"));
+        QCOMPARE(simDictValue(out, "t_sim"), 20000.0);
+        QVERIFY2(checkRunFolder(out, m_dir.path()).isEmpty(), qPrintable(checkRunFolder(out, m_dir.path())));
+    }
+
     // A write-protected spike file of the old run: refused before anything is
     // touched, with and without --overwrite; the old run stays whole.
     void readOnlyOldSpikeFileNeverDamagesTheOldRun() {
@@ -344,7 +375,7 @@ private slots:
         QCOMPARE(left.size(), 2);
         const QString kept = parent + "/" + left.value(1);
         QVERIFY2(left.value(1).startsWith("run.interrupted-"), qPrintable(left.join(' ')));
-        QVERIFY2(r.err.contains(kept), qPrintable(r.err));
+        QVERIFY2(r.err.contains(kept + "/spike_recorder-") && !r.err.contains(".incomplete-"), qPrintable(r.err));
         QVERIFY2(checkRunFolder(kept, m_dir.path()).isEmpty(), qPrintable(checkRunFolder(kept, m_dir.path())));
         // The message's time is the end of what the files hold.
         static const QRegularExpression upTo("holds every spike up to ([0-9.]+) ms");
@@ -376,6 +407,21 @@ private slots:
         QVERIFY(!QFile::exists(out + "/raster.png"));
         for (const QString& f : entries(out)) QVERIFY2(!f.endsWith(".part"), qPrintable(f));
         QVERIFY2(checkRunFolder(out, m_dir.path()).isEmpty(), qPrintable(checkRunFolder(out, m_dir.path())));
+        // analyze --figures under the same limit: the failed figure is gone,
+        // also an older one of that name (it would belong to other data).
+        const QString figs = path("figures_full_analyze");
+        QVERIFY(QDir().mkpath(figs));
+        QFile stale(figs + "/raster.png");
+        QVERIFY(stale.open(QIODevice::WriteOnly));
+        stale.write("an older figure");
+        stale.close();
+        const Result a = runCli({"analyze", out, "--t-min", "0", "--figures", "--figures-out", figs, "-q"},
+                                m_dir.path(), 12 * 1024);
+        QVERIFY(!a.crashed);
+        QCOMPARE(a.exitCode, 1);
+        QVERIFY2(a.err.contains("raster.png") && a.err.contains("File too large"), qPrintable(a.err));
+        QVERIFY(!QFile::exists(figs + "/raster.png"));
+        for (const QString& f : entries(figs)) QVERIFY2(!f.endsWith(".part"), qPrintable(f));
         // Without the limit the same run draws both figures, whole PNGs.
         const QString ok = path("figures_ok");
         const Result full = runCli({"run", "--scale", "0.02", "--t-presim", "50", "--t-sim", "200", "--threads", "1",
@@ -423,6 +469,45 @@ private slots:
         const Result inside = runCli(kShortRun + QStringList{"--out", mount.path + "/run1"}, m_dir.path());
         QVERIFY2(inside.exitCode == 0, qPrintable(inside.err));
         QVERIFY2(checkRunFolder(mount.path + "/run1", m_dir.path()).isEmpty(), "run inside the mount point");
+    }
+
+    // The GUI's NEST export writes through OutputFolder in one chunk: a write
+    // that fails there is reported by finish() (WriteError naming the file),
+    // and every spike file is cut back to whole lines (here: the header).
+    void outputFolderReportsAFailedWrite() {
+        mc::Config config;
+        config.net.N_scaling = config.net.K_scaling = 0.02;
+        const mc::DerivedParams derived = mc::deriveParameters(config);
+        std::vector<mc::Spike> spikes;
+        for (std::int32_t step = 0; step < 20000; ++step) spikes.push_back({step % derived.num_neurons[0], step});
+        const QString out = path("export_limited");
+        rlimit old{};
+        QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);
+        const auto previous = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit small = old;
+        small.rlim_cur = 32 * 1024; // the dictionaries fit, 20000 spike lines do not
+        QVERIFY(setrlimit(RLIMIT_FSIZE, &small) == 0);
+        QString message;
+        try {
+            mc::OutputFolder folder(out.toStdString(), config, derived);
+            folder.onSpikes(spikes, 20000);
+            QVERIFY(folder.failed());
+            folder.finish();
+        } catch (const mc::WriteError& e) {
+            message = QString::fromUtf8(e.what());
+        }
+        setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, previous);
+        QVERIFY2(message.contains("spike_recorder-") && message.contains("File too large"), qPrintable(message));
+        const QStringList files = entries(out);
+        QCOMPARE(files.filter("spike_recorder-").size(), 8);
+        for (const QString& f : files) {
+            QVERIFY2(!f.endsWith(".part"), qPrintable(f));
+            if (f.startsWith("spike_recorder-"))
+                QCOMPARE(readAll(out + "/" + f), QByteArray("# NEST version: 3.9\n# RecordingBackendASCII version: 2\n"
+                                                            "sender\ttime_ms\n"));
+        }
+        QVERIFY(QFile::exists(out + "/rates.csv"));
     }
 
     void emptyOutIsRefused() {

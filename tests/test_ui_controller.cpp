@@ -194,6 +194,140 @@ class TestUiController : public QObject {
         QTRY_COMPARE(c.store().endStep(), std::int64_t{100});
     }
 
+    /// Issue 18, item 7: one state machine; the states of a build, a pause, a cancel.
+    void stateFollowsBuildPauseAndCancel() {
+        SimController c(2);
+        QCOMPARE(c.state(), RunState::NoNetwork);
+        QSignalSpy states(&c, &SimController::stateChanged);
+        runPaused(c, smallConfig(0.02), 5.0);
+        // pause (no network yet: still "no network"), building, paused
+        QCOMPARE(c.state(), RunState::Paused);
+        QCOMPARE(states.count(), 2);
+        QCOMPARE(states.at(0).at(0).value<RunState>(), RunState::Building);
+        QCOMPARE(states.at(1).at(0).value<RunState>(), RunState::Paused);
+        c.resume();
+        QCOMPARE(c.state(), RunState::Running);
+        c.pause();
+        QCOMPARE(c.state(), RunState::Paused);
+        states.clear();
+        QSignalSpy failed(&c, &SimController::buildFailed);
+        c.rebuild(smallConfig(1.0));
+        QCOMPARE(c.state(), RunState::Building);
+        c.cancelBuild();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QCOMPARE(c.state(), RunState::Paused); // the kept network, still paused
+        QCOMPARE(states.count(), 2);
+        QCOMPARE(states.at(1).at(0).value<RunState>(), RunState::Paused);
+    }
+
+    /// A cancelled first build leaves no network, and says so in its state.
+    void cancelledFirstBuildLeavesNoNetwork() {
+        SimController c(2);
+        QSignalSpy failed(&c, &SimController::buildFailed);
+        QSignalSpy progress(&c, &SimController::buildProgress);
+        c.rebuild(smallConfig(1.0));
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 20000);
+        c.cancelBuild();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QVERIFY(failed.at(0).at(0).toString().contains("there is no network"));
+        QCOMPARE(c.state(), RunState::NoNetwork);
+        QVERIFY(!c.hasNetwork());
+        QCOMPARE(c.store().neurons(), 0);
+    }
+
+    /// Item 7: a rebuild requested during a build replaces it; one network, one report.
+    void rebuildDuringABuildReplacesIt() {
+        SimController c(2);
+        runPaused(c, smallConfig(0.02), 5.0);
+        QSignalSpy built(&c, &SimController::built);
+        QSignalSpy failed(&c, &SimController::buildFailed);
+        QSignalSpy progress(&c, &SimController::buildProgress);
+        QSignalSpy states(&c, &SimController::stateChanged);
+        c.rebuild(smallConfig(1.0));
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 20000);
+        c.rebuild(smallConfig(0.03, 7)); // replaces the full-scale build
+        QCOMPARE(c.state(), RunState::Building);
+        QTRY_COMPARE_WITH_TIMEOUT(built.count(), 1, 60000);
+        QTest::qWait(300);
+        QCOMPARE(built.count(), 1);
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(c.state(), RunState::Paused);
+        QCOMPARE(c.config().net.N_scaling, 0.03);
+        QCOMPARE(c.config().sim.rng_seed, std::uint64_t{7});
+        QCOMPARE(states.count(), 2); // building, then paused: no "no network" in between
+    }
+
+    /// Item 6: a scale that does not fit in memory is refused before anything is built or released.
+    void tooLargeIsRefusedBeforeBuilding() {
+        SimController c(2);
+        runPaused(c, smallConfig(0.02), 5.0);
+        const auto info = c.buildInfo();
+        QSignalSpy failed(&c, &SimController::buildFailed);
+        QSignalSpy started(&c, &SimController::buildStarted);
+        c.rebuild(smallConfig(40.0)); // about 2 TB of synapses
+        QCOMPARE(failed.count(), 1);  // at once, on the GUI thread
+        QCOMPARE(started.count(), 0);
+        QVERIFY(failed.at(0).at(0).toString().contains("need about"));
+        QVERIFY(failed.at(0).at(0).toString().contains("GB"));
+        QCOMPARE(c.state(), RunState::Paused);
+        QCOMPARE(c.buildInfo(), info);
+        QVERIFY(SimController::memoryRefusal(smallConfig(0.1), 2).isEmpty());
+    }
+
+    /// Smaller item: speed and spike rate are measured over running time only.
+    void ratesFrozenWhilePausedAndResetOnResume() {
+        SimController c(2);
+        QSignalSpy built(&c, &SimController::built);
+        c.setSpeed(0.0);
+        c.rebuild(smallConfig(0.05));
+        QVERIFY(built.wait(20000));
+        QTRY_VERIFY_WITH_TIMEOUT(c.spikesPerModelSecond() > 0.0 && c.achievedSpeed() > 0.0, 20000);
+        c.pause();
+        QCOMPARE(c.achievedSpeed(), 0.0);
+        QTest::qWait(300); // the last chunk arrives
+        const double rate = c.spikesPerModelSecond();
+        QTest::qWait(1500);
+        QCOMPARE(c.spikesPerModelSecond(), rate);
+        c.resume();
+        // No speed from a window that includes the pause; a new measurement follows.
+        QCOMPARE(c.achievedSpeed(), 0.0);
+        QTRY_VERIFY_WITH_TIMEOUT(c.achievedSpeed() > 0.0, 20000);
+    }
+
+    /// Smaller item: a replayed session ends at its saved end, and says so.
+    void replayEndsAtTheSavedEnd() {
+        SimController c(2);
+        QSignalSpy finished(&c, &SimController::replayFinished);
+        QSignalSpy built(&c, &SimController::built);
+        c.pause();
+        Session s{smallConfig(0.02), {}, 500};
+        c.loadSession(s);
+        QVERIFY(built.wait(20000));
+        QVERIFY(c.isReplaying());
+        c.step(30.0);
+        QTRY_COMPARE(c.store().endStep(), std::int64_t{300});
+        QTest::qWait(100);
+        QCOMPARE(finished.count(), 0);
+        c.step(30.0);
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY(!c.isReplaying());
+    }
+
+    /// Smaller item: a pulse the configuration schedules is marked like a live one.
+    void configuredStimuliAreMarked() {
+        SimController c(2);
+        Config cfg = smallConfig(0.02);
+        cfg.stim.thalamic_input = true;
+        cfg.stim.th_start = 700.0;
+        runPaused(c, cfg, 1.0);
+        const auto marked = c.markedEvents();
+        QCOMPARE(marked.size(), std::size_t{1});
+        QCOMPARE(marked[0].kind, TimedEvent::Kind::ThalamicPulse);
+        QCOMPARE(marked[0].start_ms, 700.0);
+        runPaused(c, smallConfig(0.02), 1.0);
+        QVERIFY(c.markedEvents().empty()); // no thalamic input configured: nothing scheduled
+    }
+
     void engineExceptionBecomesAnErrorSignal() {
         SimController c(2);
         runPaused(c, smallConfig(0.02), 5.0);

@@ -8,6 +8,8 @@
 #include "ui/sim_controller.hpp"
 
 #include "microcircuit/config_io.hpp"
+#include "microcircuit/recording.hpp"
+#include "microcircuit/sonata.hpp"
 #include <QApplication>
 
 #include <QDirIterator>
@@ -169,6 +171,21 @@ class TestUiExport : public QObject {
         QCOMPARE(files, kNumPops);
         sortSpikes(back);
         QVERIFY(equal(back, toVector(w.controller()->store().all())));
+        // ... and the same spikes as a SONATA report beside them, read alone.
+        if (!sonataAvailable()) return; // a build without libhdf5 writes no report
+        const QString sonata = m_dir.filePath("nest_sonata");
+        QVERIFY(QDir().mkpath(sonata));
+        QVERIFY(QFile::copy(folder + "/spikes.h5", sonata + "/spikes.h5"));
+        QVERIFY(QFile::copy(folder + "/population_nodeids.dat", sonata + "/population_nodeids.dat"));
+        const SpikeData report = readRecording(sonata.toStdString());
+        std::vector<Spike> fromReport;
+        for (const PopulationSpikes& pop : report.populations)
+            for (int n = 0; n < pop.size(); ++n)
+                for (double t : pop.neuron(n))
+                    fromReport.push_back({static_cast<std::int32_t>(pop.firstId - 1 + n),
+                                          static_cast<std::int32_t>(std::llround(t / 0.1) - 1)});
+        sortSpikes(fromReport);
+        QVERIFY(equal(fromReport, back));
     }
 
     void statisticsAndConfig() {

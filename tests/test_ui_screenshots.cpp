@@ -201,6 +201,40 @@ class TestUiScreenshots : public QObject {
         QTRY_VERIFY(!bannerShown(w));
     }
 
+    /// The window on the screen it is on (issue 18, item 10): run with
+    /// MC_SCREEN_SHOTS=1 under an X server of 1024x700, 1280x720 or
+    /// 1920x1080 to write docs/screenshots/screen_<w>x<h>[_f11].png.
+    void windowOnThisScreen() {
+        if (!qEnvironmentVariableIsSet("MC_SCREEN_SHOTS")) QSKIP("set MC_SCREEN_SHOTS=1 (and MC_SCREENSHOT_DIR)");
+        MainWindow w(2);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QApplication::setActiveWindow(&w);
+        const QRect avail = w.screen()->availableGeometry();
+        QVERIFY(avail.contains(w.frameGeometry()));
+        SimController* c = w.controller();
+        QSignalSpy built(c, &SimController::built);
+        w.start();
+        QVERIFY(built.wait(20000));
+        c->setSpeed(0.0);
+        QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > 1400.0, 60000);
+        c->setSpeed(1.0);
+        c->fireThalamicPulse();
+        QTest::qWait(1500);
+        const QString name = QString("screen_%1x%2").arg(w.screen()->size().width()).arg(w.screen()->size().height());
+        saveShot(w, qPrintable(name));
+        QTest::keyClick(&w, Qt::Key_F11);
+        // Without a window manager (a bare X server) nobody enlarges a
+        // full-screen window: do what the window manager would.
+        QTest::qWait(300);
+        if (w.size() != w.screen()->size()) w.setGeometry(w.screen()->geometry());
+        QTest::qWait(1500);
+        saveShot(w, qPrintable(name + "_f11"));
+        QTest::keyClick(&w, Qt::Key_F11);
+        QTest::qWait(300);
+        QVERIFY(avail.contains(w.frameGeometry()));
+    }
+
     /// Measurements for docs/gui.md ("Performance"); runs only with MC_GUI_PERF=1
     /// (timings are documented, never asserted).
     void performance() {

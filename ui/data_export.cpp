@@ -49,7 +49,8 @@ bool writeSpikesCsv(const QString& path, std::span<const Spike> spikes, const De
 bool writeNestFolder(const QString& folder, std::span<const Spike> spikes, std::int64_t endStep, const Config& config,
                      const DerivedParams& derived, QString* error) {
     try {
-        OutputFolder out(folder.toStdString(), config, derived);
+        // NEST's text files and, where the build has HDF5, the same spikes as a SONATA report.
+        OutputFolder out(folder.toStdString(), config, derived, SpikeFormats{true, sonataAvailable()});
         out.onSpikes(spikes, endStep);
         out.finish();
         return true;

@@ -18,6 +18,7 @@ bool writeSpikesCsv(const QString& path, std::span<const Spike> spikes, const De
                     double resolutionMs, QString* error);
 
 /// The reference's output folder: spike_recorder-<id>-0.dat per population,
+/// the same spikes as a SONATA report spikes.h5 (builds with HDF5),
 /// population_nodeids.dat, sim/net/stim_dict.json and rates.csv.
 bool writeNestFolder(const QString& folder, std::span<const Spike> spikes, std::int64_t endStep, const Config& config,
                      const DerivedParams& derived, QString* error);

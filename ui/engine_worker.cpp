@@ -6,6 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace mc::ui {
 
@@ -40,15 +44,26 @@ void EngineWorker::post(std::function<void()> command) {
     m_wake.notify_all();
 }
 
-void EngineWorker::rebuild(const Config& config, std::vector<TimedEvent> replay) {
-    post([this, config, replay = std::move(replay)]() mutable {
+int EngineWorker::rebuild(const Config& config, std::vector<TimedEvent> replay) {
+    // The number first, then the flag: a build starting now either sees the
+    // newer number or has the flag raised while it runs.
+    const int request = ++m_requested;
+    m_cancel.store(true);
+    post([this, config, replay = std::move(replay), request]() mutable {
         m_buildPending = true;
+        m_buildRequest = request;
         m_buildConfig = config;
         m_replay = std::move(replay);
         m_replaySteps.clear();
         for (const TimedEvent& e : m_replay) m_replaySteps.push_back(eventStep(e, config.sim.sim_resolution));
         m_replayNext = 0;
     });
+    return request;
+}
+
+void EngineWorker::cancelBuild() {
+    m_cancelledUpTo.store(m_requested.load());
+    m_cancel.store(true);
 }
 
 void EngineWorker::setPaused(bool paused) {
@@ -96,16 +111,30 @@ void EngineWorker::applyEvent(TimedEvent e, bool replayed) {
 void EngineWorker::build(std::stop_token stop) {
     m_buildPending = false;
     m_cancel.store(false);
+    const int request = m_buildRequest;
+    const auto superseded = [&] { return m_requested.load() != request; };
     const Config config = m_buildConfig;
     const int generation = m_generation + 1;
+    const auto fail = [&](const std::string& message, bool cancelled) {
+        m_replay.clear();
+#if defined(__GLIBC__)
+        malloc_trim(0); // hand the memory of the abandoned network back to the system
+#endif
+        if (!superseded() && m_callbacks.buildFailed)
+            m_callbacks.buildFailed(message, cancelled, m_sim != nullptr, request);
+        resetPacing();
+    };
     try {
+        if (m_cancelledUpTo.load() >= request || superseded()) throw BuildCancelled();
         config.validate();
-        // Two full-scale networks do not fit everywhere: release the old one
-        // first when both together would exceed 4 GB.
+        // Two large networks do not always fit together: release the old one
+        // first when both would exceed 80% of the memory (what the engine allows one network).
         const DerivedParams derived = deriveParameters(config);
         const int threads = m_sim ? m_sim->threads() : std::max(1, m_threads);
         const std::int64_t need = estimateMemoryBytes(config, derived, threads);
-        if (m_sim && m_sim->memoryBytes() + need > (std::int64_t{4} << 30)) m_sim.reset();
+        const double physical =
+            static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+        if (m_sim && static_cast<double>(m_sim->memoryBytes() + need) > 0.8 * physical) m_sim.reset();
 
         BuildOptions options;
         options.threads = m_threads;
@@ -123,6 +152,7 @@ void EngineWorker::build(std::stop_token stop) {
         m_sink = std::make_unique<Sink>(m_channel, generation);
         auto info = std::make_shared<BuildInfo>();
         info->generation = generation;
+        info->request = request;
         info->config = m_sim->config();
         info->derived = m_sim->derived();
         info->synapses = m_sim->numSynapses();
@@ -135,19 +165,14 @@ void EngineWorker::build(std::stop_token stop) {
         if (m_callbacks.built) m_callbacks.built(std::move(info));
         resetPacing();
     } catch (const BuildCancelled&) {
-        m_replay.clear();
-        if (m_callbacks.buildFailed)
-            m_callbacks.buildFailed(m_sim ? "Rebuild cancelled; the previous network keeps running."
-                                          : "Rebuild cancelled; there is no network (the previous one was "
-                                            "released to make room). Rebuild to continue.",
-                                    true);
-        resetPacing();
+        fail(m_sim ? "Rebuild cancelled; the previous network keeps running."
+                   : "Rebuild cancelled; there is no network (the previous one was released to make room). "
+                     "Rebuild to continue.",
+             true);
     } catch (const std::exception& e) {
-        m_replay.clear();
-        if (m_callbacks.buildFailed) m_callbacks.buildFailed(e.what(), false);
+        fail(e.what(), false);
     } catch (...) {
-        m_replay.clear();
-        if (m_callbacks.buildFailed) m_callbacks.buildFailed("unknown error while building the network", false);
+        fail("unknown error while building the network", false);
     }
 }
 

@@ -24,6 +24,7 @@ namespace mc::ui {
 /// What the GUI learns about a freshly built network.
 struct BuildInfo {
     int generation = 0;
+    int request = 0; ///< the number rebuild() returned for this build
     Config config;
     DerivedParams derived;
     std::int64_t synapses = 0;
@@ -39,7 +40,10 @@ class EngineWorker {
     struct Callbacks {
         std::function<void(double fraction, const std::string& phase)> progress;
         std::function<void(std::shared_ptr<const BuildInfo>)> built;
-        std::function<void(const std::string& message, bool cancelled)> buildFailed;
+        /// A build did not finish. `networkKept`: the previous network still
+        /// exists (false when it was released to make room). `request`: the
+        /// number rebuild() returned. Not called for a build replaced by a newer request.
+        std::function<void(const std::string& message, bool cancelled, bool networkKept, int request)> buildFailed;
         /// A change applied (its time filled in), with the configuration the network runs with now.
         std::function<void(const TimedEvent&, int generation, std::shared_ptr<const Config> current)> eventApplied;
         std::function<void(const std::string& message)> error;
@@ -53,17 +57,17 @@ class EngineWorker {
     EngineWorker(const EngineWorker&) = delete;
     EngineWorker& operator=(const EngineWorker&) = delete;
 
-    /// Builds a new network; then re-applies `replay` at its logged times.
-    void rebuild(const Config& config, std::vector<TimedEvent> replay = {});
-    void cancelBuild() { m_cancel.store(true); }
+    /// Builds a new network; then re-applies `replay` at its logged steps. A
+    /// build in progress is cancelled and replaced. Returns the request's number.
+    int rebuild(const Config& config, std::vector<TimedEvent> replay = {});
+    /// Cancels the build in progress and every build requested so far.
+    void cancelBuild();
     void setPaused(bool paused);
     /// Advances `steps` steps even while paused.
     void step(std::int64_t steps);
     /// Model seconds per wall second; 0 = as fast as possible.
     void setSpeed(double speed);
-    /// Applies a change at the next chunk boundary (EventPlayer::apply) and
-    /// reports it with t_ms set to that moment; a pulse with start_ms < 0
-    /// starts then. An invalid change is reported as an error and changes nothing.
+    /// Applies a change at the next chunk boundary and reports it (with its step).
     void apply(TimedEvent event);
 
   private:
@@ -84,6 +88,8 @@ class EngineWorker {
     std::condition_variable_any m_wake;
     std::deque<std::function<void()>> m_commands;
     std::atomic<bool> m_cancel{false};
+    std::atomic<int> m_requested{0};     ///< number of the newest rebuild request
+    std::atomic<int> m_cancelledUpTo{0}; ///< requests up to this number are cancelled
 
     // Engine-thread state (touched only by commands and the loop).
     std::unique_ptr<Simulation> m_sim;
@@ -91,6 +97,7 @@ class EngineWorker {
     int m_generation = 0;
     bool m_paused = false;
     bool m_buildPending = false;
+    int m_buildRequest = 0;
     Config m_buildConfig;
     std::vector<TimedEvent> m_replay;
     std::vector<std::int64_t> m_replaySteps; ///< eventStep of each replayed change

@@ -15,6 +15,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
@@ -77,10 +78,12 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     m_info->hide();
 
     auto* splitter = new QSplitter(Qt::Vertical);
+    m_splitter = splitter;
     splitter->addWidget(m_raster);
     splitter->addWidget(m_charts);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setCollapsible(0, false);
     auto* central = new QWidget;
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -97,7 +100,9 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     auto* dock = new QDockWidget("Controls");
     dock->setObjectName("controls");
     dock->setWidget(scroll);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    // Closable, so that View → Controls can hide and show it.
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                      QDockWidget::DockWidgetClosable);
     dock->setMinimumWidth(300);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     m_explore = addExplorationDocks(*this, m_controller);
@@ -106,28 +111,28 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     createMenus();
 
     connect(m_controller, &SimController::built, this, &MainWindow::onBuilt);
+    connect(m_controller, &SimController::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_controller, &SimController::buildStarted, this, [this] {
         m_buildLabel->setText("Building the network…");
         m_buildProgress->setValue(0);
-        m_buildLabel->show();
-        m_buildProgress->show();
-        m_buildCancel->show();
     });
     connect(m_controller, &SimController::buildProgress, this, [this](double f, const QString& phase) {
         m_buildLabel->setText("Building: " + phase);
         m_buildProgress->setValue(static_cast<int>(f * 100.0));
     });
     connect(m_controller, &SimController::buildFailed, this, [this](const QString& msg, bool cancelled) {
-        m_buildLabel->hide();
-        m_buildProgress->hide();
-        m_buildCancel->hide();
-        m_pendingLessonText.clear();
+        if (!m_controller->isBuilding()) m_pendingLessonText.clear();
         showMessage(!cancelled, cancelled ? "Rebuild cancelled" : "The network could not be built", msg);
+    });
+    connect(m_controller, &SimController::replayFinished, this, [this] {
+        if (m_info->text().startsWith("Replaying")) m_info->hide();
     });
     connect(m_controller, &SimController::errorOccurred, this,
             [this](const QString& msg) { showMessage(true, "Simulation error", msg); });
     connect(m_raster, &RasterView::exportRequested, this, &MainWindow::exportRasterAs);
     connect(m_charts, &ChartsPanel::exportRequested, this, &MainWindow::exportChartAs);
+    // Enter in a value box applies it and gives the keyboard back to the raster.
+    connect(m_controls, &ControlPanel::editingDone, this, [this] { m_raster->setFocus(Qt::OtherFocusReason); });
     connect(m_controls, &ControlPanel::resetRequested, this, [this] {
         m_controller->setSpeed(1.0);
         m_controller->rebuild(defaultConfig());
@@ -144,12 +149,75 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
                 .arg(m_controller->spikesPerModelSecond(), 0, 'f', 0);
         },
         this);
+    // 1500 x 950, or all of a smaller screen; once shown (and framed by the
+    // window manager) it is fitted again.
     resize(1500, 950);
+    fitToScreen();
+    QTimer::singleShot(0, this, &MainWindow::fitToScreen);
     applyTheme();
+    onStateChanged(m_controller->state());
 }
 
 MainWindow::~MainWindow() = default;
 
+QString MainWindow::bannerText() const {
+    return m_banner->isHidden() ? QString() : m_banner->text();
+}
+
+QString MainWindow::infoText() const {
+    return m_info->isHidden() ? QString() : m_info->text();
+}
+
+void MainWindow::fitToScreen() {
+    if (isFullScreen()) return;
+    QScreen* s = screen();
+    if (!s) return;
+    const QRect avail = s->availableGeometry();
+    // The frame (title bar, borders) comes on top of the client size.
+    const QSize frame = frameGeometry().size() - geometry().size();
+    const QSize room(avail.width() - frame.width(), avail.height() - frame.height());
+    const QSize fitted = size().boundedTo(room).expandedTo(minimumSizeHint().boundedTo(room));
+    if (fitted != size()) resize(fitted);
+    QRect g = frameGeometry();
+    if (!avail.contains(g)) {
+        g.moveLeft(std::clamp(g.left(), avail.left(), std::max(avail.left(), avail.right() - g.width() + 1)));
+        g.moveTop(std::clamp(g.top(), avail.top(), std::max(avail.top(), avail.bottom() - g.height() + 1)));
+        move(g.topLeft());
+    }
+}
+
+void MainWindow::resizeEvent(QResizeEvent* e) {
+    QMainWindow::resizeEvent(e);
+    updateCompactLayout();
+}
+
+void MainWindow::updateCompactLayout() {
+    const bool compact = height() < kCompactHeight;
+    if (compact == m_charts->isCompact()) return;
+    m_charts->setCompact(compact);
+    // The raster keeps priority: two thirds of the height in a short window.
+    const int total = m_splitter->height();
+    if (total > 0)
+        m_splitter->setSizes(compact ? QList<int>{total * 2 / 3, total / 3} : QList<int>{total * 3 / 5, total * 2 / 5});
+}
+
+void MainWindow::onStateChanged(RunState state) {
+    const bool building = state == RunState::Building;
+    m_buildLabel->setVisible(building);
+    m_buildProgress->setVisible(building);
+    m_buildCancel->setVisible(building);
+    const bool network = state == RunState::Running || state == RunState::Paused;
+    for (QAction* a : m_networkActions)
+        a->setEnabled(network);
+    if (state == RunState::NoNetwork) {
+        // Nothing runs: nothing of the released network stays on screen.
+        m_charts->clear();
+        m_banner->hide();
+        m_info->hide();
+    }
+    m_raster->update();
+    updateStatus();
+}
 void MainWindow::start() {
     m_controller->setSpeed(1.0);
     m_controller->rebuild(defaultConfig());
@@ -180,15 +248,36 @@ void MainWindow::createStatusBar() {
                               "(RTF = wall-clock / model time, as in the literature)");
     m_statusMemory->setToolTip("Resident memory of the program, and the part held by the network");
     m_statusSpikes->setToolTip("Spikes per second of model time, whole network, over the last 2 s");
-    for (QLabel* l : {m_statusTime, m_statusSpeed, m_statusSize, m_statusMemory, m_statusSpikes})
-        bar->addPermanentWidget(l);
+    // Fixed widths sized for the longest text each field shows: nothing
+    // shifts sideways as the numbers change.
+    const QFontMetrics fm(m_normalFont);
+    const std::pair<QLabel*, const char*> widths[] = {
+        {m_statusTime, "t = 00000.00 s"},
+        {m_statusSpeed, "00.00× real time (RTF 00.00)"},
+        {m_statusSize, "00,000 neurons, 000,000,000 synapses"},
+        {m_statusMemory, "memory 00000 MB (network 0000 MB)"},
+        {m_statusSpikes, "0,000,000 spikes/s"},
+    };
+    for (const auto& [label, longest] : widths) {
+        label->setFixedWidth(fm.horizontalAdvance(longest) + 8);
+        label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        bar->addPermanentWidget(label);
+    }
 }
 
 void MainWindow::updateStatus() {
     const auto info = m_controller->buildInfo();
+    if (!info) {
+        m_statusTime->setText(m_controller->isBuilding() ? "building" : "no network");
+        for (QLabel* l : {m_statusSpeed, m_statusSize, m_statusMemory, m_statusSpikes})
+            l->setText("—");
+        m_statusMemory->setText(QString("memory %1").arg(megabytes(residentBytes())));
+        return;
+    }
     m_statusTime->setText(QString("t = %1 s").arg(m_controller->modelTimeMs() / 1000.0, 0, 'f', 2));
     const double speed = m_controller->achievedSpeed();
-    m_statusSpeed->setText(m_controller->isPaused() ? QString("paused")
+    m_statusSpeed->setText(m_controller->isBuilding() ? QString("building")
+                           : m_controller->isPaused() ? QString("paused")
                            : speed > 0.0
                                ? QString("%1× real time (RTF %2)").arg(speed, 0, 'f', 2).arg(1.0 / speed, 0, 'f', 2)
                                : QString("—"));
@@ -210,9 +299,12 @@ void MainWindow::updateStatus() {
     }
     QString spikes =
         QString("%1 spikes/s").arg(withThousands(static_cast<std::int64_t>(m_controller->spikesPerModelSecond())));
-    if (m_controller->droppedSpikes() > 0)
-        spikes += QString(" (%1 not shown: display fell behind)").arg(m_controller->droppedSpikes());
     m_statusSpikes->setText(spikes);
+    m_statusSpikes->setToolTip(
+        "Spikes per second of model time, whole network, over the last 2 s of running" +
+        (m_controller->droppedSpikes() > 0
+             ? QString(". %1 spikes were not shown: the display fell behind.").arg(m_controller->droppedSpikes())
+             : QString()));
 }
 
 void MainWindow::onBuilt() {
@@ -221,23 +313,36 @@ void MainWindow::onBuilt() {
     m_buildCancel->hide();
     const auto info = m_controller->buildInfo();
     const DerivedParams& d = info->derived;
+    QStringList warnings;
     if (!d.below_rheobase.empty()) {
-        QString text = QString("Silent network: with DC drive, %1 of 8 populations get less current than the "
-                               "rheobase (%2 pA), so they cannot fire.")
+        QStringList names;
+        for (int p : d.below_rheobase)
+            names << kPopNames[p];
+        QString text = QString("Silent network: with DC drive, %1 of 8 populations (%2) get less current than the "
+                               "rheobase (%3 pA), so they cannot fire on their own.")
                            .arg(d.below_rheobase.size())
+                           .arg(names.join(", "))
                            .arg(d.rheobase[d.below_rheobase.front()], 0, 'f', 0);
         for (const std::string& w : d.warnings) {
-            // The engine's advice names command-line flags; the GUI gives its own below.
-            const std::string shown = w.substr(0, w.find(" Use --"));
+            // The engine's first sentence says what the line above says, and
+            // its advice names command-line flags; the GUI gives its own below.
+            std::string shown = w.substr(0, w.find(" Use --"));
+            if (shown.rfind("DC drive leaves", 0) == 0 && shown.find(". ") != std::string::npos)
+                shown = shown.substr(shown.find(". ") + 2);
             text += "<br><span style='font-weight:normal'>" + QString::fromStdString(shown).toHtmlEscaped() + "</span>";
         }
         text += "<br><span style='font-weight:normal'>Use Poisson drive (the project default) or a scale ≥ 0.2 "
                 "for an active network.</span>";
-        m_banner->setText(text);
-        m_banner->show();
-    } else {
-        m_banner->hide();
+        warnings << text;
     }
+    const auto smallest = std::min_element(d.num_neurons.begin(), d.num_neurons.end());
+    if (*smallest < 10)
+        warnings << QString("Very small network: %1 has only %2 neurons (fewer than 10). Rates, CVs and "
+                            "distributions of populations this small are unreliable; use a scale ≥ 0.01.")
+                        .arg(kPopNames[smallest - d.num_neurons.begin()])
+                        .arg(*smallest);
+    m_banner->setText(warnings.join("<br>"));
+    m_banner->setVisible(!warnings.isEmpty());
     if (!m_pendingLessonText.isEmpty()) {
         m_info->setText(m_pendingLessonText);
         m_info->show();
@@ -259,10 +364,13 @@ void MainWindow::showMessage(bool error, const QString& title, const QString& te
 void MainWindow::setPresentationMode(bool on) {
     m_theme.presentation = on;
     if (m_presentationAction) m_presentationAction->setChecked(on);
-    if (on)
+    if (on) {
         showFullScreen();
-    else
+    } else {
         showNormal();
+        fitToScreen();                                          // the size before F11 may be larger than this screen
+        QTimer::singleShot(50, this, &MainWindow::fitToScreen); // after the window system restored it
+    }
     applyTheme();
 }
 
@@ -281,10 +389,17 @@ void MainWindow::applyTheme() {
     setFont(f);
     // The side panel and the status bar stay moderate so that they fit a
     // 1280 x 720 projector next to a large raster.
+    // Explicit fonts (every property resolved), or the window's presentation
+    // font would still reach them.
     QFont panel = m_normalFont;
+    panel.setResolveMask(QFont::AllPropertiesResolved);
     if (m_theme.presentation) panel.setPointSizeF(m_normalFont.pointSizeF() * 1.2);
     if (auto* dock = findChild<QDockWidget*>("controls")) dock->widget()->setFont(panel);
-    statusBar()->setFont(m_normalFont);
+    QFont status = m_normalFont;
+    status.setResolveMask(QFont::AllPropertiesResolved);
+    statusBar()->setFont(status);
+    for (QLabel* l : {m_statusTime, m_statusSpeed, m_statusSize, m_statusMemory, m_statusSpikes, m_buildLabel})
+        l->setFont(status);
     m_raster->setTheme(m_theme);
     m_charts->setTheme(m_theme);
     if (auto* dock = findChild<QDockWidget*>("controls")) dock->setMinimumWidth(m_theme.presentation ? 370 : 300);

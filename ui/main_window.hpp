@@ -5,6 +5,7 @@
 
 #include "ui/charts/charts_panel.hpp"
 #include "ui/controls/exploration_docks.hpp"
+#include "ui/sim_controller.hpp"
 #include "ui/theme.hpp"
 
 #include "microcircuit/params.hpp"
@@ -17,6 +18,7 @@ class QAction;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 QT_END_NAMESPACE
 
 namespace mc::ui {
@@ -67,6 +69,16 @@ class MainWindow : public QMainWindow {
 
     /// The last message shown to the user (errors included).
     const QString& lastMessage() const { return m_lastMessage; }
+    /// The texts of the yellow warning banner and the blue information line (empty when hidden).
+    QString bannerText() const;
+    QString infoText() const;
+    /// Below this height (logical pixels) the charts share one tabbed area,
+    /// so that the raster keeps most of the window.
+    /// (Four charts in a grid need about 450 pixels of their own to stay legible.)
+    static constexpr int kCompactHeight = 1150;
+
+  protected:
+    void resizeEvent(QResizeEvent* e) override;
 
   signals:
     void messageShown(const QString& title, const QString& text);
@@ -76,6 +88,10 @@ class MainWindow : public QMainWindow {
     void createStatusBar();
     void updateStatus();
     void onBuilt();
+    void onStateChanged(RunState state);
+    /// Keeps the window on the screen it is on (also after leaving full screen).
+    void fitToScreen();
+    void updateCompactLayout();
     void showMessage(bool error, const QString& title, const QString& text);
     void showShortcuts();
     void showAbout();
@@ -104,6 +120,8 @@ class MainWindow : public QMainWindow {
     QAction* m_presentationAction = nullptr;
     QAction* m_paletteAction = nullptr;
     QAction* m_playAction = nullptr;
+    QList<QAction*> m_networkActions; ///< enabled only while a network exists
+    QSplitter* m_splitter = nullptr;
     QTimer m_statusTimer;
     PerfProbe* m_probe = nullptr;
     Theme m_theme;

@@ -120,7 +120,7 @@ bool MainWindow::exportRasterTo(const QString& path) {
     v.theme = m_theme;
     v.theme.presentation = false;
     const SpikeStore& store = m_controller->store();
-    const auto& events = m_controller->events();
+    const auto events = m_controller->markedEvents();
     QString error;
     if (!writeFigure(
             path, QSize(1000, 700),

@@ -46,6 +46,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+B", "colour-blind-safe palette"},
     {"Ctrl+E", "export the raster as PNG"},
     {"Ctrl+O / Ctrl+S", "open / save a session"},
+    {"Ctrl+Shift+O", "open a configuration (ours, or the reference's sim/net/stim_dict.json)"},
     {"F1", "this list"},
     {"Ctrl+Q", "quit"},
 };
@@ -98,7 +99,7 @@ void MainWindow::createMenus() {
             const QString p = askSavePath("Export spikes", "spikes.csv", "CSV (*.csv)");
             if (!p.isEmpty()) exportSpikesCsvTo(p, whole);
         });
-        spikes->addAction("Reference spike files (NEST format), " + range + "…", this, [this, whole] {
+        spikes->addAction("Reference spike files (NEST format and SONATA), " + range + "…", this, [this, whole] {
             const QString p = askSavePath("Export spike folder (created)", "microcircuit-spikes", "Folder (*)");
             if (!p.isEmpty()) exportSpikesNestTo(p, whole);
         });
@@ -118,7 +119,7 @@ void MainWindow::createMenus() {
     QMenu* sim = menuBar()->addMenu("&Simulation");
     m_playAction =
         sim->addAction("Play / pause", QKeySequence(Qt::Key_Space), m_controller, &SimController::togglePause);
-    sim->addAction("Step 10 ms", QKeySequence(Qt::Key_Period), m_controls, &ControlPanel::step);
+    QAction* stepAction = sim->addAction("Step 10 ms", QKeySequence(Qt::Key_Period), m_controls, &ControlPanel::step);
     QMenu* speed = sim->addMenu("Speed");
     auto* speeds = new QActionGroup(this);
     const char* speedNames[] = {"0.1× (slow motion)", "0.25×", "0.5×", "1× real time", "max"};
@@ -131,8 +132,11 @@ void MainWindow::createMenus() {
         connect(m_controller, &SimController::speedChanged, a, [a, i](double s) { a->setChecked(s == kSpeeds[i]); });
     }
     sim->addSeparator();
-    sim->addAction("Thalamic pulse now", QKeySequence(Qt::Key_T), m_controls, &ControlPanel::fireThalamicNow);
-    sim->addAction("DC transient now", QKeySequence(Qt::Key_D), m_controls, &ControlPanel::startDcTransientNow);
+    QAction* pulseAction =
+        sim->addAction("Thalamic pulse now", QKeySequence(Qt::Key_T), m_controls, &ControlPanel::fireThalamicNow);
+    QAction* dcAction =
+        sim->addAction("DC transient now", QKeySequence(Qt::Key_D), m_controls, &ControlPanel::startDcTransientNow);
+    m_networkActions = {m_playAction, stepAction, pulseAction, dcAction};
     sim->addSeparator();
     sim->addAction("Rebuild", QKeySequence("Ctrl+R"), m_controls, &ControlPanel::rebuild);
     sim->addAction("Reseed and rebuild", QKeySequence("Ctrl+Shift+R"), m_controls, &ControlPanel::reseed);
@@ -156,9 +160,19 @@ void MainWindow::createMenus() {
                                       [this](bool on) { setColourBlindSafe(on); });
     m_paletteAction->setCheckable(true);
     view->addAction("Follow model time (reset view)", QKeySequence(Qt::Key_Home), m_raster, &RasterView::resetView);
+    // The chosen window is marked; Home, double-click and "Follow" return to it after zooming.
     QMenu* window = view->addMenu("Raster window");
-    for (double s : {0.1, 0.25, 0.5, 1.0, 2.0, 5.0})
-        window->addAction(QString("%1 s").arg(s), this, [this, s] { m_raster->setWindowMs(s * 1000.0); });
+    auto* windows = new QActionGroup(this);
+    for (double s : {0.1, 0.25, 0.5, 1.0, 2.0, 5.0}) {
+        QAction* a =
+            window->addAction(QString("%1 s").arg(s), this, [this, s] { m_raster->chooseWindowMs(s * 1000.0); });
+        a->setCheckable(true);
+        a->setChecked(s * 1000.0 == m_raster->chosenWindowMs());
+        a->setData(s * 1000.0);
+        windows->addAction(a);
+        connect(m_raster, &RasterView::chosenWindowChanged, a,
+                [a](double ms) { a->setChecked(a->data().toDouble() == ms); });
+    }
     if (auto* dock = findChild<QDockWidget*>("controls")) view->addAction(dock->toggleViewAction());
     view->addActions(m_explore.toggleActions());
 

@@ -1,8 +1,12 @@
 #include "ui/sim_controller.hpp"
 
+#include "microcircuit/errors.hpp"
+#include "microcircuit/model.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <thread>
 
 namespace mc::ui {
 
@@ -25,7 +29,34 @@ Config forLiveUse(Config config) {
     return config;
 }
 
-SimController::SimController(int threads, QObject* parent) : QObject(parent) {
+const char* runStateName(RunState state) {
+    switch (state) {
+    case RunState::NoNetwork:
+        return "no network";
+    case RunState::Building:
+        return "building";
+    case RunState::Running:
+        return "running";
+    case RunState::Paused:
+        return "paused";
+    }
+    return "";
+}
+
+QString SimController::memoryRefusal(const Config& config, int threads) {
+    if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    try {
+        checkMemoryFits(config, deriveParameters(config), threads);
+    } catch (const ConfigError& e) {
+        return QString::fromStdString(e.what()) +
+               ". Nothing was built; the running network is unchanged. Choose a smaller scale.";
+    } catch (const std::exception&) {
+        // Invalid settings: the build reports them with the field and the allowed range.
+    }
+    return {};
+}
+
+SimController::SimController(int threads, QObject* parent) : QObject(parent), m_threads(threads) {
     EngineWorker::Callbacks cb;
     // Each callback runs on the engine thread and only queues work for the GUI
     // thread (see post()).
@@ -33,10 +64,24 @@ SimController::SimController(int threads, QObject* parent) : QObject(parent) {
         post([this, f, p = QString::fromStdString(phase)] { emit buildProgress(f, p); });
     };
     cb.built = [this](std::shared_ptr<const BuildInfo> info) { post([this, info] { onBuilt(info); }); };
-    cb.buildFailed = [this](const std::string& msg, bool cancelled) {
-        post([this, m = QString::fromStdString(msg), cancelled] {
-            m_building = false;
-            emit buildFailed(m, cancelled);
+    cb.buildFailed = [this](const std::string& msg, bool cancelled, bool kept, int request) {
+        post([this, m = QString::fromStdString(msg), cancelled, kept, request] {
+            if (!kept) {
+                // The previous network was released to make room: nothing runs any more.
+                m_info.reset();
+                m_generation = -1;
+                m_store.reset(DerivedParams{}, m_store.resolution());
+                m_events.clear();
+                m_replayRemaining.clear();
+                m_replayEndStep = -1;
+                m_samples.clear();
+                m_achievedSpeed = m_spikeRate = 0.0;
+            }
+            if (request != m_lastRequest) { // a newer build is on its way and will report
+                updateState();
+                return;
+            }
+            onBuildFailed(m, cancelled, kept);
         });
     };
     cb.eventApplied = [this](const TimedEvent& e, int generation, std::shared_ptr<const Config> current) {
@@ -47,6 +92,7 @@ SimController::SimController(int threads, QObject* parent) : QObject(parent) {
             if (m.startsWith("The simulation stopped") && !m_paused) {
                 m_paused = true;
                 emit pausedChanged(true);
+                updateState();
             }
             emit errorOccurred(m);
         });
@@ -68,31 +114,69 @@ const Config& SimController::config() const {
 }
 
 void SimController::rebuild(const Config& config, std::vector<TimedEvent> replay) {
-    m_building = true;
-    emit buildStarted();
     // A configuration's own events are played like a session's changes.
-    Config c = forLiveUse(config);
-    if (replay.empty()) replay = std::move(c.events);
-    c.events.clear();
-    m_worker->rebuild(c, std::move(replay));
+    Config live = forLiveUse(config);
+    if (replay.empty()) replay = std::move(live.events);
+    live.events.clear();
+    const QString refusal = memoryRefusal(live, m_threads);
+    if (!refusal.isEmpty()) {
+        // Refused before anything is released or allocated; a build in progress goes on.
+        emit buildFailed(refusal, false);
+        return;
+    }
+    m_pendingReplayEnd = -1;
+    m_building = true;
+    // A build in progress is cancelled and replaced by this one (the engine
+    // reports only the newest request).
+    m_lastRequest = m_worker->rebuild(live, std::move(replay));
+    emit buildStarted();
+    updateState();
+}
+
+void SimController::loadSession(const Session& session) {
+    rebuild(session.config, session.events);
+    if (m_building) m_pendingReplayEnd = session.endStep;
 }
 
 void SimController::cancelBuild() {
     if (m_building) m_worker->cancelBuild();
 }
 
+void SimController::onBuildFailed(const QString& message, bool cancelled, bool) {
+    m_building = false;
+    m_pendingReplayEnd = -1;
+    updateState();
+    emit buildFailed(message, cancelled);
+}
+
+void SimController::updateState() {
+    const RunState s = m_building ? RunState::Building
+                       : !m_info  ? RunState::NoNetwork
+                       : m_paused ? RunState::Paused
+                                  : RunState::Running;
+    if (s == m_state) return;
+    m_state = s;
+    emit stateChanged(s);
+}
+
 void SimController::pause() {
     if (m_paused) return;
     m_paused = true;
     m_worker->setPaused(true);
+    m_samples.clear(); // the speed is measured over running time only
+    m_achievedSpeed = 0.0;
     emit pausedChanged(true);
+    updateState();
 }
 
 void SimController::resume() {
     if (!m_paused) return;
     m_paused = false;
     m_worker->setPaused(false);
+    m_samples.clear();
+    m_achievedSpeed = 0.0;
     emit pausedChanged(false);
+    updateState();
 }
 
 void SimController::step(double ms) {
@@ -139,6 +223,30 @@ void SimController::startDcTransient(double startMs, double durMs) {
     m_worker->apply(std::move(e));
 }
 
+std::vector<TimedEvent> SimController::markedEvents() const {
+    std::vector<TimedEvent> marked;
+    if (m_info) {
+        const StimParams& stim = m_info->config.stim;
+        if (stim.thalamic_input && stim.th_start < kNeverMs) {
+            TimedEvent e;
+            e.kind = TimedEvent::Kind::ThalamicPulse;
+            e.t_ms = e.start_ms = stim.th_start;
+            e.label = "thalamic pulse (configured)";
+            marked.push_back(e);
+        }
+        if (stim.dc_transient) {
+            TimedEvent e;
+            e.kind = TimedEvent::Kind::DcTransient;
+            e.t_ms = e.start_ms = stim.dc_transient_start;
+            e.duration_ms = stim.dc_transient_dur;
+            e.label = "DC transient (configured)";
+            marked.push_back(e);
+        }
+    }
+    marked.insert(marked.end(), m_events.begin(), m_events.end());
+    return marked;
+}
+
 Session SimController::session() const {
     // Replayed changes not reached yet still belong to the session.
     Session s{config(), m_events, m_store.endStep()};
@@ -158,8 +266,13 @@ void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
     m_achievedSpeed = 0.0;
     m_spikeRate = 0.0;
     m_dropped = 0;
-    m_building = false;
+    // A build finished just before a newer request: show it, the newer one follows.
+    m_building = m_info->request != m_lastRequest;
+    m_replayEndStep = m_building ? -1 : m_pendingReplayEnd;
+    if (!m_building) m_pendingReplayEnd = -1;
+    if (m_replayRemaining.empty() && m_replayEndStep <= 0) m_replayEndStep = -1;
     emit built();
+    updateState();
 }
 
 void SimController::onEvent(const TimedEvent& event, int generation, std::shared_ptr<const Config> current) {
@@ -193,10 +306,17 @@ void SimController::drain() {
         m_dropped += d.dropped;
         emit spikesArrived();
     }
+    if (m_replayEndStep >= 0 && m_replayRemaining.empty() && m_store.endStep() >= m_replayEndStep) {
+        m_replayEndStep = -1;
+        emit replayFinished();
+    }
     updateRates();
 }
 
 void SimController::updateRates() {
+    // Measured over running time only: while paused or building nothing is
+    // sampled and the last values stay (pause/resume restart the window).
+    if (m_state != RunState::Running) return;
     const qint64 now = m_clock.elapsed();
     m_samples.push_back({now, m_store.timeMs(), m_store.totalSpikes()});
     while (m_samples.size() > 2 && now - m_samples.front().wallMs > 2000)

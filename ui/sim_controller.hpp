@@ -26,6 +26,15 @@ struct LiveValues {
     double bgRateHz = 8.0; ///< rate of each external input (Hz)
 };
 
+/// What the program is doing; every control and label follows it.
+enum class RunState {
+    NoNetwork, ///< nothing built (or the last network was released by a cancelled build)
+    Building,  ///< a network is being built (the previous one, if kept, waits)
+    Running,
+    Paused,
+};
+const char* runStateName(RunState state);
+
 class SimController : public QObject {
     Q_OBJECT
   public:
@@ -33,11 +42,15 @@ class SimController : public QObject {
     explicit SimController(int threads = 0, QObject* parent = nullptr);
     ~SimController() override;
 
-    /// Builds `config` (replaying `replay` at its logged times) and runs it.
+    /// Builds `config` (replaying `replay` at its logged steps) and runs it.
     void rebuild(const Config& config, std::vector<TimedEvent> replay = {});
     /// Builds a session's configuration and replays its live changes.
-    void loadSession(const Session& session) { rebuild(session.config, session.events); }
+    void loadSession(const Session& session);
+    /// Cancels the build in progress (and any requested after it).
     void cancelBuild();
+    /// Why `config` cannot be built on this machine (its memory estimate does
+    /// not fit), or empty if it can.
+    static QString memoryRefusal(const Config& config, int threads);
 
     void pause();
     void resume();
@@ -57,6 +70,7 @@ class SimController : public QObject {
     /// Starts a DC transient now (startMs < 0) or at startMs, lasting durMs.
     void startDcTransient(double startMs, double durMs);
 
+    RunState state() const { return m_state; }
     bool isPaused() const { return m_paused; }
     bool isBuilding() const { return m_building; }
     bool hasNetwork() const { return m_info != nullptr; }
@@ -69,12 +83,18 @@ class SimController : public QObject {
     const Config& currentConfig() const { return m_info ? m_current : m_defaultConfig; }
     std::shared_ptr<const BuildInfo> buildInfo() const { return m_info; }
     const std::vector<TimedEvent>& events() const { return m_events; }
+    /// What the raster marks: the live changes and stimuli, and the stimuli
+    /// the configuration itself schedules (e.g. a lesson's pulse at 700 ms).
+    std::vector<TimedEvent> markedEvents() const;
     LiveValues liveValues() const;
     Session session() const;
+    /// True while a loaded session's saved run is being replayed (until its saved end).
+    bool isReplaying() const { return m_replayEndStep >= 0; }
 
-    /// Model seconds per wall second over the last ~2 s (0 when paused).
+    /// Model seconds per wall second over the last ~2 s of running (0 when
+    /// paused, and until 0.2 s of running after a resume or a build).
     double achievedSpeed() const { return m_achievedSpeed; }
-    /// Spikes per second of model time over the last ~2 s.
+    /// Spikes per second of model time over the last ~2 s of running (kept as it was while paused).
     double spikesPerModelSecond() const { return m_spikeRate; }
     std::uint64_t droppedSpikes() const { return m_dropped; }
 
@@ -88,6 +108,9 @@ class SimController : public QObject {
     void speedChanged(double speed);
     void eventApplied(int index);
     void errorOccurred(const QString& message);
+    void stateChanged(mc::ui::RunState state);
+    /// A replayed session reached the model time at which it was saved.
+    void replayFinished();
 
   private:
     /// Engine thread: queues work for the GUI thread, run by the next drain().
@@ -98,6 +121,8 @@ class SimController : public QObject {
     void onBuilt(std::shared_ptr<const BuildInfo> info);
     void onEvent(const TimedEvent& event, int generation, std::shared_ptr<const Config> current);
     void updateRates();
+    void updateState();
+    void onBuildFailed(const QString& message, bool cancelled, bool networkKept);
 
     std::mutex m_inboxMutex;
     std::vector<std::function<void()>> m_inbox;
@@ -110,6 +135,11 @@ class SimController : public QObject {
     int m_generation = -1;
     bool m_paused = false;
     bool m_building = false;
+    RunState m_state = RunState::NoNetwork;
+    int m_threads = 0;
+    std::int64_t m_replayEndStep = -1; ///< saved end of the session being replayed, -1: none
+    std::int64_t m_pendingReplayEnd = -1;
+    int m_lastRequest = 0; ///< the engine's number of the newest build request
     double m_speed = 1.0;
     Config m_current; ///< the running network's configuration (live changes applied)
     std::vector<TimedEvent> m_events;

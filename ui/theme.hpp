@@ -19,10 +19,14 @@ struct Theme {
     QColor excitatory() const { return colourBlindSafe ? QColor(0x00, 0x72, 0xb2) : QColor(0x59, 0x52, 0x89); }
     QColor inhibitory() const { return colourBlindSafe ? QColor(0xe6, 0x9f, 0x00) : QColor(0xaf, 0x14, 0x3c); }
     QColor population(int pop) const { return isExcitatory(pop) ? excitatory() : inhibitory(); }
-    /// A distinct shade per population for line charts (darker for upper layers).
-    QColor populationShade(int pop) const {
-        const int layer = pop / 2;
-        return population(pop).lighter(100 + 22 * layer);
+    /// Line colour of a population in the charts (on screen and exported):
+    /// one hue per layer, from the Okabe-Ito set (told apart with any colour
+    /// vision); E dark and drawn solid, I light and drawn dashed. The raster
+    /// keeps the E/I colours above.
+    static QColor populationLine(int pop) {
+        static constexpr QRgb dark[] = {0x0072b2, 0x007a58, 0xc24f00, 0x9c3f7c}; // L2/3, L4, L5, L6
+        static constexpr QRgb light[] = {0x56b4e9, 0x3fcfa0, 0xf0a040, 0xe39cc8};
+        return QColor::fromRgb(isExcitatory(pop) ? dark[pop / 2] : light[pop / 2]);
     }
     QColor background() const { return Qt::white; }
     QColor text() const { return presentation ? Qt::black : QColor(0x20, 0x20, 0x20); }

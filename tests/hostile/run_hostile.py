@@ -70,6 +70,16 @@ def generate(tmp):
     fifo_dir.mkdir()
     os.mkfifo(fifo_dir / "population_nodeids.dat")
     (fifo_dir / "spike_recorder-1-0.dat").write_text("1 1.0\n")
+    # 10,001 one-neuron populations; nine of 5000 neurons (too many pairs
+    # for --subsample 5000).
+    many = tmp / "many_pops"
+    many.mkdir()
+    (many / "population_nodeids.dat").write_text("".join(f"{i} {i}\n" for i in range(1, 10_002)))
+    (many / "spike_recorder-1-0.dat").write_text("1 600.0\n")
+    wide = tmp / "nine_pops"
+    wide.mkdir()
+    (wide / "population_nodeids.dat").write_text("".join(f"{5000 * i + 1} {5000 * (i + 1)}\n" for i in range(9)))
+    (wide / "spike_recorder-1-0.dat").write_text("1 600.0\n2 700.0\n")
     # An unreadable folder (read as nobody when the test runs as root).
     locked = tmp / "locked"
     locked.mkdir()
@@ -255,6 +265,12 @@ def cases(tmp):
         Case("analyze empty interval", ["analyze", f"{F}/stray_spike", "--t-min", "300", "--t-max", "200", "-q"],
              ["is empty"]),
         Case("analyze --subsample 1", ["analyze", f"{F}/stray_spike", "--subsample", "1", "-q"], ["--subsample"]),
+        Case("analyze: 10,001 populations", ["analyze", f"{T}/many_pops", "-q"],
+             ["population_nodeids.dat", "10001 populations"]),
+        Case("analyze: 112 million correlation pairs", ["analyze", f"{T}/nine_pops", "--subsample", "5000", "-q"],
+             ["subsample", "5000", "pairs"]),
+        Case("analyze --subsample 1000000", ["analyze", f"{F}/stray_spike", "--subsample", "1000000", "-q"],
+             ["--subsample", "1000000"]),
     ]
     # Inputs the fuzzers once found: each must be refused cleanly (or read).
     for kind, sub in (("config", "config"), ("spikes", "spikes")):
@@ -263,7 +279,14 @@ def cases(tmp):
                 c.append(Case(f"fuzz config {f.name}", ["run", "--config", str(f), "--scale", "0.02", "--out",
                                                         f"{T}/fuzz-{f.name}", *CHEAP], [], status=None))
             else:
-                c.append(Case(f"fuzz spikes {f.name}", ["analyze", str(f), "-q"], [], status=None))
+                # The spike fuzzer's input: the folder's files, NUL-separated.
+                folder = tmp / f"fuzz-spikes-{f.name}"
+                folder.mkdir(exist_ok=True)
+                names = ["population_nodeids.dat", "spike_recorder-1-0.dat", "sim_dict.json"]
+                for name, part in zip(names, f.read_bytes().split(b"\0", 2)):
+                    (folder / name).write_bytes(part)
+                c.append(Case(f"fuzz spikes {f.name}", ["analyze", str(folder), "--t-min", "0", "--subsample", "20",
+                                                        "-q"], [], status=None))
     return c
 
 

@@ -11,10 +11,13 @@
 #include <QChartView>
 #include <QContextMenuEvent>
 #include <QGridLayout>
+#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMenu>
 #include <QStackedBarSeries>
+#include <QTabWidget>
+#include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -31,7 +34,7 @@ class ExportableChartView : public QChartView {
         // No antialiasing on screen: with software OpenGL the stroking of
         // antialiased lines dominated the GUI thread. Exports are antialiased.
         setRenderHint(QPainter::Antialiasing, false);
-        setMinimumSize(240, 180);
+        setMinimumSize(240, 150);
     }
 
   protected:
@@ -70,7 +73,20 @@ const char* chartStem(ChartKind kind) {
 }
 
 ChartsPanel::ChartsPanel(SimController* controller, QWidget* parent) : QWidget(parent), m_controller(controller) {
-    auto* grid = new QGridLayout(this);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    m_gridHost = new QWidget;
+    m_tabs = new QTabWidget;
+    m_tabs->setDocumentMode(true);
+    outer->addWidget(m_gridHost);
+    outer->addWidget(m_tabs);
+    m_tabs->hide();
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int) {
+        if (auto* v = qobject_cast<QChartView*>(m_tabs->currentWidget()))
+            for (int i = 0; i < kNumCharts; ++i)
+                if (m_views[i] == v && m_controller->hasNetwork()) refreshChart(static_cast<ChartKind>(i));
+    });
+    auto* grid = new QGridLayout(m_gridHost);
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(2);
     for (int i = 0; i < kNumCharts; ++i) {
@@ -96,17 +112,62 @@ ChartsPanel::ChartsPanel(SimController* controller, QWidget* parent) : QWidget(p
 
 void ChartsPanel::setTheme(const Theme& theme) {
     m_theme = theme;
+    placeViews();
+    applyTheme();
+}
+
+void ChartsPanel::setCompact(bool compact) {
+    if (compact == m_compact) return;
+    m_compact = compact;
+    placeViews();
+}
+
+void ChartsPanel::placeViews() {
     // On a projector, two large charts read better than four small ones: the
     // distributions stay available outside presentation mode and as exports.
-    auto* grid = static_cast<QGridLayout*>(layout());
+    static const char* tabNames[] = {"Population rates", "Mean rates", "Rate distribution", "ISI CV distribution"};
+    auto* grid = static_cast<QGridLayout*>(m_gridHost->layout());
+    const int current = m_tabs->currentIndex();
+    while (m_tabs->count() > 0)
+        m_tabs->removeTab(0);
     for (int i = 0; i < kNumCharts; ++i)
         grid->removeWidget(m_views[i]);
     for (int i = 0; i < kNumCharts; ++i) {
-        const bool shown = !theme.presentation || i < 2;
-        m_views[i]->setVisible(shown);
-        if (shown) grid->addWidget(m_views[i], theme.presentation ? 0 : i / 2, theme.presentation ? i : i % 2);
+        const bool shown = !m_theme.presentation || i < 2;
+        if (!shown) {
+            m_views[i]->setParent(m_gridHost);
+            m_views[i]->hide();
+        } else if (m_compact) {
+            m_tabs->addTab(m_views[i], tabNames[i]);
+            m_views[i]->show();
+        } else {
+            m_views[i]->setParent(m_gridHost);
+            grid->addWidget(m_views[i], m_theme.presentation ? 0 : i / 2, m_theme.presentation ? i : i % 2);
+            m_views[i]->show();
+        }
     }
-    applyTheme();
+    // The time series (eight lines and their legend) gets the taller row.
+    grid->setRowStretch(0, m_theme.presentation ? 1 : 3);
+    grid->setRowStretch(1, m_theme.presentation ? 0 : 2);
+    if (current >= 0 && current < m_tabs->count()) m_tabs->setCurrentIndex(current);
+    m_gridHost->setVisible(!m_compact);
+    m_tabs->setVisible(m_compact);
+}
+
+void ChartsPanel::clear() {
+    for (QLineSeries* l : m_lines)
+        l->clear();
+    for (int p = 0; p < kNumPops; ++p) {
+        m_excBars->replace(p, 0.0);
+        m_inhBars->replace(p, 0.0);
+    }
+    for (QBoxPlotSeries* s : m_boxes)
+        if (s)
+            for (QBoxSet* set : s->boxSets())
+                set->clear();
+    m_stats = WindowStats{};
+    m_shownStep.fill(-1);
+    m_shownGeneration.fill(-1);
 }
 
 void ChartsPanel::setUpSeries() {
@@ -120,7 +181,7 @@ void ChartsPanel::setUpSeries() {
     m_seriesX->setTickType(QValueAxis::TicksDynamic);
     m_seriesX->setTickAnchor(0.0);
     m_seriesX->setTickInterval(500.0);
-    m_seriesY->setTitleText("Hz"); // short: the legend below leaves little height
+    m_seriesY->setTitleText("Hz");
     chart->addAxis(m_seriesX, Qt::AlignBottom);
     chart->addAxis(m_seriesY, Qt::AlignLeft);
     for (int p = 0; p < kNumPops; ++p) {
@@ -130,7 +191,24 @@ void ChartsPanel::setUpSeries() {
         m_lines[p]->attachAxis(m_seriesX);
         m_lines[p]->attachAxis(m_seriesY);
     }
-    chart->legend()->setAlignment(Qt::AlignBottom);
+    view(ChartKind::RateSeries)->installEventFilter(this);
+}
+
+bool ChartsPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Resize && watched == view(ChartKind::RateSeries)) placeLegend();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ChartsPanel::placeLegend() {
+    QLegend* legend = view(ChartKind::RateSeries)->chart()->legend();
+    // Beside the plot where a column of eight entries fits in the height (the
+    // plot keeps all of it), else one row below it.
+    const QFontMetrics fm(legend->font());
+    const QChart* chart = view(ChartKind::RateSeries)->chart();
+    const int title = QFontMetrics(chart->titleFont()).height() + 16;
+    const int column = title + kNumPops * (fm.height() * 3 / 2 + 4) + 24;
+    const Qt::Alignment want = view(ChartKind::RateSeries)->height() >= column ? Qt::AlignRight : Qt::AlignBottom;
+    if (legend->alignment() != want) legend->setAlignment(want);
 }
 
 void ChartsPanel::setUpMeanRates() {
@@ -183,10 +261,11 @@ void ChartsPanel::applyTheme() {
     for (QChartView* v : m_views) {
         v->chart()->setTitleFont(title);
         v->chart()->setTitleBrush(m_theme.text());
-        QFont legend = m_theme.font(8.5);
-        if (m_theme.presentation) legend = QFont(legend.family(), 10); // eight entries must fit in one row
-        v->chart()->legend()->setFont(legend);
+        v->chart()->legend()->setFont(m_theme.presentation ? m_theme.font(7.5) : m_theme.font(8.5));
+        v->chart()->legend()->setLabelColor(m_theme.text());
+        v->chart()->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries); // E solid, I dashed, as drawn
         for (QAbstractAxis* axis : v->chart()->axes()) {
+            axis->setTruncateLabels(false); // numbers are never shown as "…"
             // Eight population names must fit under the bars even on a projector.
             axis->setLabelsFont(qobject_cast<QBarCategoryAxis*>(axis)
                                     ? (m_theme.presentation ? QFont(label.family(), 10) : m_theme.font(8.0))
@@ -206,10 +285,11 @@ void ChartsPanel::applyTheme() {
         ->setTitle(m_theme.presentation ? QString("Mean rates, last %1 s").arg(kMeanMs / 1000.0)
                                         : QString("Mean rate per population, last %1 s").arg(kMeanMs / 1000.0));
     for (int p = 0; p < kNumPops; ++p) {
-        QPen pen(m_theme.populationShade(p), m_theme.presentation ? 3.0 : 1.6);
+        QPen pen(Theme::populationLine(p), m_theme.presentation ? 3.0 : 1.8);
         if (!isExcitatory(p)) pen.setStyle(Qt::DashLine);
         m_lines[p]->setPen(pen);
     }
+    placeLegend();
     m_excBars->setColor(m_theme.excitatory());
     m_inhBars->setColor(m_theme.inhibitory());
     m_excBars->setBorderColor(m_theme.excitatory());

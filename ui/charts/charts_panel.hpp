@@ -19,6 +19,7 @@ class QLineSeries;
 class QValueAxis;
 class QBarSet;
 class QBoxPlotSeries;
+class QTabWidget;
 QT_END_NAMESPACE
 
 namespace mc::ui {
@@ -39,6 +40,12 @@ class ChartsPanel : public QWidget {
 
     explicit ChartsPanel(SimController* controller, QWidget* parent = nullptr);
     void setTheme(const Theme& theme);
+    /// Compact: one chart at a time in tabs (short windows, where the raster
+    /// keeps the height); otherwise a grid.
+    void setCompact(bool compact);
+    bool isCompact() const { return m_compact; }
+    /// Clears every chart (no network).
+    void clear();
     QChartView* view(ChartKind kind) const { return m_views[static_cast<int>(kind)]; }
     /// Statistics behind the distribution charts (last refresh).
     const WindowStats& stats() const { return m_stats; }
@@ -47,6 +54,9 @@ class ChartsPanel : public QWidget {
 
   signals:
     void exportRequested(mc::ui::ChartKind kind, const QString& format);
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     void refreshNext();
@@ -58,9 +68,16 @@ class ChartsPanel : public QWidget {
     void updateMeanRates(double now);
     void updateBoxes(ChartKind kind, const std::array<std::vector<float>, kNumPops>& values);
     void applyTheme();
+    void placeViews();
+    /// The rate chart's legend: one row below the plot where eight entries
+    /// fit in the width, else one column beside it.
+    void placeLegend();
 
     SimController* m_controller;
     Theme m_theme;
+    bool m_compact = false;
+    QWidget* m_gridHost = nullptr;
+    QTabWidget* m_tabs = nullptr;
     std::array<QChartView*, kNumCharts> m_views{};
     std::array<QLineSeries*, kNumPops> m_lines{};
     QValueAxis* m_seriesX = nullptr;

@@ -2,17 +2,21 @@
 
 #include "ui/sim_controller.hpp"
 
+#include "microcircuit/model.hpp"
+
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QDoubleValidator>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -66,10 +70,112 @@ ControlPanel::ControlPanel(SimController* controller, QWidget* parent) : QWidget
     layout->addStretch(1);
 
     connect(controller, &SimController::built, this, &ControlPanel::syncFromBuild);
+    // After a cancelled or failed build every control shows the network that runs.
+    connect(controller, &SimController::buildFailed, this, &ControlPanel::syncFromBuild);
     connect(controller, &SimController::eventApplied, this, &ControlPanel::syncLive);
     connect(controller, &SimController::pausedChanged, this, &ControlPanel::syncPaused);
     connect(controller, &SimController::speedChanged, this, &ControlPanel::syncSpeed);
+    connect(controller, &SimController::stateChanged, this, &ControlPanel::syncState);
+    // Value boxes keep the keys they can use (digits, point, minus, arrows);
+    // the window's shortcuts (Space, T, D, ...) work while they have focus.
+    for (QWidget* w : findChildren<QAbstractSpinBox*>())
+        w->installEventFilter(this);
+    m_scale->installEventFilter(this);
+    if (m_scale->lineEdit()) m_scale->lineEdit()->installEventFilter(this);
     syncFromBuild();
+    syncState();
+}
+
+bool ControlPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        const Qt::KeyboardModifiers mods = key->modifiers() & ~(Qt::ShiftModifier | Qt::KeypadModifier);
+        const bool letter = key->key() >= Qt::Key_A && key->key() <= Qt::Key_Z;
+        if (mods == Qt::NoModifier && (letter || key->key() == Qt::Key_Space)) {
+            // Never part of a number: leave the key to the window's shortcut.
+            event->ignore();
+            return true;
+        }
+    } else if (event->type() == QEvent::KeyPress) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
+            // The box applies the value itself; then the keyboard goes back to the raster.
+            QTimer::singleShot(0, this, &ControlPanel::editingDone);
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ControlPanel::syncState() {
+    const RunState s = m_controller->state();
+    const bool network = s == RunState::Running || s == RunState::Paused;
+    m_play->setEnabled(network);
+    m_play->setText(s == RunState::Paused ? "Play" : "Pause");
+    m_step->setEnabled(network);
+    m_liveBox->setEnabled(network);
+    m_stimulusBox->setEnabled(network);
+}
+
+QString ControlPanel::pendingText() const {
+    return m_pending->text();
+}
+
+QString ControlPanel::stimulusNote() const {
+    return m_stimulusNote->text();
+}
+
+void ControlPanel::schedulePulse() {
+    const double at = m_thAt->value();
+    const double now = m_controller->modelTimeMs();
+    if (at < now) {
+        m_stimulusNote->setText(QString("Not scheduled: %1 ms is already past (model time is %2 ms). "
+                                        "Choose a later time, or use \"Thalamic pulse now\" (T).")
+                                    .arg(at, 0, 'f', 0)
+                                    .arg(now, 0, 'f', 0));
+        return;
+    }
+    m_stimulusNote->setText(QString("Thalamic pulse scheduled at %1 ms.").arg(at, 0, 'f', 0));
+    m_controller->fireThalamicPulse(at);
+}
+
+void ControlPanel::updatePending() {
+    if (m_syncing) return;
+    const Config& built = m_controller->config();
+    const Config wanted = requestedConfig();
+    QStringList changes;
+    if (wanted.net.N_scaling != built.net.N_scaling || wanted.net.K_scaling != built.net.K_scaling)
+        changes << QString("scale %1").arg(wanted.net.N_scaling);
+    if (wanted.sim.rng_seed != built.sim.rng_seed) changes << QString("seed %1").arg(wanted.sim.rng_seed);
+    if (wanted.net.bg_input_type != built.net.bg_input_type)
+        changes << QString("%1 drive").arg(QString::fromStdString(wanted.net.bg_input_type));
+    QString text;
+    if (!changes.isEmpty() || !m_controller->hasNetwork()) {
+        text = changes.isEmpty() ? QString("No network: press Rebuild to build one.")
+                                 : QString("<b>Pending until Rebuild:</b> %1.").arg(changes.join(", "));
+        try {
+            const DerivedParams d = deriveParameters(wanted);
+            const QString refusal = SimController::memoryRefusal(forLiveUse(wanted), 0);
+            if (!refusal.isEmpty()) {
+                text += " <span style='color:#a00000'>Rebuild will refuse it: " +
+                        refusal.section(" Nothing was built", 0, 0).toHtmlEscaped() + "</span>";
+            } else {
+                const auto small = std::min_element(d.num_neurons.begin(), d.num_neurons.end());
+                text += QString(" %1 neurons, about %2 MB.")
+                            .arg(d.total_neurons)
+                            .arg(estimateMemoryBytes(wanted, d, 1) / 1048576.0, 0, 'f', 0);
+                if (*small < 10)
+                    text += QString(" <span style='color:#a00000'>%1 has only %2 neurons: populations this small "
+                                    "give unreliable rates and statistics.</span>")
+                                .arg(kPopNames[small - d.num_neurons.begin()])
+                                .arg(*small);
+            }
+        } catch (const std::exception& e) {
+            text += " <span style='color:#a00000'>" + QString::fromStdString(e.what()).toHtmlEscaped() + "</span>";
+        }
+    } else if (built.net.K_scaling != built.net.N_scaling) {
+        text = QString("Built with N_scaling %1, K_scaling %2.").arg(built.net.N_scaling).arg(built.net.K_scaling);
+    }
+    m_pending->setText(text);
 }
 
 QWidget* ControlPanel::runGroup() {
@@ -103,6 +209,7 @@ QWidget* ControlPanel::runGroup() {
 
 QWidget* ControlPanel::liveGroup() {
     auto* box = new QGroupBox("Live parameters");
+    m_liveBox = box;
     auto* form = new QFormLayout(box);
     m_rate = spin(0.0, 40.0, 0.5, 2, " Hz");
     m_rate->setToolTip(tip("External drive rate <i>ν</i><sub>bg</sub>: rate of each of the K<sub>ext</sub> "
@@ -130,6 +237,7 @@ QWidget* ControlPanel::liveGroup() {
 
 QWidget* ControlPanel::stimulusGroup() {
     auto* box = new QGroupBox("Stimuli");
+    m_stimulusBox = box;
     auto* form = new QFormLayout(box);
     auto* fire = new QPushButton("Thalamic pulse now");
     fire->setToolTip("<p>Fires the thalamic input (<b>T</b>): 902 thalamic neurons spike as Poisson trains at "
@@ -143,8 +251,7 @@ QWidget* ControlPanel::stimulusGroup() {
     schedule->setToolTip("<p>Schedules a thalamic pulse at the given model time (the reference fires one at "
                          "700 ms). <b>Applies live.</b></p>");
     m_thAt->setToolTip(schedule->toolTip());
-    connect(schedule, &QPushButton::clicked, this,
-            [this] { m_controller->fireThalamicPulse(std::max(m_thAt->value(), m_controller->modelTimeMs())); });
+    connect(schedule, &QPushButton::clicked, this, &ControlPanel::schedulePulse);
     auto* row = new QHBoxLayout;
     row->addWidget(m_thAt, 1);
     row->addWidget(schedule);
@@ -161,6 +268,9 @@ QWidget* ControlPanel::stimulusGroup() {
     row2->addWidget(m_dcDur, 1);
     row2->addWidget(dc);
     form->addRow("Duration", row2);
+    m_stimulusNote = new QLabel;
+    m_stimulusNote->setWordWrap(true);
+    form->addRow(m_stimulusNote);
     return box;
 }
 
@@ -169,8 +279,10 @@ QWidget* ControlPanel::networkGroup() {
     auto* form = new QFormLayout(box);
     m_scale = new QComboBox;
     m_scale->setEditable(true);
+    m_scale->setInsertPolicy(QComboBox::NoInsert);
     m_scale->addItems({"0.01", "0.05", "0.1", "0.2", "0.5", "1"});
-    m_scale->setValidator(new QDoubleValidator(0.001, 1.0, 4, m_scale));
+    m_scale->setValidator(
+        new QDoubleValidator(0.001, 100.0, 4, m_scale)); // too large for memory: refused with the estimate
     m_scale->setToolTip(tip("Scale of the network: N_scaling (population sizes) and K_scaling (in-degrees) "
                             "together. 1 = full scale, 77,169 neurons and 0.3 billion synapses (about 1.3 GB, "
                             "tens of seconds to build). Below 1, weights are scaled by 1/√K and a DC "
@@ -178,6 +290,7 @@ QWidget* ControlPanel::networkGroup() {
                             Applies::OnRebuild));
     connect(m_scale, &QComboBox::currentTextChanged, this, [this] {
         if (!m_syncing) m_scaleEdited = true;
+        updatePending();
     });
     form->addRow("Scale N, K", m_scale);
     m_seed = new QSpinBox;
@@ -199,6 +312,8 @@ QWidget* ControlPanel::networkGroup() {
                             "DC drive leaves most populations below rheobase: the network is silent.",
                             Applies::OnRebuild));
     form->addRow("Drive", m_drive);
+    connect(m_seed, &QSpinBox::valueChanged, this, &ControlPanel::updatePending);
+    connect(m_drive, &QComboBox::currentTextChanged, this, &ControlPanel::updatePending);
     auto* rebuildButton = new QPushButton("Rebuild");
     rebuildButton->setToolTip(tip("Builds a new network with these settings and the current live values "
                                   "(Ctrl+R). The window stays responsive; the build can be cancelled.",
@@ -257,11 +372,12 @@ void ControlPanel::syncFromBuild() {
     m_scaleEdited = false;
     m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(c.sim.rng_seed, 2147483647)));
     m_drive->setCurrentText(QString::fromStdString(c.net.bg_input_type));
-    m_pending->setText(
-        c.net.K_scaling == c.net.N_scaling
-            ? QString()
-            : QString("Built with N_scaling %1, K_scaling %2.").arg(c.net.N_scaling).arg(c.net.K_scaling));
+    // The stimulus settings return to the built configuration's (the reference's 700 ms pulse, 100 ms DC).
+    m_thAt->setValue(c.stim.thalamic_input && c.stim.th_start < kNeverMs ? c.stim.th_start : 700.0);
+    m_dcDur->setValue(c.stim.dc_transient ? c.stim.dc_transient_dur : 100.0);
+    m_stimulusNote->clear();
     m_syncing = false;
+    updatePending();
     syncLive();
 }
 
@@ -274,8 +390,8 @@ void ControlPanel::syncLive() {
     m_syncing = false;
 }
 
-void ControlPanel::syncPaused(bool paused) {
-    m_play->setText(paused ? "Play" : "Pause");
+void ControlPanel::syncPaused(bool) {
+    syncState();
 }
 
 void ControlPanel::syncSpeed(double speed) {

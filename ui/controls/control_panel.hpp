@@ -35,10 +35,25 @@ class ControlPanel : public QWidget {
     void startDcTransientNow();
     void step();
 
+    /// The line under the network settings: what Rebuild would change.
+    QString pendingText() const;
+    /// The note under the stimuli (e.g. why a pulse was not scheduled).
+    QString stimulusNote() const;
+    /// Schedules a thalamic pulse at the "Pulse at" time; refused (with a
+    /// note) when that time is already past.
+    void schedulePulse();
+
   signals:
     void resetRequested();
+    /// Enter committed a value: the window gives the keyboard back to the raster.
+    void editingDone();
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
+    void syncState();
+    void updatePending();
     void syncFromBuild();
     void syncLive();
     void syncPaused(bool paused);
@@ -62,6 +77,9 @@ class ControlPanel : public QWidget {
     QDoubleSpinBox* m_psp = nullptr;
     QDoubleSpinBox* m_thAt = nullptr;
     QDoubleSpinBox* m_dcDur = nullptr;
+    QLabel* m_stimulusNote = nullptr;
+    QWidget* m_liveBox = nullptr;
+    QWidget* m_stimulusBox = nullptr;
     bool m_scaleEdited = false;
     bool m_syncing = false;
 };

@@ -69,12 +69,20 @@ void RasterView::paintLayers(QPainter& p, const QRect& plot) {
         p.drawText(QRectF(0, yTop, plot.left() - 22 * m_theme.fontScale(), yBot - yTop),
                    Qt::AlignRight | Qt::AlignVCenter, layerName(2 * layer));
         p.setFont(m_theme.font(7.5));
-        for (int ei = 0; ei < 2; ++ei) {
-            const int pop = 2 * layer + ei;
+        // Each mark centred on its band, also on a band thinner than the
+        // text (L5I, L6I are 1-2 % of the rows), unless it would overlap the other.
+        const double textH = p.fontMetrics().height();
+        const auto centre = [&](int pop) {
             const double a = std::max<double>(plot.top(), neuronToY(first[pop] - 0.5));
             const double b = std::min<double>(plot.bottom(), neuronToY(first[pop + 1] - 0.5));
-            if (b - a < 9 * m_theme.fontScale()) continue;
-            p.drawText(QRectF(plot.left() - 18 * m_theme.fontScale(), a, 14 * m_theme.fontScale(), b - a),
+            return b > a ? (a + b) / 2.0 : -1e9;
+        };
+        const double cE = centre(2 * layer), cI = centre(2 * layer + 1);
+        const bool apart = cI - cE >= textH * 0.9;
+        for (int ei = 0; ei < 2; ++ei) {
+            const double c = ei == 0 ? cE : cI;
+            if (c < plot.top() || (!apart && ei == 0)) continue; // crowded: the thinner I keeps its mark
+            p.drawText(QRectF(plot.left() - 18 * m_theme.fontScale(), c - textH / 2, 14 * m_theme.fontScale(), textH),
                        Qt::AlignCenter, ei == 0 ? "E" : "I");
         }
     }
@@ -86,7 +94,7 @@ void RasterView::paintEvents(QPainter& p, const QRect& plot) {
     const Config& c = m_controller->config();
     p.setFont(m_theme.font(8.5, true));
     double lastLabelRight = -1e9;
-    for (const TimedEvent& e : m_controller->events()) {
+    for (const TimedEvent& e : m_controller->markedEvents()) {
         // Stimuli: shade their active interval in the plot.
         if (e.kind != TimedEvent::Kind::Set) {
             const double a = e.start_ms;

@@ -26,6 +26,8 @@ RasterView::RasterView(SimController* controller, QWidget* parent) : QOpenGLWidg
         if (!m_dirty) return;
         m_dirty = false;
         update();
+        // A tooltip under a still mouse follows the scrolling raster.
+        if (m_follow && !m_dragging && QToolTip::isVisible() && underMouse()) showHover(m_hoverPos);
     });
     m_frameTimer.start();
     connect(controller, &SimController::built, this, [this] {
@@ -56,7 +58,14 @@ void RasterView::setWindowMs(double ms) {
     update();
 }
 
+void RasterView::chooseWindowMs(double ms) {
+    m_chosenWindowMs = std::clamp(ms, 1.0, 600000.0);
+    emit chosenWindowChanged(m_chosenWindowMs);
+    setWindowMs(m_chosenWindowMs);
+}
+
 void RasterView::resetView() {
+    m_windowMs = m_chosenWindowMs;
     m_follow = true;
     m_n0 = 0.0;
     m_nSpanZoom = 0.0;
@@ -235,6 +244,7 @@ void RasterView::keyPressEvent(QKeyEvent* e) {
 }
 
 void RasterView::showHover(const QPoint& pos) {
+    m_hoverPos = pos;
     const QRect plot = plotRect();
     if (!plot.contains(pos) || !m_controller->hasNetwork()) {
         QToolTip::hideText();

@@ -27,6 +27,11 @@ class RasterView : public QOpenGLWidget {
     /// Visible window length (ms) and whether the right edge follows model time.
     void setWindowMs(double ms);
     double windowMs() const { return m_windowMs; }
+    /// The window length chosen in View → Raster window (default 1 s): the
+    /// view shows it now, and Home, double-click and "Follow" return to it.
+    void chooseWindowMs(double ms);
+    double chosenWindowMs() const { return m_chosenWindowMs; }
+    /// Back to the scrolling view of all neurons over the chosen window.
     void resetView();
     bool isFollowing() const { return m_follow; }
 
@@ -51,6 +56,7 @@ class RasterView : public QOpenGLWidget {
   signals:
     void exportRequested(const QString& format);
     void viewChanged();
+    void chosenWindowChanged(double ms);
 
   protected:
     void initializeGL() override;
@@ -79,6 +85,8 @@ class RasterView : public QOpenGLWidget {
     RasterRenderer m_renderer;
     Theme m_theme;
     double m_windowMs = 1000.0;
+    double m_chosenWindowMs = 1000.0;
+    QPoint m_hoverPos{-1, -1}; ///< last mouse position over the plot, for a tooltip that follows the scrolling
     bool m_follow = true;
     double m_rightMs = 0.0; ///< right edge while not following
     double m_n0 = 0.0;

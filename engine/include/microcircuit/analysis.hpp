@@ -32,9 +32,17 @@ struct AnalysisOptions {
     double rateBinMs = 1.0;     ///< bin of the population rate time series (ms)
 };
 
-/// Most bins of a population rate series: over a longer interval analyzeSpikes
-/// widens the bins (AnalysisResult::options.rateBinMs holds the width used),
-/// so memory stays bounded (8 MB per population) whatever the interval.
+/// Largest correlation subsample per population (2 to kMaxSubsample).
+inline constexpr int kMaxSubsample = 5000;
+/// Most correlation pairs over all populations: their coefficients are kept
+/// (8 bytes each), so more is refused, naming the subsample size.
+inline constexpr std::int64_t kMaxCorrelationPairs = 100'000'000;
+
+/// Most bins of the population rate series over all populations together:
+/// kMaxRateBins, or one per spike read if there are more. Over a long
+/// interval (or with many populations) analyzeSpikes widens the bins
+/// (AnalysisResult::options.rateBinMs holds the width used), so their memory
+/// follows the data, not the interval.
 inline constexpr std::int64_t kMaxRateBins = std::int64_t{1} << 20;
 
 struct PopulationStats {

@@ -1,6 +1,7 @@
 // The output folder of a run, in the reference's conventions so that its
 // analysis scripts (and `microcircuit analyze`) read it unchanged:
 //   spike_recorder-<id>-0.dat   one per population, NEST's ASCII format
+//   spikes.h5                   the same spikes as a SONATA report (format sonata or both)
 //   population_nodeids.dat      "first_id last_id" per population (ids from 1)
 //   sim_dict.json net_dict.json stim_dict.json
 //   rates.csv                   per-population mean and sd of per-neuron rates
@@ -12,6 +13,7 @@
 #pragma once
 
 #include "microcircuit/model.hpp"
+#include "microcircuit/sonata.hpp"
 #include "microcircuit/spike_sink.hpp"
 
 #include <cstdint>
@@ -27,6 +29,14 @@ std::int64_t recorderId(const DerivedParams& derived, int pop);
 /// Formats a time given in microseconds as NEST's "%.3f" milliseconds.
 void appendTimeMs(std::string& out, std::int64_t micros);
 
+/// Which spike files a run writes: NEST's text files, a SONATA report, or both.
+struct SpikeFormats {
+    bool nest = true;
+    bool sonata = false;
+};
+/// "nest", "sonata" or "both"; throws ConfigError naming `flag` otherwise.
+SpikeFormats parseSpikeFormats(const std::string& value, const std::string& flag = "--format");
+
 struct PopulationRate {
     double mean = 0.0; ///< mean over neurons of the time-averaged rate (Hz), silent neurons included
     double sd = 0.0;   ///< standard deviation over neurons (Hz)
@@ -38,7 +48,8 @@ public:
     /// population_nodeids.dat. Throws ConfigError if it cannot be written
     /// (WriteError if a write failed). An empty `path` writes nothing at all
     /// and only counts spikes for rates().
-    OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived);
+    OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived,
+                 SpikeFormats formats = {});
     ~OutputFolder() override;
 
     void onSpikes(std::span<const Spike> spikes, std::int64_t endStep) override;
@@ -52,16 +63,18 @@ public:
 
     /// Per-population rates over [t_presim, validUntilMs()].
     std::vector<PopulationRate> rates() const;
-    /// Closes the spike files and writes rates.csv (atomically). When the run
-    /// ended before t_presim + t_sim (interrupted, or a failed write),
-    /// sim_dict.json is rewritten with the t_sim actually simulated, so that
+    /// Closes the spike files and writes rates.csv (atomically). A run that
+    /// stopped early (`ranToEnd` false: interrupted, or a failed write) gets
+    /// sim_dict.json rewritten with the t_sim the files really cover, so that
     /// readers take the right interval. Throws WriteError if a write failed,
     /// here or earlier (then after writing what still could be written).
-    void finish();
+    void finish(bool ranToEnd = true);
     const std::string& path() const { return m_path; }
 
 private:
     void fail(const std::string& file, int err);
+    /// Appends a chunk to the SONATA report, if any; false (and failed()) if that failed.
+    bool appendSonata(std::span<const Spike> spikes);
 
     std::string m_path;
     Config m_config;
@@ -72,6 +85,7 @@ private:
     std::vector<int> m_files;              ///< spike file descriptors, one per population
     std::vector<std::string> m_fileNames;
     std::vector<std::int64_t> m_goodSizes; ///< bytes of each file after the last complete chunk
+    std::unique_ptr<SonataSpikeWriter> m_sonata;
     std::string m_error;
     std::vector<std::uint32_t> m_counts; ///< spikes per neuron at or after t_presim
     std::string m_buffer;

@@ -110,16 +110,32 @@ std::pair<double, double> resolveInterval(const SpikeData& data, const AnalysisO
 }
 
 AnalysisResult analyzeSpikes(const SpikeData& data, const AnalysisOptions& options) {
-    if (options.subsample < 2)
-        throw ConfigError("subsample size " + std::to_string(options.subsample) + " is too small (at least 2 neurons)");
+    if (options.subsample < 2 || options.subsample > kMaxSubsample)
+        throw ConfigError("subsample size " + std::to_string(options.subsample) + " is not allowed: must be 2 to " +
+                          std::to_string(kMaxSubsample) + " neurons (the pairs' coefficients are kept in memory)");
     if (!(options.ccBinMs > 0.0) || !(options.rateBinMs > 0.0)) throw ConfigError("bin sizes must be positive (ms)");
     AnalysisResult result;
     std::tie(result.tMin, result.tMax) = resolveInterval(data, options);
     result.options = options;
     const double tMin = result.tMin, tMax = result.tMax;
     // Memory follows the data, not the interval: over a long interval the
-    // rate series' bins widen so that there are at most kMaxRateBins.
-    result.options.rateBinMs = std::max(options.rateBinMs, (tMax - tMin) / static_cast<double>(kMaxRateBins));
+    // rate series' bins widen so that there are at most kMaxRateBins in all,
+    // or one per spike (8 bytes, less than the spike's own 12).
+    const auto numPops = static_cast<std::int64_t>(std::max<std::size_t>(1, data.populations.size()));
+    const std::int64_t maxBins = std::max(kMaxRateBins, static_cast<std::int64_t>(data.totalSpikes));
+    const double binsPerPop = static_cast<double>(std::max<std::int64_t>(1, maxBins / numPops));
+    result.options.rateBinMs = std::max(options.rateBinMs, (tMax - tMin) / binsPerPop);
+    // ... and the correlations' pairs are counted before any is computed.
+    std::int64_t pairs = 0;
+    for (const PopulationSpikes& pop : data.populations) {
+        const std::int64_t k = std::min<std::int64_t>(pop.size(), options.subsample);
+        pairs += k * (k - 1) / 2;
+    }
+    if (pairs > kMaxCorrelationPairs)
+        throw ConfigError("subsample size " + std::to_string(options.subsample) + " is not allowed here: " +
+                          std::to_string(data.populations.size()) + " populations give " + std::to_string(pairs) +
+                          " pairs of neurons for the correlations, more than " +
+                          std::to_string(kMaxCorrelationPairs) + " (choose a smaller --subsample)");
     for (std::size_t p = 0; p < data.populations.size(); ++p) {
         const PopulationSpikes& pop = data.populations[p];
         PopulationStats s;

@@ -358,6 +358,9 @@ void applyConfigPath(Config& config, const std::string& path) {
         }
         if (!any)
             throw ConfigError(path + ": folder holds none of sim_dict.json, net_dict.json, stim_dict.json");
+        // The timed changes of a NEST export (nest_export.hpp), which the reference's dicts cannot hold.
+        const fs::path events = fs::path(path) / "events.json";
+        if (fs::exists(events, ec)) applyConfigJson(config, readTextFile(events.string()), events.string());
         return;
     }
     applyConfigJson(config, readTextFile(path), path);

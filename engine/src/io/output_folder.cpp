@@ -31,7 +31,15 @@ void appendTimeMs(std::string& out, std::int64_t micros) {
     out.push_back(static_cast<char>('0' + frac % 10));
 }
 
-OutputFolder::OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived)
+SpikeFormats parseSpikeFormats(const std::string& value, const std::string& flag) {
+    if (value == "nest") return {true, false};
+    if (value == "sonata") return {false, true};
+    if (value == "both") return {true, true};
+    throw ConfigError(flag + " '" + value + "' is not allowed: must be nest, sonata or both");
+}
+
+OutputFolder::OutputFolder(const std::string& path, const Config& config, const DerivedParams& derived,
+                           SpikeFormats formats)
     : m_path(path), m_config(config), m_derived(derived),
       m_stepMicros(std::llround(config.sim.sim_resolution * 1000.0)),
       m_presimSteps(std::llround(config.sim.t_presim / config.sim.sim_resolution)),
@@ -47,7 +55,19 @@ OutputFolder::OutputFolder(const std::string& path, const Config& config, const 
     for (int p = 0; p < kNumPops; ++p)
         ids += std::to_string(derived.first_neuron[p] + 1) + " " + std::to_string(derived.first_neuron[p + 1]) + "\n";
     writeTextFileAtomic((fs::path(path) / "population_nodeids.dat").string(), ids);
-    if (config.sim.rec_spikes) {
+    // A rerun into the same folder replaces the files of the other format, so
+    // that the folder never holds two disagreeing copies of the spikes.
+    if (!formats.sonata) fs::remove(fs::path(path) / kSonataFileName, ec);
+    if (!formats.nest)
+        for (int p = 0; p < kNumPops; ++p)
+            fs::remove(fs::path(path) / ("spike_recorder-" + std::to_string(recorderId(derived, p)) + "-0.dat"), ec);
+    if (config.sim.rec_spikes && formats.sonata) {
+        std::vector<std::string> names(kPopNames.begin(), kPopNames.end());
+        std::vector<std::int32_t> first(derived.first_neuron.begin(), derived.first_neuron.end());
+        m_sonata = std::make_unique<SonataSpikeWriter>((fs::path(path) / kSonataFileName).string(), names, first,
+                                                       m_stepMicros);
+    }
+    if (config.sim.rec_spikes && formats.nest) {
         static constexpr std::string_view kHeader =
             "# NEST version: 3.9\n# RecordingBackendASCII version: 2\nsender\ttime_ms\n";
         for (int p = 0; p < kNumPops; ++p) {
@@ -87,6 +107,7 @@ void OutputFolder::onSpikes(std::span<const Spike> spikes, std::int64_t endStep)
     for (const Spike& s : spikes)
         if (std::int64_t{s.step} + 1 >= m_presimSteps) ++m_counts[s.neuron];
     if (m_files.empty()) {
+        if (!appendSonata(spikes)) return;
         m_endStep = endStep;
         return;
     }
@@ -113,8 +134,24 @@ void OutputFolder::onSpikes(std::span<const Spike> spikes, std::int64_t endStep)
         }
         sizes[p] += static_cast<std::int64_t>(m_buffer.size());
     }
+    if (!appendSonata(spikes)) return;
     m_goodSizes = std::move(sizes);
     m_endStep = endStep;
+}
+
+bool OutputFolder::appendSonata(std::span<const Spike> spikes) {
+    if (!m_sonata) return true;
+    try {
+        m_sonata->append(spikes);
+        return true;
+    } catch (const ConfigError& e) {
+        // As for a failed text write: this chunk is in no file and in no rate.
+        for (const Spike& s : spikes)
+            if (std::int64_t{s.step} + 1 >= m_presimSteps) --m_counts[s.neuron];
+        fail(kSonataFileName, EIO);
+        m_error = e.what();
+        return false;
+    }
 }
 
 double OutputFolder::validUntilMs() const {
@@ -141,9 +178,17 @@ std::vector<PopulationRate> OutputFolder::rates() const {
     return out;
 }
 
-void OutputFolder::finish() {
+void OutputFolder::finish(bool ranToEnd) {
     for (int f : m_files) ::close(f);
     m_files.clear();
+    std::string sonataError;
+    if (m_sonata) {
+        try {
+            m_sonata->close();
+        } catch (const ConfigError& e) {
+            sonataError = e.what();
+        }
+    }
     if (m_path.empty()) return;
     std::string csv = "population,mean,std\n";
     const auto r = rates();
@@ -154,6 +199,7 @@ void OutputFolder::finish() {
     }
     std::string problems = m_error;
     const auto note = [&](const std::string& what) { problems += (problems.empty() ? "" : "; ") + what; };
+    if (!sonataError.empty()) note(sonataError);
     try {
         writeTextFileAtomic((fs::path(m_path) / "rates.csv").string(), csv);
     } catch (const ConfigError& e) {
@@ -161,8 +207,7 @@ void OutputFolder::finish() {
     }
     // A run that stopped early: sim_dict.json says how long it really ran.
     const double h = m_config.sim.sim_resolution;
-    const std::int64_t plannedEnd = m_presimSteps + std::llround(m_config.sim.t_sim / h);
-    if (m_endStep < plannedEnd && m_endStep > m_presimSteps) {
+    if ((!ranToEnd || failed()) && m_endStep > m_presimSteps) {
         Config ran = m_config;
         ran.sim.t_sim = static_cast<double>(m_endStep - m_presimSteps) * h;
         try {

@@ -44,6 +44,7 @@ IdRanges readNodeIdsFile(const std::string& path) {
             throw ConfigError(path + ":" + std::to_string(lineNo) +
                               ": expected 'first_id last_id' with 1 <= first <= last, got '" + lineExcerpt(line) + "'");
         ranges.emplace_back(a, b);
+        if (ranges.size() > kMaxSpikeFolderPopulations) break; // refused by validateIdRanges
     }
     if (ranges.empty()) throw ConfigError(path + ": holds no population (expected 'first_id last_id' lines)");
     return ranges;
@@ -79,6 +80,9 @@ IdRanges readNodesJson(const std::string& path) {
 
 void validateIdRanges(const IdRanges& ranges, const std::string& origin) {
     if (ranges.empty()) throw ConfigError(origin + ": holds no population");
+    if (ranges.size() > kMaxSpikeFolderPopulations)
+        throw ConfigError(origin + ": holds " + std::to_string(ranges.size()) + " populations; at most " +
+                          std::to_string(kMaxSpikeFolderPopulations) + " are read (the model has 8)");
     std::int64_t total = 0;
     for (std::size_t i = 0; i < ranges.size(); ++i) {
         const auto [first, last] = ranges[i];

@@ -60,7 +60,9 @@ bool removeRunFiles(const std::string& dir) {
 bool isRunFileName(const std::string& fileName) {
     std::string name = fileName;
     if (endsWith(name, ".part")) name.resize(name.size() - 5);
-    for (const char* known : {"population_nodeids.dat", "sim_dict.json", "net_dict.json", "stim_dict.json", "rates.csv"})
+    // spikes.h5: the SONATA spike report of `run --format sonata|both`.
+    for (const char* known :
+         {"population_nodeids.dat", "sim_dict.json", "net_dict.json", "stim_dict.json", "rates.csv", "spikes.h5"})
         if (name == known) return true;
     if (name.rfind("spike_recorder-", 0) == 0 && endsWith(name, ".dat")) return true;
     for (const char* stem : {"raster", "boxplot", "distributions"})
@@ -217,19 +219,34 @@ std::string RunTarget::commit() {
         m_done = true;
         return m_final;
     }
-    // The previous run (checked when the run started) steps aside, the new
-    // one takes its name, and only then are the old files removed.
-    const std::string old = freshSibling(m_final, ".replaced-");
-    if (::rename(m_final.c_str(), old.c_str()) != 0)
-        throw WriteError(m_final + ": the previous run cannot be moved aside (" + errnoText(errno) + ")");
-    if (::rename(m_work.c_str(), m_final.c_str()) != 0) {
-        const int err = errno;
-        ::rename(old.c_str(), m_final.c_str());
-        throw WriteError(m_final + ": the finished run cannot be moved there (" + errnoText(err) + ")");
+    // The previous run (checked when the run started) and the new one swap
+    // names in one step where the file system can (RENAME_EXCHANGE); else
+    // the old one steps aside first. Only then are the old files removed.
+    std::string old;
+    if (::renameat2(AT_FDCWD, m_work.c_str(), AT_FDCWD, m_final.c_str(), RENAME_EXCHANGE) == 0) {
+        old = m_work;
+    } else {
+        old = freshSibling(m_final, ".replaced-");
+        if (::rename(m_final.c_str(), old.c_str()) != 0)
+            throw WriteError(m_final + ": the previous run cannot be moved aside (" + errnoText(errno) + ")");
+        if (::rename(m_work.c_str(), m_final.c_str()) != 0) {
+            const int err = errno;
+            ::rename(old.c_str(), m_final.c_str());
+            throw WriteError(m_final + ": the finished run cannot be moved there (" + errnoText(err) + ")");
+        }
     }
     m_done = true;
-    if (!removeRunFiles(old))
-        m_note = old + " holds files that appeared during the run; the previous run's files were removed from it";
+    if (!removeRunFiles(old)) {
+        // Files that appeared in the old folder during the run are kept,
+        // under a name that says what the folder is.
+        std::string kept = old;
+        if (old == m_work) {
+            kept = freshSibling(m_final, ".replaced-");
+            if (::rename(old.c_str(), kept.c_str()) != 0) kept = old;
+        }
+        m_note = kept + " holds files that appeared in " + m_final +
+                 " during the run; the previous run's own files were removed";
+    }
     return m_final;
 }
 

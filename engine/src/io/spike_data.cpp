@@ -1,5 +1,7 @@
 #include "microcircuit/spike_data.hpp"
 
+#include "folder_checks.hpp"
+#include "sonata_folder.hpp"
 #include "spike_parse.hpp"
 
 #include "microcircuit/params.hpp"
@@ -128,8 +130,14 @@ SpikeData readSpikeFolder(const std::string& folder, const ReadProgress& progres
         totalBytes += size;
     }
     if (ec) throw ConfigError(folder + ": cannot be listed (" + ec.message() + ")");
-    if (files.empty()) throw ConfigError(folder + ": no spike files (spike_recorder-*.dat or *.gdf)");
+    if (files.empty()) {
+        // No text files: a SONATA report instead (sonata_reader.cpp)?
+        if (const std::string report = detail::findSonataReport(folder, true); !report.empty())
+            return detail::readSonataFolder(folder, report, progress);
+        throw ConfigError(folder + ": no spike files (spike_recorder-*.dat, *.gdf or a SONATA report *.h5)");
+    }
     std::sort(files.begin(), files.end());
+    detail::checkSpikeFileSet(folder, files, static_cast<int>(ranges.size())); // one run, one NEST version
 
     SpikeData data = emptyData(ranges);
     const IdTable table(ranges);
@@ -182,6 +190,7 @@ SpikeData readSpikeFolder(const std::string& folder, const ReadProgress& progres
     if (presim >= 0.0) data.tPresim = presim;
     if (presim >= 0.0 && tsim >= 0.0) data.tEnd = presim + tsim;
     data.nScaling = detail::optionalJsonNumber((dir / "net_dict.json").string(), "N_scaling");
+    detail::checkSonataAgrees(folder, data); // a SONATA report beside the text files holds the same spikes
     return data;
 }
 

@@ -116,10 +116,13 @@ class IdTable {
 /// Most neurons a spike folder's population table may describe in all: each
 /// neuron costs memory before a single spike is read.
 inline constexpr std::int64_t kMaxSpikeFolderNeurons = 20'000'000;
+/// Most populations in a table (the model has 8): each costs memory too.
+inline constexpr std::size_t kMaxSpikeFolderPopulations = 10'000;
 
 /// Checks a population table before anything is allocated for it: ids from
-/// 1, first <= last, populations in ascending, non-overlapping order, and at
-/// most kMaxSpikeFolderNeurons neurons. Throws ConfigError naming `origin`.
+/// 1, first <= last, populations in ascending, non-overlapping order, at
+/// most kMaxSpikeFolderPopulations populations and kMaxSpikeFolderNeurons
+/// neurons. Throws ConfigError naming `origin`.
 void validateIdRanges(const IdRanges& ranges, const std::string& origin);
 
 /// The population table of a folder: population_nodeids.dat, or else the

@@ -38,9 +38,13 @@ public:
 
 private:
     void progress(double fraction, const char* phase) {
-        if (m_opt.cancel && m_opt.cancel->load()) throw BuildCancelled();
+        if (cancelled()) throw BuildCancelled();
         if (m_opt.progress) m_opt.progress(fraction, phase);
     }
+    /// Polled inside every long loop (also on worker threads), so that a
+    /// cancel stops a build of any size within a fraction of a second; the
+    /// loop returns early and the next progress() throws.
+    bool cancelled() const { return m_opt.cancel && m_opt.cancel->load(std::memory_order_relaxed); }
 
     int classOf(std::int32_t source) const {
         return source >= m_net.derived.total_neurons ? kThalamus : m_net.populationOf(source);
@@ -178,7 +182,10 @@ private:
             std::vector<std::uint32_t>& deg = m_outDegree[y][x];
             Stream rng(seed, Purpose::OutDegree, static_cast<std::uint32_t>(task));
             const std::uint32_t n = static_cast<std::uint32_t>(deg.size());
-            for (std::int64_t k = 0; k < q; ++k) ++deg[rng.below(n)];
+            for (std::int64_t k = 0; k < q; ++k) {
+                if ((k & 0xFFFFF) == 0 && cancelled()) return;
+                ++deg[rng.below(n)];
+            }
         });
         progress(0.1, "drawing out-degrees");
     }
@@ -203,6 +210,7 @@ private:
         if (shards == 1) {
             // One shard: the count is the out-degree, no need to draw targets.
             for (std::int32_t s = 0; s < m_net.numSources; ++s) {
+                if ((s & 0xFFFF) == 0) progress(0.1, "counting synapses");
                 const int x = classOf(s);
                 std::uint32_t total = 0;
                 for (int y = 0; y < kNumPops; ++y) total += m_outDegree[y][x][localIndex(s, x)];
@@ -212,7 +220,7 @@ private:
             return;
         }
         forSourceBlocks(0.1, 0.3, "counting synapses", [&](std::int32_t first, std::int32_t last) {
-            for (std::int32_t s = first; s < last; ++s)
+            for (std::int32_t s = first; s < last && !cancelled(); ++s)
                 forTargets(s, [&](int, std::int32_t t) { ++m_count[shardOf(t)][s]; });
         });
     }
@@ -222,6 +230,8 @@ private:
         m_base.resize(m_net.shards.size());
         m_net.numSynapses = 0;
         for (std::size_t k = 0; k < m_net.shards.size(); ++k) {
+            progress(0.3 + 0.05 * static_cast<double>(k) / static_cast<double>(m_net.shards.size()),
+                     "allocating synapses");
             Shard& sh = m_net.shards[k];
             std::vector<std::uint64_t>& base = m_base[k];
             base.resize(m_net.numSources + 1);
@@ -234,7 +244,14 @@ private:
             if (total >= 0xFFFFFFFFull)
                 throw ConfigError("network too large: " + std::to_string(total) +
                                   " synapses onto one shard (at most 4294967294); use more threads");
-            sh.synapses.resize(total);
+            // Gigabytes at large scales: zeroed in steps, so that a cancel
+            // does not wait for the whole allocation.
+            sh.synapses.reserve(total);
+            constexpr std::uint64_t kStep = std::uint64_t{1} << 23; // 32 MB
+            for (std::uint64_t done = 0; done < total; done = std::min(total, done + kStep)) {
+                if (cancelled()) throw BuildCancelled();
+                sh.synapses.resize(std::min(total, done + kStep));
+            }
             sh.offsets.resize(static_cast<std::size_t>(m_net.numSources) * D + 1);
             sh.offsets.back() = static_cast<std::uint32_t>(total);
             m_net.numSynapses += static_cast<std::int64_t>(total);
@@ -250,7 +267,7 @@ private:
         const std::uint64_t seed = m_net.config.sim.rng_seed;
         forSourceBlocks(0.35, 0.95, "placing synapses", [&](std::int32_t first, std::int32_t last) {
             std::vector<std::uint32_t> key, packed, cursor(static_cast<std::size_t>(shards) * D);
-            for (std::int32_t s = first; s < last; ++s) {
+            for (std::int32_t s = first; s < last && !cancelled(); ++s) {
                 const SourceClass& sc = m_class[classOf(s)];
                 Stream draws(seed, Purpose::SynapseDraws, static_cast<std::uint32_t>(s));
                 key.clear();
