@@ -106,6 +106,7 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
     AnalysisOptions options;
     if (opt.tMin) {
         if (!std::isfinite(*opt.tMin)) throw ConfigError("--t-min " + std::to_string(*opt.tMin) + " must be a finite number of ms");
+        if (*opt.tMin < 0.0) throw ConfigError("--t-min " + num(*opt.tMin, 3) + " must be >= 0 ms");
         options.tMin = *opt.tMin;
     }
     if (opt.tMax) {
@@ -159,7 +160,7 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
                     "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files, or a SONATA report *.h5")
         ->required()
         ->check(nonEmptyPath());
-    cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default 500: discards the warm-up)");
+    cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default: t_presim from sim_dict.json, else 500)");
     cmd->add_option("--t-max", opt->tMax,
                     "end of the interval (ms, default: t_presim + t_sim from sim_dict.json, else the last spike)");
     cmd->add_option("--subsample", opt->subsample, "neurons per population for correlations, 2 to 5000 (default 200)")

@@ -8,6 +8,14 @@
 
 namespace mc::ui {
 
+/// `built` with every set event applied before or at `step` (the configuration in force then).
+Config configAt(const Config& built, const std::vector<TimedEvent>& events, std::int64_t step);
+
+/// The session as one configuration file: its configuration with the events
+/// and t_sim set so that the run ends at `endMs`; `microcircuit run --config`
+/// replays it.
+Config sessionAsConfig(const Session& session, double endMs);
+
 /// Where a change is marked on a time axis (ms): the moment a set applied,
 /// or the onset of a thalamic pulse or DC transient.
 double markerMs(const TimedEvent& event);
