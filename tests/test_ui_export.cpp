@@ -548,8 +548,8 @@ class TestUiExport : public QObject {
         c->setLiveValues(v, "drive 9 Hz"); // 700 ms, inside the window
         QTRY_COMPARE(applied.count(), 4);
         QVERIFY(advance(100.0));
-        QCOMPARE(c->events()[0].step, std::int64_t{3000});
-        QCOMPARE(c->events()[3].step, std::int64_t{7000});
+        QCOMPARE(eventStep(c->events()[0], 0.1), std::int64_t{3000});
+        QCOMPARE(eventStep(c->events()[3], 0.1), std::int64_t{7000});
         w.raster()->setWindowMs(400.0);
         QCOMPARE(w.raster()->t0Ms(), 400.0);
         QCOMPARE(w.raster()->t1Ms(), 800.0);
@@ -693,7 +693,7 @@ class TestUiExport : public QObject {
 
     void sessionReplaysTheSameSpikes() {
         std::vector<Spike> original;
-        std::vector<LiveEvent> events;
+        std::vector<TimedEvent> events;
         const QString path = m_dir.filePath("session.json");
         {
             MainWindow w(2);
@@ -730,7 +730,7 @@ class TestUiExport : public QObject {
         QTRY_COMPARE_WITH_TIMEOUT(c->store().endStep(), std::int64_t{2000}, 30000);
         QCOMPARE(c->events().size(), events.size());
         for (std::size_t i = 0; i < events.size(); ++i) {
-            QCOMPARE(c->events()[i].step, events[i].step);
+            QCOMPARE(c->events()[i].t_ms, events[i].t_ms);
             QCOMPARE(c->events()[i].kind, events[i].kind);
         }
         QVERIFY(original.size() > 1000);

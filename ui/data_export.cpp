@@ -1,5 +1,7 @@
 #include "ui/data_export.hpp"
 
+#include "microcircuit/live.hpp"
+
 #include "ui/sim_controller.hpp"
 
 #include "microcircuit/config_io.hpp"
@@ -64,16 +66,16 @@ std::string fmt(const char* f, double a, double b = 0.0, double c = 0.0) {
 }
 
 /// Stimuli of a kind (thalamic pulses or DC transients) that overlap [from, to].
-std::vector<Stimulus> overlapping(const ExportedInterval& in, EventKind kind) {
+std::vector<Stimulus> overlapping(const ExportedInterval& in, TimedEvent::Kind kind) {
     const Config& built = in.session.config;
     std::vector<Stimulus> all;
-    if (kind == EventKind::ThalamicPulse && built.stim.thalamic_input && built.stim.th_start < kNeverMs)
+    if (kind == TimedEvent::Kind::ThalamicPulse && built.stim.thalamic_input && built.stim.th_start < kNeverMs)
         all.push_back({built.stim.th_start, built.stim.th_duration, "configured"});
-    if (kind == EventKind::DcTransient && built.stim.dc_transient)
+    if (kind == TimedEvent::Kind::DcTransient && built.stim.dc_transient)
         all.push_back({built.stim.dc_transient_start, built.stim.dc_transient_dur, "configured"});
-    for (const LiveEvent& e : in.session.events)
+    for (const TimedEvent& e : in.session.events)
         if (e.kind == kind)
-            all.push_back({e.startMs, kind == EventKind::ThalamicPulse ? built.stim.th_duration : e.durMs, "live"});
+            all.push_back({e.start_ms, kind == TimedEvent::Kind::ThalamicPulse ? built.stim.th_duration : e.duration_ms, "live"});
     std::vector<Stimulus> out;
     for (const Stimulus& s : all)
         if (s.startMs <= in.toMs && s.startMs + s.durMs >= in.fromMs) out.push_back(s);
@@ -93,21 +95,22 @@ Config intervalConfig(const ExportedInterval& in, std::vector<std::string>* note
     c.sim.t_sim = in.toMs - in.fromMs;
     // Live changes after the start of the interval: the dicts hold one value.
     Config current = c;
-    for (const LiveEvent& e : in.session.events) {
-        if (e.kind != EventKind::Live || e.step <= fromStep || e.step * h > in.toMs) continue;
-        const Config next = configAt(built, in.session.events, e.step);
+    for (const TimedEvent& e : in.session.events) {
+        const std::int64_t step = eventStep(e, h);
+        if (e.kind != TimedEvent::Kind::Set || step <= fromStep || step * h > in.toMs) continue;
+        const Config next = configAt(built, in.session.events, step);
         if (notes)
-            notes->push_back(fmt("at %.1f ms: PSP_exc_mean %g mV, g %g", e.step * h, next.net.PSP_exc_mean,
+            notes->push_back(fmt("at %.1f ms: PSP_exc_mean %g mV, g %g", step * h, next.net.PSP_exc_mean,
                                  next.net.g) +
                              fmt(", bg_rate %g Hz (was %g mV, %g", next.net.bg_rate, current.net.PSP_exc_mean,
                                  current.net.g) +
                              fmt(", %g Hz)", current.net.bg_rate) + (e.label.empty() ? "" : ": " + e.label));
         current = next;
     }
-    const auto pulses = overlapping(in, EventKind::ThalamicPulse);
+    const auto pulses = overlapping(in, TimedEvent::Kind::ThalamicPulse);
     c.stim.thalamic_input = !pulses.empty();
     if (!pulses.empty()) c.stim.th_start = pulses.front().startMs;
-    const auto dcs = overlapping(in, EventKind::DcTransient);
+    const auto dcs = overlapping(in, TimedEvent::Kind::DcTransient);
     c.stim.dc_transient = !dcs.empty();
     if (!dcs.empty()) {
         c.stim.dc_transient_start = dcs.front().startMs;

@@ -143,15 +143,15 @@ bool writeWidgetFigure(const QString& path, QWidget* widget, const FigureSize& s
     return ok;
 }
 
-std::vector<StimulusSpan> stimulusSpans(const Config& c, const std::vector<LiveEvent>& events) {
+std::vector<StimulusSpan> stimulusSpans(const Config& c, const std::vector<TimedEvent>& events) {
     std::vector<StimulusSpan> out;
     if (c.stim.thalamic_input && c.stim.th_start < kNeverMs)
         out.push_back({c.stim.th_start, c.stim.th_start + c.stim.th_duration});
     if (c.stim.dc_transient)
         out.push_back({c.stim.dc_transient_start, c.stim.dc_transient_start + c.stim.dc_transient_dur});
-    for (const LiveEvent& e : events) {
-        if (e.kind == EventKind::ThalamicPulse) out.push_back({e.startMs, e.startMs + c.stim.th_duration});
-        if (e.kind == EventKind::DcTransient) out.push_back({e.startMs, e.startMs + e.durMs});
+    for (const TimedEvent& e : events) {
+        if (e.kind == TimedEvent::Kind::ThalamicPulse) out.push_back({e.start_ms, e.start_ms + c.stim.th_duration});
+        if (e.kind == TimedEvent::Kind::DcTransient) out.push_back({e.start_ms, e.start_ms + e.duration_ms});
     }
     return out;
 }
@@ -249,8 +249,8 @@ void paintRasterFigure(QPainter& p, const QRectF& area, const SpikeStore& store,
         }
     }
     double lastLabelRight = area.left();
-    for (const LiveEvent& e : v.events) {
-        const double t = e.kind == EventKind::Live ? e.step * h : e.startMs;
+    for (const TimedEvent& e : v.events) {
+        const double t = markerMs(e);
         if (t < v.t0Ms || t > v.t1Ms) continue;
         const double x = xOf(t);
         p.setPen(QPen(theme.marker(), 0.8, Qt::DashLine));
@@ -341,8 +341,8 @@ bool askFigureOptions(QWidget* parent, const QString& title, const RasterFigureV
         origin->addItem(QString("Relative to the window start (%1 ms)").arg(view->t0Ms, 0, 'f', 1), view->t0Ms);
         const double h = view->resolutionMs;
         std::vector<double> offered;
-        for (const LiveEvent& e : view->events) {
-            const double t = e.kind == EventKind::Live ? e.step * h : e.startMs;
+        for (const TimedEvent& e : view->events) {
+            const double t = markerMs(e);
             if (t < view->t0Ms || t > view->t1Ms) continue;
             origin->addItem(QString("Relative to %1 (%2 ms)").arg(QString::fromStdString(e.label)).arg(t, 0, 'f', 1), t);
             offered.push_back(t);

@@ -49,7 +49,7 @@ struct StimulusSpan {
 };
 /// The thalamic pulses and DC transients of a run: the configured ones and
 /// those fired live.
-std::vector<StimulusSpan> stimulusSpans(const Config& config, const std::vector<LiveEvent>& events);
+std::vector<StimulusSpan> stimulusSpans(const Config& config, const std::vector<TimedEvent>& events);
 
 /// What the raster figure shows. Captured from the view when an export is
 /// asked for, so that the figure is the view at that moment.
@@ -59,7 +59,7 @@ struct RasterFigureView {
     int decimation = 1;
     double resolutionMs = 0.1; ///< time step (event steps to ms)
     Theme theme;
-    std::vector<LiveEvent> events;      ///< markers (labelled dashed lines)
+    std::vector<TimedEvent> events;      ///< markers (labelled dashed lines)
     std::vector<StimulusSpan> stimuli;  ///< shaded
     double originMs = 0.0;              ///< the time axis shows t - originMs
     QString originLabel;                ///< empty: model time; else "time relative to <label>"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ui/charts/charts_panel.hpp"
+#include "ui/controls/exploration_docks.hpp"
 #include "ui/sim_controller.hpp"
 #include "ui/figure_export.hpp"
 #include "ui/theme.hpp"
@@ -44,6 +45,8 @@ class MainWindow : public QMainWindow {
     RasterView* raster() const { return m_raster; }
     ChartsPanel* charts() const { return m_charts; }
     ControlPanel* controls() const { return m_controls; }
+    /// The parameter editor and connectivity map docks.
+    const ExplorationDocks& explorationDocks() const { return m_explore; }
     const Theme& theme() const { return m_theme; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }
@@ -110,6 +113,7 @@ class MainWindow : public QMainWindow {
     RasterView* m_raster;
     ChartsPanel* m_charts;
     ControlPanel* m_controls;
+    ExplorationDocks m_explore;
     QLabel* m_banner;
     QLabel* m_info;
     QLabel* m_statusTime;

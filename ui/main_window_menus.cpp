@@ -170,6 +170,7 @@ void MainWindow::createMenus() {
                 [a](double ms) { a->setChecked(a->data().toDouble() == ms); });
     }
     if (auto* dock = findChild<QDockWidget*>("controls")) view->addAction(dock->toggleViewAction());
+    view->addActions(m_explore.toggleActions());
 
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("Keyboard shortcuts", QKeySequence(Qt::Key_F1), this, &MainWindow::showShortcuts);
