@@ -404,10 +404,10 @@ class TestUiExport : public QObject {
         RasterFigureView v;
         v.t0Ms = 0.0;
         v.t1Ms = 1000.0;
-        LiveEvent pulse;
-        pulse.kind = EventKind::ThalamicPulse;
-        pulse.step = 3000;
-        pulse.startMs = 300.0;
+        TimedEvent pulse;
+        pulse.kind = TimedEvent::Kind::ThalamicPulse;
+        pulse.t_ms = 300.0;
+        pulse.start_ms = 300.0;
         pulse.label = "thalamic pulse";
         v.events = {pulse};
         v.stimuli = {{300.0, 310.0}, {700.0, 710.0}}; // the live pulse and a configured one

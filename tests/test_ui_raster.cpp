@@ -154,7 +154,15 @@ class TestUiRaster : public QObject {
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QTRY_VERIFY_WITH_TIMEOUT(c.modelTimeMs() > 1200.0, 30000);
         c.pause();
-        QTest::qWait(200);
+        // The step in flight when pause was asked for may still arrive (on a
+        // loaded machine, late): the view must be frozen once model time is.
+        double settled = -1.0;
+        for (int i = 0; i < 100 && settled != c.modelTimeMs(); ++i) {
+            settled = c.modelTimeMs();
+            QTest::qWait(150);
+        }
+        QCOMPARE(c.modelTimeMs(), settled);
+        QTest::qWait(100); // the repaint of that last step
         const double t1 = view.t1Ms();
         const QImage a = view.grabFramebuffer();
         QTest::qWait(300);
