@@ -25,6 +25,8 @@ namespace mc::ui {
 class ControlPanel;
 class PerfProbe;
 class RasterView;
+class ReplayBar;
+class ReplayPlayer;
 class SimController;
 
 class MainWindow : public QMainWindow {
@@ -64,6 +66,13 @@ class MainWindow : public QMainWindow {
     /// The reference's horizontal box plot of per-neuron rates (whole run after the warm-up).
     bool exportBoxPlotTo(const QString& path);
 
+    /// Opens a recorded spike folder in place of the engine (ui/replay/); reads
+    /// it in the background with progress in the timeline bar. A bad folder
+    /// shows a message and leaves what is shown untouched.
+    void openRecording(const QString& folder);
+    ReplayPlayer* replayPlayer() const { return m_replay; }
+    ReplayBar* replayBar() const { return m_replayBar; }
+
     /// The last message shown to the user (errors included).
     const QString& lastMessage() const { return m_lastMessage; }
     /// The texts of the yellow warning banner and the blue information line (empty when hidden).
@@ -98,6 +107,9 @@ class MainWindow : public QMainWindow {
     QString askOpenPath(const QString& title, const QString& filter);
     void exportRasterAs(const QString& format);
     void exportChartAs(ChartKind kind, const QString& format);
+    /// Timeline bar, status label and title of replay (main_window_replay.cpp).
+    void createReplay(QLayout* layout);
+    void onSourceChanged();
 
     SimController* m_controller;
     RasterView* m_raster;
@@ -117,6 +129,10 @@ class MainWindow : public QMainWindow {
     QAction* m_paletteAction = nullptr;
     QAction* m_playAction = nullptr;
     QList<QAction*> m_networkActions; ///< enabled only while a network exists
+    QList<QAction*> m_engineActions;  ///< need the engine: disabled while a recording is shown
+    ReplayPlayer* m_replay = nullptr;
+    ReplayBar* m_replayBar = nullptr;
+    QLabel* m_statusRecording = nullptr;
     QSplitter* m_splitter = nullptr;
     QTimer m_statusTimer;
     PerfProbe* m_probe = nullptr;
