@@ -259,7 +259,8 @@ Session SimController::session() const {
     return s;
 }
 
-void SimController::showRecording(const BuildInfo& info, std::vector<LiveEvent> events, const QString& folder) {
+void SimController::showRecording(const BuildInfo& info, std::vector<LiveEvent> events, const QString& folder,
+                                  std::size_t spikes) {
     cancelBuild();
     m_building = false;
     m_pendingReplayEnd = -1;
@@ -271,6 +272,7 @@ void SimController::showRecording(const BuildInfo& info, std::vector<LiveEvent> 
     m_info = std::move(shown);
     m_generation = m_info->generation;
     m_store.reset(m_info->derived, m_info->config.sim.sim_resolution);
+    m_store.reserve(spikes);
     m_events = std::move(events);
     m_replayRemaining.clear();
     m_replayEndStep = -1;
@@ -295,7 +297,7 @@ void SimController::feedRecording(std::span<const Spike> spikes, std::int64_t en
         again->generation = ++m_recordingGeneration;
         m_info = std::move(again);
         m_generation = m_info->generation;
-        m_store.reset(m_info->derived, m_info->config.sim.sim_resolution);
+        m_store.restart();
         m_samples.clear();
     }
     m_store.append(spikes, endStep);

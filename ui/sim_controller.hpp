@@ -91,7 +91,9 @@ class SimController : public QObject {
     // and step drive the replay (stepRequested), the engine's network (if
     // any) stays paused, and rebuild() leaves recording mode.
     /// Shows a recording described by `info` with `events` marked; the store starts empty at step 0.
-    void showRecording(const BuildInfo& info, std::vector<LiveEvent> events, const QString& folder);
+    /// `spikes`: how many the recording holds (the store makes room for them once).
+    void showRecording(const BuildInfo& info, std::vector<LiveEvent> events, const QString& folder,
+                       std::size_t spikes = 0);
     /// Continues the store with the recording's next spikes up to `endStep`;
     /// `restart`: the store starts again at 0 first (a scrub backwards).
     void feedRecording(std::span<const Spike> spikes, std::int64_t endStep, bool restart);

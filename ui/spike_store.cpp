@@ -18,6 +18,16 @@ void SpikeStore::reset(const DerivedParams& derived, double resolutionMs) {
     m_bins.clear();
 }
 
+void SpikeStore::restart() {
+    m_endStep = 0;
+    m_firstStoredStep = 0;
+    m_spikes.clear();
+    m_discarded = 0;
+    m_total = 0;
+    std::fill(m_counts.begin(), m_counts.end(), 0u);
+    m_bins.clear();
+}
+
 int SpikeStore::populationOf(std::int32_t neuron) const {
     const auto& f = m_derived.first_neuron;
     const auto it = std::upper_bound(f.begin(), f.begin() + kNumPops, neuron);

@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -75,17 +76,27 @@ ReplayBar::ReplayBar(SimController* controller, ReplayPlayer* player, QWidget* p
     m_simulate = new QPushButton("Simulate this configuration");
     m_simulate->setObjectName("simulate");
     m_simulate->setToolTip("Build the recording's configuration and run it live");
-    row->addWidget(m_play);
-    row->addWidget(m_step);
-    row->addWidget(m_speed);
-    row->addWidget(m_slider, 1);
-    row->addWidget(m_time);
-    row->addWidget(m_loop);
-    row->addWidget(m_loopFrom);
-    row->addWidget(new QLabel("to"));
-    row->addWidget(m_loopTo);
-    row->addWidget(m_events);
-    row->addWidget(m_simulate);
+    // Two rows, so that the window keeps fitting a 1280-pixel screen.
+    auto* rows = new QVBoxLayout;
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->setSpacing(2);
+    row->addLayout(rows);
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_play);
+    top->addWidget(m_step);
+    top->addWidget(m_speed);
+    top->addWidget(m_slider, 1);
+    top->addWidget(m_time);
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(m_loop);
+    bottom->addWidget(m_loopFrom);
+    bottom->addWidget(new QLabel("to"));
+    bottom->addWidget(m_loopTo);
+    bottom->addSpacing(12);
+    bottom->addWidget(m_events, 1);
+    bottom->addWidget(m_simulate);
+    rows->addLayout(top);
+    rows->addLayout(bottom);
 
     m_loading = new QWidget;
     auto* lrow = new QHBoxLayout(m_loading);

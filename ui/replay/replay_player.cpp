@@ -88,7 +88,7 @@ void ReplayPlayer::finishLoad() {
     m_loopFrom = 0.0;
     m_loopTo = endMs();
     m_carryMs = 0.0;
-    m_controller->showRecording(m_recording->info, m_recording->events, m_loadingFolder);
+    m_controller->showRecording(m_recording->info, m_recording->events, m_loadingFolder, m_recording->spikes.size());
     emit loaded();
     emit timeChanged(0.0);
 }
