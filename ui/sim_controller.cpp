@@ -289,19 +289,29 @@ void SimController::showRecording(const BuildInfo& info, std::vector<LiveEvent> 
     updateState();
 }
 
-void SimController::feedRecording(std::span<const Spike> spikes, std::int64_t endStep, bool restart) {
+void SimController::feedRecording(std::span<const Spike> spikes, std::int64_t endStep) {
     if (!isRecording()) return;
-    if (restart) {
-        // The raster mirrors the store by generation: a new one for a store started again.
-        auto again = std::make_shared<BuildInfo>(*m_info);
-        again->generation = ++m_recordingGeneration;
-        m_info = std::move(again);
-        m_generation = m_info->generation;
-        m_store.restart();
-        m_samples.clear();
-    }
     m_store.append(spikes, endStep);
     emit spikesArrived();
+}
+
+bool SimController::rewindRecording(std::int64_t endStep) {
+    if (!isRecording()) return true;
+    m_samples.clear();
+    // The store holds a prefix of the recording in its fixed order, so every
+    // spike keeps its index and the raster's mirror stays valid.
+    if (m_store.truncate(endStep)) {
+        emit spikesArrived();
+        return true;
+    }
+    // Old spikes were discarded (a recording beyond SpikeStore::kMaxSpikes):
+    // start again from 0, under a new generation for the raster's mirror.
+    auto again = std::make_shared<BuildInfo>(*m_info);
+    again->generation = ++m_recordingGeneration;
+    m_info = std::move(again);
+    m_generation = m_info->generation;
+    m_store.restart();
+    return false;
 }
 
 void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {

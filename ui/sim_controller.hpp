@@ -94,9 +94,12 @@ class SimController : public QObject {
     /// `spikes`: how many the recording holds (the store makes room for them once).
     void showRecording(const BuildInfo& info, std::vector<LiveEvent> events, const QString& folder,
                        std::size_t spikes = 0);
-    /// Continues the store with the recording's next spikes up to `endStep`;
-    /// `restart`: the store starts again at 0 first (a scrub backwards).
-    void feedRecording(std::span<const Spike> spikes, std::int64_t endStep, bool restart);
+    /// Continues the store with the recording's next spikes up to `endStep`.
+    void feedRecording(std::span<const Spike> spikes, std::int64_t endStep);
+    /// Scrubs back: the store keeps the recording's spikes before `endStep`.
+    /// Returns false if it cannot (the store discarded old spikes); then the
+    /// caller feeds the spikes again from 0 (the store was emptied).
+    bool rewindRecording(std::int64_t endStep);
     /// The folder being replayed; empty while the engine is the source.
     const QString& recordingFolder() const { return m_recordingFolder; }
     bool isRecording() const { return !m_recordingFolder.isEmpty(); }

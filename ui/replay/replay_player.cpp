@@ -104,14 +104,18 @@ double ReplayPlayer::endMs() const {
 void ReplayPlayer::feedTo(std::int64_t step) {
     const std::vector<Spike>& all = m_recording->spikes;
     step = std::clamp<std::int64_t>(step, 0, m_recording->endStep);
-    const std::int64_t now = m_controller->store().endStep();
-    const bool restart = step < now;
-    const std::int64_t from = restart ? 0 : now;
+    std::int64_t from = m_controller->store().endStep();
+    if (step < from) {
+        from = m_controller->rewindRecording(step) ? step : 0;
+        if (from == step) {
+            emit timeChanged(timeMs());
+            return;
+        }
+    }
     const auto byStep = [](const Spike& s, std::int64_t v) { return s.step < v; };
     const auto lo = std::lower_bound(all.begin(), all.end(), from, byStep);
     const auto hi = std::lower_bound(lo, all.end(), step, byStep);
-    m_controller->feedRecording({all.data() + (lo - all.begin()), static_cast<std::size_t>(hi - lo)}, step,
-                                restart);
+    m_controller->feedRecording({all.data() + (lo - all.begin()), static_cast<std::size_t>(hi - lo)}, step);
     emit timeChanged(timeMs());
 }
 
