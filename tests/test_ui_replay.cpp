@@ -88,8 +88,8 @@ class TestUiReplay : public QObject {
         SimController* c = w.controller();
         ReplayPlayer* p = w.replayPlayer();
         QVERIFY(c->isRecording());
-        QCOMPARE(c->store().neurons(), static_cast<std::int32_t>(
-                                           m_data.populations.back().lastId - m_data.populations.front().firstId + 1));
+        QCOMPARE(c->store().neurons(),
+                 static_cast<std::int32_t>(m_data.populations.back().lastId - m_data.populations.front().firstId + 1));
         QVERIFY(w.windowTitle().startsWith("Recording: "));
         QVERIFY(w.windowTitle().contains(m_folder));
         QCOMPARE(p->timeMs(), 0.0);

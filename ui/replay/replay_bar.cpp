@@ -181,10 +181,9 @@ void ReplayBar::syncLoaded() {
     }
     m_events->setEnabled(!marked.empty());
     m_simulate->setEnabled(r && r->configKnown);
-    m_simulate->setToolTip(r && r->configKnown
-                               ? "Build the recording's configuration and run it live"
-                               : "The configuration of this recording is not known: " +
-                                     QString::fromStdString(r ? r->note : std::string()));
+    m_simulate->setToolTip(r && r->configKnown ? "Build the recording's configuration and run it live"
+                                               : "The configuration of this recording is not known: " +
+                                                     QString::fromStdString(r ? r->note : std::string()));
     m_syncing = false;
     syncTime(m_player->timeMs());
 }
