@@ -5,6 +5,7 @@
 #include "microcircuit/live.hpp"
 #include "microcircuit/output_folder.hpp"
 #include "microcircuit/run_target.hpp"
+#include "microcircuit/session.hpp"
 #include "microcircuit/simulation.hpp"
 
 #include <unistd.h>
@@ -31,7 +32,37 @@ struct RunOptions {
     bool noRecord = false;
     bool quiet = false;
     bool noFigures = false;
+    std::string session;
 };
+
+/// The configuration and length of a run: the flags' model, or a saved
+/// session's configuration with its events, run for as many steps as the
+/// session had simulated (only --threads may change it: threads do not
+/// change spikes).
+Config resolveRun(const RunOptions& opt, std::int64_t& totalSteps) {
+    if (opt.session.empty()) {
+        Config config = opt.model.resolve();
+        totalSteps = std::llround((config.sim.t_presim + config.sim.t_sim) / config.sim.sim_resolution);
+        return config;
+    }
+    const ModelFlags& m = opt.model;
+    if (!m.configs.empty() || m.scale || m.nScaling || m.kScaling || m.tPresim || m.tSim || m.dt || m.seed ||
+        !m.drive.empty() || !m.v0.empty() || m.thalamic || m.dcTransient)
+        throw ConfigError("--session " + opt.session +
+                          ": a session replays its own configuration; of the model flags only --threads can go with it");
+    const Session session = readSessionFile(opt.session);
+    Config config = session.withEvents();
+    if (m.threads) {
+        if (*m.threads < 1 || *m.threads > 1024)
+            throw ConfigError("--threads " + std::to_string(*m.threads) + " is not allowed: must be 1 to 1024");
+        config.sim.local_num_threads = *m.threads;
+    }
+    totalSteps = session.endStep;
+    if (totalSteps <= 0)
+        throw ConfigError("--session " + opt.session + ": end_step = " + std::to_string(totalSteps) +
+                          " is not allowed: the session simulated nothing to replay");
+    return config;
+}
 
 void printSummary(const Simulation& sim, const Config& config, const OutputFolder& folder, double simSeconds,
                   const std::string& where) {
@@ -55,7 +86,8 @@ void printSummary(const Simulation& sim, const Config& config, const OutputFolde
 
 int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     if (opt.outGiven && opt.out.empty()) throw ConfigError("--out: the output folder must not be empty");
-    Config config = opt.model.resolve();
+    std::int64_t total = 0;
+    Config config = resolveRun(opt, total);
     const SpikeFormats formats = parseSpikeFormats(opt.format);
     if (opt.outGiven) config.sim.data_path = opt.out;
     if (opt.noRecord) config.sim.rec_spikes = false;
@@ -107,7 +139,6 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     line.done();
 
     const double h = config.sim.sim_resolution;
-    const std::int64_t total = std::llround((config.sim.t_presim + config.sim.t_sim) / h);
     const std::int64_t chunk = std::max<std::int64_t>(1, std::llround(100.0 / h)); // 100 ms of model time
     // The configuration's timed changes, each applied before its step.
     EventPlayer events(config.events, h);
@@ -191,6 +222,10 @@ void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRu
                     "spike files: nest (NEST's text files, default), sonata (a SONATA report spikes.h5) or both");
     cmd->add_flag("--no-record", opt->noRecord, "do not write spike files (and, without --out, nothing at all)");
     cmd->add_flag("--no-figures", opt->noFigures, "do not draw the raster and box plot figures");
+    cmd->add_option("--session", opt->session,
+                    "replay a session saved by the desktop program (its configuration and live changes, "
+                    "for as long as it ran): the same spikes")
+        ->check(CLI::ExistingFile);
     cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");
     cmd->callback([opt, &action, afterRun] { action = [opt, afterRun] { return runModel(*opt, afterRun); }; });
 }

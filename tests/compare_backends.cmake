@@ -1,10 +1,14 @@
 # Runs two builds of `microcircuit` (e.g. oneTBB and OpenMP backends) with
 # 1, 2 and 4 threads on the same configuration and requires byte-identical
 # spike files. Called by CTest with -DA=<binary> -DB=<binary> -DOUT=<folder>
-# [-DCONFIG=<json>] (a configuration, e.g. with timed live changes).
+# [-DCONFIG=<json>] (a configuration, e.g. with timed live changes)
+# [-DSESSION=<json>] (a desktop program's session, replayed by run --session).
 set(args run --scale 0.05 --t-presim 0 --t-sim 300 --drive poisson --thalamic --no-figures --quiet)
 if(CONFIG)
   list(APPEND args --config "${CONFIG}")
+endif()
+if(SESSION)
+  set(args run --session "${SESSION}" --no-figures --quiet)
 endif()
 file(REMOVE_RECURSE "${OUT}")
 execute_process(COMMAND "${A}" ${args} --threads 1 --out "${OUT}/a1" RESULT_VARIABLE rc OUTPUT_QUIET)

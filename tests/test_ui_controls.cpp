@@ -113,7 +113,7 @@ class TestUiControls : public QObject {
         QSignalSpy applied(c, &SimController::eventApplied);
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_T);
         QTRY_COMPARE(applied.count(), 1);
-        QCOMPARE(c->events().back().kind, EventKind::ThalamicPulse);
+        QCOMPARE(c->events().back().kind, TimedEvent::Kind::ThalamicPulse);
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_5, Qt::ControlModifier);
         QCOMPARE(c->speed(), 0.0);
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_F11);
@@ -301,7 +301,7 @@ class TestUiControls : public QObject {
         at->setValue(900.0);
         w.controls()->schedulePulse();
         QTRY_COMPARE(applied.count(), 1);
-        QCOMPARE(c->events().back().startMs, 900.0);
+        QCOMPARE(c->events().back().start_ms, 900.0);
         at->setValue(4000.0);
         QSignalSpy built(c, &SimController::built);
         c->rebuild(smallConfig()); // as Reset to defaults does

@@ -212,7 +212,7 @@ class TestUiReplay : public QObject {
         QVERIFY(waitLoaded(w.replayPlayer()));
         SimController* c = w.controller();
         QStringList labels;
-        for (const LiveEvent& e : c->markedEvents())
+        for (const TimedEvent& e : c->markedEvents())
             labels << QString::fromStdString(e.label);
         QVERIFY2(labels.contains("pulse A") && labels.contains("g -5"), qPrintable(labels.join(", ")));
         // Jumping to an event puts it inside the view.

@@ -70,7 +70,7 @@ class TestUiScreenshots : public QObject {
         QSignalSpy applied(c, &SimController::eventApplied);
         c->fireThalamicPulse();
         QTRY_COMPARE(applied.count(), 1);
-        const double pulse = c->events().back().startMs;
+        const double pulse = c->events().back().start_ms;
         QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > pulse + 250.0, 60000);
         c->pause();
         QTest::qWait(200);
@@ -86,11 +86,11 @@ class TestUiScreenshots : public QObject {
         v.g = -6.0;
         c->setLiveValues(v, "g -6.00");
         QTRY_COMPARE(applied.count(), 2);
-        const double changed = c->events().back().step * 0.1;
+        const double changed = c->events().back().t_ms;
         QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > changed + 300.0, 60000);
         c->startDcTransient(-1.0, 100.0);
         QTRY_COMPARE(applied.count(), 3);
-        QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > c->events().back().startMs + 250.0, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > c->events().back().start_ms + 250.0, 60000);
         c->pause();
         QTest::qWait(200);
         saveShot(w, "live_changes");
@@ -160,7 +160,7 @@ class TestUiScreenshots : public QObject {
         QSignalSpy applied(c, &SimController::eventApplied);
         QTest::keyClick(&w, Qt::Key_T);
         QTRY_COMPARE(applied.count(), 1);
-        QCOMPARE(c->events().back().kind, EventKind::ThalamicPulse);
+        QCOMPARE(c->events().back().kind, TimedEvent::Kind::ThalamicPulse);
         const auto before = c->store().endStep();
         QTest::keyClick(&w, Qt::Key_Period); // step 10 ms while paused
         QTRY_COMPARE(c->store().endStep(), before + 100);

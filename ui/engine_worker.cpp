@@ -1,6 +1,7 @@
 #include "ui/engine_worker.hpp"
 
 #include "microcircuit/errors.hpp"
+#include "microcircuit/live.hpp"
 #include "microcircuit/model.hpp"
 
 #include <algorithm>
@@ -43,7 +44,7 @@ void EngineWorker::post(std::function<void()> command) {
     m_wake.notify_all();
 }
 
-int EngineWorker::rebuild(const Config& config, std::vector<LiveEvent> replay) {
+int EngineWorker::rebuild(const Config& config, std::vector<TimedEvent> replay) {
     // The number first, then the flag: a build starting now either sees the
     // newer number or has the flag raised while it runs.
     const int request = ++m_requested;
@@ -53,6 +54,8 @@ int EngineWorker::rebuild(const Config& config, std::vector<LiveEvent> replay) {
         m_buildRequest = request;
         m_buildConfig = config;
         m_replay = std::move(replay);
+        m_replaySteps.clear();
+        for (const TimedEvent& e : m_replay) m_replaySteps.push_back(eventStep(e, config.sim.sim_resolution));
         m_replayNext = 0;
     });
     return request;
@@ -82,8 +85,8 @@ void EngineWorker::setSpeed(double speed) {
     });
 }
 
-void EngineWorker::apply(LiveEvent event) {
-    post([this, event = std::move(event)]() mutable { applyEvent(std::move(event), true); });
+void EngineWorker::apply(TimedEvent event) {
+    post([this, event = std::move(event)]() mutable { applyEvent(std::move(event), false); });
 }
 
 void EngineWorker::resetPacing() {
@@ -91,24 +94,18 @@ void EngineWorker::resetPacing() {
     m_anchorStep = m_sim ? m_sim->steps() : 0;
 }
 
-void EngineWorker::applyEvent(LiveEvent e, bool report) {
+void EngineWorker::applyEvent(TimedEvent e, bool replayed) {
     if (!m_sim) return;
-    e.step = m_sim->steps();
-    switch (e.kind) {
-    case EventKind::Live:
-        m_sim->setLive(e.live);
-        break;
-    case EventKind::ThalamicPulse:
-        if (e.startMs < 0.0) e.startMs = m_sim->timeMs();
-        if (!m_sim->scheduleThalamicPulse(e.startMs))
-            throw ConfigError("this network was built without thalamic synapses; rebuild to fire a pulse");
-        break;
-    case EventKind::DcTransient:
-        if (e.startMs < 0.0) e.startMs = m_sim->timeMs();
-        m_sim->scheduleDcTransient(e.startMs, e.durMs);
-        break;
+    if (!replayed) {
+        // Logged at the step it applies before, so a replay applies it there too.
+        e.t_ms = static_cast<double>(m_sim->steps()) * m_sim->resolution();
+        if (e.kind != TimedEvent::Kind::Set && e.start_ms < 0.0) e.start_ms = e.t_ms;
     }
-    if (report && m_callbacks.eventApplied) m_callbacks.eventApplied(e, m_generation);
+    if (e.kind == TimedEvent::Kind::ThalamicPulse && !m_sim->config().stim.thalamic_input)
+        throw ConfigError("this network was built without thalamic synapses; rebuild to fire a pulse");
+    EventPlayer::apply(*m_sim, e); // throws, changing nothing, for an invalid change
+    if (m_callbacks.eventApplied)
+        m_callbacks.eventApplied(e, m_generation, std::make_shared<const Config>(m_sim->config()));
 }
 
 void EngineWorker::build(std::stop_token stop) {
@@ -183,11 +180,11 @@ void EngineWorker::runChunk(std::stop_token, std::unique_lock<std::mutex>& lock)
     lock.unlock();
     try {
         // Replayed changes due now, then a chunk that ends at the next one.
-        while (m_replayNext < m_replay.size() && m_replay[m_replayNext].step <= m_sim->steps())
+        while (m_replayNext < m_replay.size() && m_replaySteps[m_replayNext] <= m_sim->steps())
             applyEvent(m_replay[m_replayNext++], true);
         std::int64_t n = kChunkSteps;
         if (m_paused) n = std::min(n, m_stepBudget);
-        if (m_replayNext < m_replay.size()) n = std::min(n, m_replay[m_replayNext].step - m_sim->steps());
+        if (m_replayNext < m_replay.size()) n = std::min(n, m_replaySteps[m_replayNext] - m_sim->steps());
         if (n > 0) {
             m_sim->run(n, m_sink.get());
             if (m_paused) m_stepBudget -= n;
@@ -233,8 +230,7 @@ void EngineWorker::loop(std::stop_token stop) {
             continue;
         }
         if (m_speed > 0.0 && !m_paused) {
-            const double seconds =
-                static_cast<double>(m_sim->steps() - m_anchorStep) * m_sim->resolution() * 1e-3 / m_speed;
+            const double seconds = pacedWallSeconds(m_sim->steps() - m_anchorStep, m_sim->resolution(), m_speed);
             const auto target =
                 m_anchorWall + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
             const auto now = Clock::now();

@@ -31,8 +31,15 @@ struct BuildInfo {
     std::int64_t memoryBytes = 0;
     double buildSeconds = 0.0;
     int threads = 0;
-    std::vector<LiveEvent> replay; ///< changes this network re-applies at their logged steps
+    std::vector<TimedEvent> replay; ///< changes this network re-applies at their logged times
 };
+
+/// Pacing at `speed` model seconds per wall second: the wall time (s, from
+/// the pacing anchor) at which a run that has done `steps` steps of
+/// `resolutionMs` since the anchor may go on.
+inline double pacedWallSeconds(std::int64_t steps, double resolutionMs, double speed) {
+    return static_cast<double>(steps) * resolutionMs * 1e-3 / speed;
+}
 
 class EngineWorker {
   public:
@@ -44,7 +51,8 @@ class EngineWorker {
         /// exists (false when it was released to make room). `request`: the
         /// number rebuild() returned. Not called for a build replaced by a newer request.
         std::function<void(const std::string& message, bool cancelled, bool networkKept, int request)> buildFailed;
-        std::function<void(const LiveEvent&, int generation)> eventApplied;
+        /// A change applied (its time filled in), with the configuration the network runs with now.
+        std::function<void(const TimedEvent&, int generation, std::shared_ptr<const Config> current)> eventApplied;
         std::function<void(const std::string& message)> error;
     };
 
@@ -58,7 +66,7 @@ class EngineWorker {
 
     /// Builds a new network; then re-applies `replay` at its logged steps. A
     /// build in progress is cancelled and replaced. Returns the request's number.
-    int rebuild(const Config& config, std::vector<LiveEvent> replay = {});
+    int rebuild(const Config& config, std::vector<TimedEvent> replay = {});
     /// Cancels the build in progress and every build requested so far.
     void cancelBuild();
     void setPaused(bool paused);
@@ -67,7 +75,7 @@ class EngineWorker {
     /// Model seconds per wall second; 0 = as fast as possible.
     void setSpeed(double speed);
     /// Applies a change at the next chunk boundary and reports it (with its step).
-    void apply(LiveEvent event);
+    void apply(TimedEvent event);
 
   private:
     using Clock = std::chrono::steady_clock;
@@ -75,7 +83,7 @@ class EngineWorker {
     void loop(std::stop_token stop);
     void build(std::stop_token stop);
     void runChunk(std::stop_token stop, std::unique_lock<std::mutex>& lock);
-    void applyEvent(LiveEvent event, bool report);
+    void applyEvent(TimedEvent event, bool replayed);
     void resetPacing();
 
     class Sink;
@@ -98,7 +106,8 @@ class EngineWorker {
     bool m_buildPending = false;
     int m_buildRequest = 0;
     Config m_buildConfig;
-    std::vector<LiveEvent> m_replay;
+    std::vector<TimedEvent> m_replay;
+    std::vector<std::int64_t> m_replaySteps; ///< eventStep of each replayed change
     std::size_t m_replayNext = 0;
     std::int64_t m_stepBudget = 0;
     double m_speed = 1.0;

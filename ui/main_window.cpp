@@ -3,6 +3,7 @@
 #include "ui/controls/control_panel.hpp"
 #include "ui/perf_probe.hpp"
 #include "ui/raster/raster_view.hpp"
+#include "ui/controls/exploration_docks.hpp"
 #include "ui/sim_controller.hpp"
 
 #include "microcircuit/config_io.hpp"
@@ -105,6 +106,7 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
                       QDockWidget::DockWidgetClosable);
     dock->setMinimumWidth(300);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
+    m_explore = addExplorationDocks(*this, m_controller);
 
     createStatusBar();
     createMenus();

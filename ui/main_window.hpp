@@ -4,7 +4,9 @@
 #pragma once
 
 #include "ui/charts/charts_panel.hpp"
+#include "ui/controls/exploration_docks.hpp"
 #include "ui/sim_controller.hpp"
+#include "ui/figure_export.hpp"
 #include "ui/theme.hpp"
 
 #include "microcircuit/params.hpp"
@@ -45,6 +47,8 @@ class MainWindow : public QMainWindow {
     RasterView* raster() const { return m_raster; }
     ChartsPanel* charts() const { return m_charts; }
     ControlPanel* controls() const { return m_controls; }
+    /// The parameter editor and connectivity map docks.
+    const ExplorationDocks& explorationDocks() const { return m_explore; }
     const Theme& theme() const { return m_theme; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }
@@ -58,13 +62,18 @@ class MainWindow : public QMainWindow {
     bool saveConfigTo(const QString& path);
     bool loadSessionFrom(const QString& path);
     bool saveSessionTo(const QString& path);
-    bool exportRasterTo(const QString& path);
-    bool exportChartTo(ChartKind kind, const QString& path);
+    /// The raster as a figure; `frozen` is the view captured when the export
+    /// was asked for (rasterFigureView), else the view now.
+    bool exportRasterTo(const QString& path, const FigureOptions& options = FigureOptions(kRasterFigure),
+                        const RasterFigureView* frozen = nullptr);
+    /// What the raster shows now, for a figure.
+    RasterFigureView rasterFigureView() const;
+    bool exportChartTo(ChartKind kind, const QString& path, const FigureSize& size = kChartFigure);
     bool exportSpikesCsvTo(const QString& path, bool wholeRun);
     bool exportSpikesNestTo(const QString& folder, bool wholeRun);
     bool exportStatisticsTo(const QString& path);
     /// The reference's horizontal box plot of per-neuron rates (whole run after the warm-up).
-    bool exportBoxPlotTo(const QString& path);
+    bool exportBoxPlotTo(const QString& path, const FigureSize& size = kBoxPlotFigure);
 
     /// Opens a recorded spike folder in place of the engine (ui/replay/); reads
     /// it in the background with progress in the timeline bar. A bad folder
@@ -107,6 +116,7 @@ class MainWindow : public QMainWindow {
     QString askOpenPath(const QString& title, const QString& filter);
     void exportRasterAs(const QString& format);
     void exportChartAs(ChartKind kind, const QString& format);
+    void exportBoxPlotAs(const QString& format);
     /// Timeline bar, status label and title of replay (main_window_replay.cpp).
     void createReplay(QLayout* layout);
     void onSourceChanged();
@@ -115,6 +125,7 @@ class MainWindow : public QMainWindow {
     RasterView* m_raster;
     ChartsPanel* m_charts;
     ControlPanel* m_controls;
+    ExplorationDocks m_explore;
     QLabel* m_banner;
     QLabel* m_info;
     QLabel* m_statusTime;

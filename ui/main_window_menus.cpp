@@ -94,11 +94,7 @@ void MainWindow::createMenus() {
     }
     QMenu* box = file->addMenu("Export rate &box plot (reference style)");
     for (const char* fmt : {"PNG", "SVG", "PDF"})
-        box->addAction(QString(fmt) + "…", this, [this, fmt] {
-            const QString ext = QString(fmt).toLower();
-            const QString p = askSavePath("Export box plot", "box_plot." + ext, QString(fmt) + " (*." + ext + ")");
-            if (!p.isEmpty()) exportBoxPlotTo(p);
-        });
+        box->addAction(QString(fmt) + "…", this, [this, fmt] { exportBoxPlotAs(fmt); });
     QMenu* spikes = file->addMenu("Export s&pikes");
     for (bool whole : {false, true}) {
         const QString range = whole ? "whole run" : "visible window";
@@ -182,6 +178,7 @@ void MainWindow::createMenus() {
                 [a](double ms) { a->setChecked(a->data().toDouble() == ms); });
     }
     if (auto* dock = findChild<QDockWidget*>("controls")) view->addAction(dock->toggleViewAction());
+    view->addActions(m_explore.toggleActions());
 
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("Keyboard shortcuts", QKeySequence(Qt::Key_F1), this, &MainWindow::showShortcuts);

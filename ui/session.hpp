@@ -1,41 +1,25 @@
-// A session: the configuration the network was built from (seed included) and
-// the log of live changes with the model step at which each was applied.
-// Rebuilding from the configuration and re-applying the log at the same steps
-// replays the same spikes (the engine is deterministic for a config + seed).
+// The desktop program's sessions are the engine's: the configuration a
+// network was built from plus its timed changes (microcircuit/session.hpp),
+// the same events `microcircuit run --session` replays. Here: where a
+// change shows on a time axis.
 #pragma once
 
-#include "microcircuit/params.hpp"
-#include "microcircuit/simulation.hpp"
-
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
+#include "microcircuit/session.hpp"
 
 namespace mc::ui {
 
-enum class EventKind { Live, ThalamicPulse, DcTransient };
+/// `built` with every set event applied before or at `step` (the configuration in force then).
+Config configAt(const Config& built, const std::vector<TimedEvent>& events, std::int64_t step);
 
-/// One change made while the network ran.
-struct LiveEvent {
-    std::int64_t step = 0; ///< model step at which it was applied (a chunk boundary)
-    EventKind kind = EventKind::Live;
-    LiveParams live;      ///< the full set of live factors after the change (Live)
-    double startMs = 0.0; ///< onset of a thalamic pulse or DC transient (ms)
-    double durMs = 0.0;   ///< duration of a DC transient (ms)
-    std::string label;    ///< short text shown on the raster's time axis
-};
+/// The session as one configuration file: its configuration with the events
+/// and t_sim set so that the run ends at `endMs`; `microcircuit run --config`
+/// replays it.
+Config sessionAsConfig(const Session& session, double endMs);
 
-struct Session {
-    Config config;                 ///< as built (seed, scale, drive, g, PSP ...)
-    std::vector<LiveEvent> events; ///< in order of application
-    std::int64_t endStep = 0;      ///< model steps simulated when the session was saved
-};
-
-/// JSON document {"format": "microcircuit-session", "version": 1, "config", "events", "end_step"}.
-std::string sessionToJson(const Session& session);
-/// Parses a session; throws ConfigError naming the problem (bad JSON, missing
-/// field, invalid configuration). `origin` names the source in messages.
-Session sessionFromJson(std::string_view text, const std::string& origin);
+/// Where a change is marked on a time axis (ms): the moment a set applied,
+/// or the onset of a thalamic pulse or DC transient.
+double markerMs(const TimedEvent& event);
+/// End of a stimulus's active interval (ms); for a set, markerMs.
+double stimulusEndMs(const TimedEvent& event, const Config& config);
 
 } // namespace mc::ui

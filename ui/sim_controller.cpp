@@ -3,25 +3,22 @@
 #include "microcircuit/errors.hpp"
 #include "microcircuit/model.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <thread>
 
 namespace mc::ui {
 
-LiveParams liveFactors(const Config& c, const LiveValues& v) {
-    LiveParams p;
-    p.exc_weight_factor = c.net.PSP_exc_mean != 0.0 ? v.pspMv / c.net.PSP_exc_mean : 1.0;
-    p.inh_weight_factor = c.net.g != 0.0 ? v.g / c.net.g : 1.0;
-    const double rate = c.net.bg_rate != 0.0 ? v.bgRateHz / c.net.bg_rate : 1.0;
-    if (c.net.bg_input_type == "poisson")
-        p.bg_rate_factor = rate;
-    else
-        p.dc_factor = rate; // DC drive: the rate scales the DC standing in for the Poisson input
-    return p;
-}
+LiveValues liveValuesOf(const Config& c) { return {c.net.PSP_exc_mean, c.net.g, c.net.bg_rate}; }
 
-LiveValues builtValues(const Config& c) {
-    return {c.net.PSP_exc_mean, c.net.g, c.net.bg_rate};
+std::string liveValuesChange(const Config& c, const LiveValues& v) {
+    nlohmann::json net = nlohmann::json::object();
+    if (v.pspMv != c.net.PSP_exc_mean) net["PSP_exc_mean"] = v.pspMv;
+    if (v.g != c.net.g) net["g"] = v.g;
+    if (v.bgRateHz != c.net.bg_rate) net["bg_rate"] = v.bgRateHz;
+    if (net.empty()) return {};
+    return nlohmann::json{{"net", net}}.dump();
 }
 
 Config forLiveUse(Config config) {
@@ -87,8 +84,8 @@ SimController::SimController(int threads, QObject* parent) : QObject(parent), m_
             onBuildFailed(m, cancelled, kept);
         });
     };
-    cb.eventApplied = [this](const LiveEvent& e, int generation) {
-        post([this, e, generation] { onEvent(e, generation); });
+    cb.eventApplied = [this](const TimedEvent& e, int generation, std::shared_ptr<const Config> current) {
+        post([this, e, generation, current] { onEvent(e, generation, current); });
     };
     cb.error = [this](const std::string& msg) {
         post([this, m = QString::fromStdString(msg)] {
@@ -116,8 +113,11 @@ const Config& SimController::config() const {
     return m_info ? m_info->config : m_defaultConfig;
 }
 
-void SimController::rebuild(const Config& config, std::vector<LiveEvent> replay) {
-    const Config live = forLiveUse(config);
+void SimController::rebuild(const Config& config, std::vector<TimedEvent> replay) {
+    // A configuration's own events are played like a session's changes.
+    Config live = forLiveUse(config);
+    if (replay.empty()) replay = std::move(live.events);
+    live.events.clear();
     const QString refusal = memoryRefusal(live, m_threads);
     if (!refusal.isEmpty()) {
         // Refused before anything is released or allocated; a build in progress goes on.
@@ -203,47 +203,54 @@ void SimController::setSpeed(double speed) {
 }
 
 void SimController::setLiveValues(const LiveValues& values, const QString& label) {
-    // m_values follows when the engine reports the change as applied (onEvent).
-    LiveEvent e;
-    e.kind = EventKind::Live;
-    e.live = liveFactors(config(), values);
+    const std::string change = liveValuesChange(currentConfig(), values);
+    if (!change.empty()) applyChange(change, label);
+}
+
+void SimController::applyChange(const std::string& setJson, const QString& label) {
+    // currentConfig() follows when the engine reports the change as applied (onEvent).
+    TimedEvent e;
+    e.kind = TimedEvent::Kind::Set;
+    e.set = setJson;
     e.label = label.toStdString();
     m_worker->apply(std::move(e));
 }
 
+LiveValues SimController::liveValues() const { return liveValuesOf(currentConfig()); }
+
 void SimController::fireThalamicPulse(double startMs) {
-    LiveEvent e;
-    e.kind = EventKind::ThalamicPulse;
-    e.startMs = startMs;
+    TimedEvent e;
+    e.kind = TimedEvent::Kind::ThalamicPulse;
+    e.start_ms = startMs;
     e.label = "thalamic pulse";
     m_worker->apply(std::move(e));
 }
 
 void SimController::startDcTransient(double startMs, double durMs) {
-    LiveEvent e;
-    e.kind = EventKind::DcTransient;
-    e.startMs = startMs;
-    e.durMs = durMs;
+    TimedEvent e;
+    e.kind = TimedEvent::Kind::DcTransient;
+    e.start_ms = startMs;
+    e.duration_ms = durMs;
     e.label = "DC transient " + std::to_string(static_cast<int>(std::lround(durMs))) + " ms";
     m_worker->apply(std::move(e));
 }
 
-std::vector<LiveEvent> SimController::markedEvents() const {
-    std::vector<LiveEvent> marked;
+std::vector<TimedEvent> SimController::markedEvents() const {
+    std::vector<TimedEvent> marked;
     if (m_info) {
         const StimParams& stim = m_info->config.stim;
         if (stim.thalamic_input && stim.th_start < kNeverMs) {
-            LiveEvent e;
-            e.kind = EventKind::ThalamicPulse;
-            e.startMs = stim.th_start;
+            TimedEvent e;
+            e.kind = TimedEvent::Kind::ThalamicPulse;
+            e.t_ms = e.start_ms = stim.th_start;
             e.label = "thalamic pulse (configured)";
             marked.push_back(e);
         }
         if (stim.dc_transient) {
-            LiveEvent e;
-            e.kind = EventKind::DcTransient;
-            e.startMs = stim.dc_transient_start;
-            e.durMs = stim.dc_transient_dur;
+            TimedEvent e;
+            e.kind = TimedEvent::Kind::DcTransient;
+            e.t_ms = e.start_ms = stim.dc_transient_start;
+            e.duration_ms = stim.dc_transient_dur;
             e.label = "DC transient (configured)";
             marked.push_back(e);
         }
@@ -255,11 +262,12 @@ std::vector<LiveEvent> SimController::markedEvents() const {
 Session SimController::session() const {
     // Replayed changes not reached yet still belong to the session.
     Session s{config(), m_events, m_store.endStep()};
+    s.config.events.clear();
     s.events.insert(s.events.end(), m_replayRemaining.begin(), m_replayRemaining.end());
     return s;
 }
 
-void SimController::showRecording(const BuildInfo& info, std::vector<LiveEvent> events, const QString& folder,
+void SimController::showRecording(const BuildInfo& info, std::vector<TimedEvent> events, const QString& folder,
                                   std::size_t spikes) {
     cancelBuild();
     m_building = false;
@@ -276,7 +284,7 @@ void SimController::showRecording(const BuildInfo& info, std::vector<LiveEvent> 
     m_events = std::move(events);
     m_replayRemaining.clear();
     m_replayEndStep = -1;
-    m_values = builtValues(m_info->config);
+    m_current = m_info->config;
     m_samples.clear();
     m_achievedSpeed = m_spikeRate = 0.0;
     m_dropped = 0;
@@ -321,7 +329,7 @@ void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
     m_store.reset(m_info->derived, m_info->config.sim.sim_resolution);
     m_events.clear();
     m_replayRemaining.assign(m_info->replay.begin(), m_info->replay.end());
-    m_values = builtValues(m_info->config);
+    m_current = m_info->config;
     m_samples.clear();
     m_achievedSpeed = 0.0;
     m_spikeRate = 0.0;
@@ -335,20 +343,13 @@ void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
     updateState();
 }
 
-void SimController::onEvent(const LiveEvent& event, int generation) {
+void SimController::onEvent(const TimedEvent& event, int generation, std::shared_ptr<const Config> current) {
     if (generation != m_generation) return; // belongs to a network already replaced
     m_events.push_back(event);
-    if (!m_replayRemaining.empty() && m_replayRemaining.front().step == event.step &&
+    if (!m_replayRemaining.empty() && m_replayRemaining.front().t_ms == event.t_ms &&
         m_replayRemaining.front().kind == event.kind)
         m_replayRemaining.pop_front();
-    if (event.kind == EventKind::Live) {
-        // Keep the displayed values in step with replayed changes too.
-        const Config& c = config();
-        m_values.pspMv = c.net.PSP_exc_mean * event.live.exc_weight_factor;
-        m_values.g = c.net.g * event.live.inh_weight_factor;
-        m_values.bgRateHz =
-            c.net.bg_rate * (c.net.bg_input_type == "poisson" ? event.live.bg_rate_factor : event.live.dc_factor);
-    }
+    m_current = *current;
     emit eventApplied(static_cast<int>(m_events.size()) - 1);
 }
 

@@ -44,7 +44,7 @@ class SimController : public QObject {
     ~SimController() override;
 
     /// Builds `config` (replaying `replay` at its logged steps) and runs it.
-    void rebuild(const Config& config, std::vector<LiveEvent> replay = {});
+    void rebuild(const Config& config, std::vector<TimedEvent> replay = {});
     /// Builds a session's configuration and replays its live changes.
     void loadSession(const Session& session);
     /// Cancels the build in progress (and any requested after it).
@@ -60,8 +60,12 @@ class SimController : public QObject {
     void step(double ms);
     /// Model seconds per wall second; 0 = as fast as possible.
     void setSpeed(double speed);
-    /// Sets PSP, g and drive rate; only what differs from the built network is sent as factors.
+    /// Sets PSP, g and drive rate (those that differ from now) as one live change.
     void setLiveValues(const LiveValues& values, const QString& label);
+    /// Applies a partial configuration of live fields ({"net": {"g": -5}},
+    /// as in a configuration's events) at the next step boundary; logged
+    /// with `label`. A refused change is reported by errorOccurred.
+    void applyChange(const std::string& setJson, const QString& label);
     /// Fires a thalamic pulse now (startMs < 0) or at startMs.
     void fireThalamicPulse(double startMs = -1.0);
     /// Starts a DC transient now (startMs < 0) or at startMs, lasting durMs.
@@ -76,12 +80,14 @@ class SimController : public QObject {
     double modelTimeMs() const { return m_store.timeMs(); }
     /// The configuration the current network was built from (defaults before the first build).
     const Config& config() const;
+    /// The configuration it runs with now: config() with the live changes applied.
+    const Config& currentConfig() const { return m_info ? m_current : m_defaultConfig; }
     std::shared_ptr<const BuildInfo> buildInfo() const { return m_info; }
-    const std::vector<LiveEvent>& events() const { return m_events; }
+    const std::vector<TimedEvent>& events() const { return m_events; }
     /// What the raster marks: the live changes and stimuli, and the stimuli
     /// the configuration itself schedules (e.g. a lesson's pulse at 700 ms).
-    std::vector<LiveEvent> markedEvents() const;
-    LiveValues liveValues() const { return m_values; }
+    std::vector<TimedEvent> markedEvents() const;
+    LiveValues liveValues() const;
     Session session() const;
     /// True while a loaded session's saved run is being replayed (until its saved end).
     bool isReplaying() const { return m_replayEndStep >= 0; }
@@ -92,7 +98,7 @@ class SimController : public QObject {
     // any) stays paused, and rebuild() leaves recording mode.
     /// Shows a recording described by `info` with `events` marked; the store starts empty at step 0.
     /// `spikes`: how many the recording holds (the store makes room for them once).
-    void showRecording(const BuildInfo& info, std::vector<LiveEvent> events, const QString& folder,
+    void showRecording(const BuildInfo& info, std::vector<TimedEvent> events, const QString& folder,
                        std::size_t spikes = 0);
     /// Continues the store with the recording's next spikes up to `endStep`.
     void feedRecording(std::span<const Spike> spikes, std::int64_t endStep);
@@ -136,7 +142,7 @@ class SimController : public QObject {
     void post(std::function<void()> work);
     void drain();
     void onBuilt(std::shared_ptr<const BuildInfo> info);
-    void onEvent(const LiveEvent& event, int generation);
+    void onEvent(const TimedEvent& event, int generation, std::shared_ptr<const Config> current);
     void updateRates();
     void updateState();
     void onBuildFailed(const QString& message, bool cancelled, bool networkKept);
@@ -158,9 +164,9 @@ class SimController : public QObject {
     std::int64_t m_pendingReplayEnd = -1;
     int m_lastRequest = 0; ///< the engine's number of the newest build request
     double m_speed = 1.0;
-    LiveValues m_values;
-    std::vector<LiveEvent> m_events;
-    std::deque<LiveEvent> m_replayRemaining; ///< replayed changes not applied yet
+    Config m_current; ///< the running network's configuration (live changes applied)
+    std::vector<TimedEvent> m_events;
+    std::deque<TimedEvent> m_replayRemaining; ///< replayed changes not applied yet
     std::uint64_t m_dropped = 0;
 
     QString m_recordingFolder;
@@ -178,10 +184,11 @@ class SimController : public QObject {
     double m_spikeRate = 0.0;
 };
 
-/// Live factors that turn `values` into the change relative to the built `config`.
-LiveParams liveFactors(const Config& config, const LiveValues& values);
-/// The live values of a freshly built `config` (factors 1).
-LiveValues builtValues(const Config& config);
+/// The live control values of a configuration.
+LiveValues liveValuesOf(const Config& config);
+/// The change from `config` to `values` as a partial configuration
+/// ({"net": {"g": -5}}); "" when nothing differs.
+std::string liveValuesChange(const Config& config, const LiveValues& values);
 /// Onset used for "no scheduled thalamic pulse" (ms): beyond any run.
 inline constexpr double kNeverMs = 1e9;
 /// The configuration as the GUI builds it: thalamic synapses always present

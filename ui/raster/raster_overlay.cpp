@@ -91,15 +91,14 @@ void RasterView::paintLayers(QPainter& p, const QRect& plot) {
 void RasterView::paintEvents(QPainter& p, const QRect& plot) {
     const double t0 = t0Ms(), t1 = t1Ms();
     const auto xOf = [&](double t) { return plot.left() + (t - t0) / (t1 - t0) * plot.width(); };
-    const double h = m_controller->store().resolution();
     const Config& c = m_controller->config();
     p.setFont(m_theme.font(8.5, true));
     double lastLabelRight = -1e9;
-    for (const LiveEvent& e : m_controller->markedEvents()) {
+    for (const TimedEvent& e : m_controller->markedEvents()) {
         // Stimuli: shade their active interval in the plot.
-        if (e.kind != EventKind::Live) {
-            const double a = e.startMs;
-            const double b = e.startMs + (e.kind == EventKind::ThalamicPulse ? c.stim.th_duration : e.durMs);
+        if (e.kind != TimedEvent::Kind::Set) {
+            const double a = e.start_ms;
+            const double b = stimulusEndMs(e, c);
             if (b >= t0 && a <= t1) {
                 QColor shade = m_theme.marker();
                 shade.setAlpha(40);
@@ -108,7 +107,7 @@ void RasterView::paintEvents(QPainter& p, const QRect& plot) {
                            shade);
             }
         }
-        const double t = e.kind == EventKind::Live ? e.step * h : e.startMs;
+        const double t = markerMs(e);
         if (t < t0 || t > t1) continue;
         const double x = xOf(t);
         p.setPen(QPen(m_theme.marker(), 1.5, Qt::DashLine));

@@ -69,18 +69,7 @@ Recording makeRecording(SpikeData data, Config config, bool configKnown) {
     r.info.config.sim.sim_resolution = h;
     r.info.derived = derived;
     // The configuration's own timed changes (written by export-nest into events.json).
-    for (const TimedEvent& e : config.events) {
-        LiveEvent l;
-        l.step = std::llround(e.t_ms / h);
-        l.label = e.label;
-        l.startMs = e.start_ms;
-        l.durMs = e.duration_ms;
-        l.kind = e.kind == TimedEvent::Kind::Set             ? EventKind::Live
-                 : e.kind == TimedEvent::Kind::ThalamicPulse ? EventKind::ThalamicPulse
-                                                             : EventKind::DcTransient;
-        if (l.label.empty()) l.label = l.kind == EventKind::Live ? "change" : "stimulus";
-        r.events.push_back(l);
-    }
+    r.events = config.events;
     r.configKnown = configKnown;
     return r;
 }
@@ -93,15 +82,11 @@ Recording loadRecording(const std::string& folder, const ReadProgress& progress,
     Config config;
     bool known = false;
     std::string note;
-    std::vector<LiveEvent> sessionEvents;
-    bool haveSession = false;
     const fs::path sessionFile = fs::path(folder) / "session.json";
     try {
         if (fs::exists(sessionFile, ec)) {
-            Session s = sessionFromJson(readTextFile(sessionFile.string()), sessionFile.string());
-            config = s.config;
-            sessionEvents = std::move(s.events);
-            haveSession = known = true;
+            config = readSessionFile(sessionFile.string()).withEvents(); // its live changes as timed events
+            known = true;
         } else {
             applyConfigPath(config, folder);
             known = true;
@@ -112,7 +97,6 @@ Recording loadRecording(const std::string& folder, const ReadProgress& progress,
         note = e.what();
     }
     Recording r = makeRecording(std::move(data), config, known);
-    if (haveSession) r.events = std::move(sessionEvents);
     if (!note.empty()) r.note = note;
     return r;
 }

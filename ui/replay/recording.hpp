@@ -18,10 +18,10 @@ struct Recording {
     std::string folder;
     std::vector<Spike> spikes; ///< sorted by step, then neuron
     BuildInfo info;            ///< configuration (from the folder's dicts, else defaults at the data's sizes) and sizes
-    std::vector<LiveEvent> events; ///< from session.json or the configuration's timed events
-    std::int64_t endStep = 0;      ///< end of the recording (the run's end if known, else after the last spike)
-    bool configKnown = false;      ///< the folder's dicts describe a network of exactly the recorded sizes
-    std::string note;              ///< why the configuration is not known, if it is not
+    std::vector<TimedEvent> events; ///< from session.json or the configuration's timed events
+    std::int64_t endStep = 0;       ///< end of the recording (the run's end if known, else after the last spike)
+    bool configKnown = false;       ///< the folder's dicts describe a network of exactly the recorded sizes
+    std::string note;               ///< why the configuration is not known, if it is not
 };
 
 /// Reads `folder` with mc::readRecording (any format it reads) and converts it.

@@ -1,6 +1,7 @@
 #include "ui/replay/replay_bar.hpp"
 
 #include "ui/replay/replay_player.hpp"
+#include "ui/session.hpp"
 #include "ui/sim_controller.hpp"
 
 #include <QCheckBox>
@@ -29,11 +30,6 @@ constexpr SpeedChoice kSpeeds[] = {{"0.1×", 0.1}, {"0.25×", 0.25}, {"0.5×", 0
 
 QString seconds(double ms) {
     return QString::number(ms / 1000.0, 'f', 3) + " s";
-}
-
-/// Time of an event on the raster's axis (ms).
-double eventTimeMs(const LiveEvent& e, double h) {
-    return e.kind == EventKind::Live ? static_cast<double>(e.step) * h : e.startMs;
 }
 
 } // namespace
@@ -174,9 +170,8 @@ void ReplayBar::syncLoaded() {
     m_events->clear();
     const auto marked = m_controller->markedEvents();
     m_events->addItem(marked.empty() ? "No recorded events" : QString("Jump to event (%1)").arg(marked.size()));
-    const double h = m_controller->store().resolution();
-    for (const LiveEvent& e : marked) {
-        const double t = eventTimeMs(e, h);
+    for (const TimedEvent& e : marked) {
+        const double t = markerMs(e);
         m_events->addItem(seconds(t) + "  " + QString::fromStdString(e.label), t);
     }
     m_events->setEnabled(!marked.empty());
