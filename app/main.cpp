@@ -33,6 +33,23 @@ int main(int argc, char** argv) {
     mc::cli::addAnalyzeCommand(app, action, analysisFigures);
     mc::cli::addSweepCommand(app, action);
     mc::cli::addExportNestCommand(app, action);
+    std::string viewFolder;
+    auto* view = app.add_subcommand("view", "open a recorded spike folder in the desktop program and replay it");
+    view->add_option("DIR", viewFolder,
+                     "folder of spike files: ours, NEST's spike_recorder-*.dat (either header) or .gdf, SONATA *.h5")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    view->callback([&] {
+#ifdef MC_WITH_GUI
+        // Qt sees only the program name: the folder is handed over directly.
+        action = [&viewFolder, argv] { return mc::ui::runGui(1, argv, viewFolder.c_str()); };
+#else
+        action = [] {
+            std::fprintf(stderr, "error: view: this build has no desktop program (built headless)\n");
+            return 2;
+        };
+#endif
+    });
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

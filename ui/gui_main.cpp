@@ -10,7 +10,7 @@
 
 namespace mc::ui {
 
-int runGui(int argc, char** argv) {
+int runGui(int argc, char** argv, const char* recording) {
     setDefaultSurfaceFormat();
     QApplication app(argc, argv);
     initResources();
@@ -27,7 +27,10 @@ int runGui(int argc, char** argv) {
         window.showMaximized();
     else
         window.show();
-    window.start();
+    if (recording)
+        window.openRecording(QString::fromLocal8Bit(recording));
+    else
+        window.start();
     return QApplication::exec();
 }
 

@@ -91,6 +91,7 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     layout->addWidget(m_info);
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
+    createReplay(layout);
 
     m_controls = new ControlPanel(m_controller);
     auto* scroll = new QScrollArea;
@@ -208,7 +209,7 @@ void MainWindow::onStateChanged(RunState state) {
     m_buildCancel->setVisible(building);
     const bool network = state == RunState::Running || state == RunState::Paused;
     for (QAction* a : m_networkActions)
-        a->setEnabled(network);
+        a->setEnabled(network && !(m_controller->isRecording() && m_engineActions.contains(a)));
     if (state == RunState::NoNetwork) {
         // Nothing runs: nothing of the released network stays on screen.
         m_charts->clear();
@@ -296,6 +297,11 @@ void MainWindow::updateStatus() {
                                      .arg(info->threads));
         m_statusMemory->setText(
             QString("memory %1 (network %2)").arg(megabytes(residentBytes())).arg(megabytes(info->memoryBytes)));
+        if (m_controller->isRecording()) {
+            m_statusSize->setText(QString("%1 neurons recorded").arg(withThousands(info->derived.total_neurons)));
+            m_statusSize->setToolTip("Neurons of the recording's population table; nothing is simulated");
+            m_statusMemory->setText(QString("memory %1").arg(megabytes(residentBytes())));
+        }
     }
     QString spikes =
         QString("%1 spikes/s").arg(withThousands(static_cast<std::int64_t>(m_controller->spikesPerModelSecond())));

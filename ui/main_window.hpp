@@ -27,6 +27,8 @@ namespace mc::ui {
 class ControlPanel;
 class PerfProbe;
 class RasterView;
+class ReplayBar;
+class ReplayPlayer;
 class SimController;
 
 class MainWindow : public QMainWindow {
@@ -73,6 +75,13 @@ class MainWindow : public QMainWindow {
     /// The reference's horizontal box plot of per-neuron rates (whole run after the warm-up).
     bool exportBoxPlotTo(const QString& path, const FigureSize& size = kBoxPlotFigure);
 
+    /// Opens a recorded spike folder in place of the engine (ui/replay/); reads
+    /// it in the background with progress in the timeline bar. A bad folder
+    /// shows a message and leaves what is shown untouched.
+    void openRecording(const QString& folder);
+    ReplayPlayer* replayPlayer() const { return m_replay; }
+    ReplayBar* replayBar() const { return m_replayBar; }
+
     /// The last message shown to the user (errors included).
     const QString& lastMessage() const { return m_lastMessage; }
     /// The texts of the yellow warning banner and the blue information line (empty when hidden).
@@ -108,6 +117,9 @@ class MainWindow : public QMainWindow {
     void exportRasterAs(const QString& format);
     void exportChartAs(ChartKind kind, const QString& format);
     void exportBoxPlotAs(const QString& format);
+    /// Timeline bar, status label and title of replay (main_window_replay.cpp).
+    void createReplay(QLayout* layout);
+    void onSourceChanged();
 
     SimController* m_controller;
     RasterView* m_raster;
@@ -128,6 +140,10 @@ class MainWindow : public QMainWindow {
     QAction* m_paletteAction = nullptr;
     QAction* m_playAction = nullptr;
     QList<QAction*> m_networkActions; ///< enabled only while a network exists
+    QList<QAction*> m_engineActions;  ///< need the engine: disabled while a recording is shown
+    ReplayPlayer* m_replay = nullptr;
+    ReplayBar* m_replayBar = nullptr;
+    QLabel* m_statusRecording = nullptr;
     QSplitter* m_splitter = nullptr;
     QTimer m_statusTimer;
     PerfProbe* m_probe = nullptr;

@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -74,6 +75,12 @@ void MainWindow::createMenus() {
         if (!p.isEmpty()) saveConfigTo(p);
     });
     file->addSeparator();
+    file->addAction("Open &recording…", QKeySequence("Ctrl+Alt+O"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, "Open recording (a folder of spike files: ours, NEST .dat or .gdf, SONATA .h5)");
+        if (!dir.isEmpty()) openRecording(dir);
+    });
+    file->addSeparator();
     QMenu* raster = file->addMenu("Export &raster");
     raster->addAction("PNG…", QKeySequence("Ctrl+E"), this, [this] { exportRasterAs("PNG"); });
     raster->addAction("SVG…", this, [this] { exportRasterAs("SVG"); });
@@ -133,6 +140,7 @@ void MainWindow::createMenus() {
     QAction* dcAction =
         sim->addAction("DC transient now", QKeySequence(Qt::Key_D), m_controls, &ControlPanel::startDcTransientNow);
     m_networkActions = {m_playAction, stepAction, pulseAction, dcAction};
+    m_engineActions = {pulseAction, dcAction};
     sim->addSeparator();
     sim->addAction("Rebuild", QKeySequence("Ctrl+R"), m_controls, &ControlPanel::rebuild);
     sim->addAction("Reseed and rebuild", QKeySequence("Ctrl+Shift+R"), m_controls, &ControlPanel::reseed);

@@ -66,7 +66,7 @@ SimController::SimController(int threads, QObject* parent) : QObject(parent), m_
     cb.built = [this](std::shared_ptr<const BuildInfo> info) { post([this, info] { onBuilt(info); }); };
     cb.buildFailed = [this](const std::string& msg, bool cancelled, bool kept, int request) {
         post([this, m = QString::fromStdString(msg), cancelled, kept, request] {
-            if (!kept) {
+            if (!kept && !isRecording()) {
                 // The previous network was released to make room: nothing runs any more.
                 m_info.reset();
                 m_generation = -1;
@@ -124,6 +124,14 @@ void SimController::rebuild(const Config& config, std::vector<TimedEvent> replay
         emit buildFailed(refusal, false);
         return;
     }
+    if (isRecording()) {
+        // The engine becomes the source again; the recording stays on screen until the build.
+        m_recordingFolder.clear();
+        m_paused = false;
+        m_worker->setPaused(false);
+        emit pausedChanged(false);
+        emit sourceChanged();
+    }
     m_pendingReplayEnd = -1;
     m_building = true;
     // A build in progress is cancelled and replaced by this one (the engine
@@ -162,7 +170,7 @@ void SimController::updateState() {
 void SimController::pause() {
     if (m_paused) return;
     m_paused = true;
-    m_worker->setPaused(true);
+    if (!isRecording()) m_worker->setPaused(true);
     m_samples.clear(); // the speed is measured over running time only
     m_achievedSpeed = 0.0;
     emit pausedChanged(true);
@@ -172,7 +180,7 @@ void SimController::pause() {
 void SimController::resume() {
     if (!m_paused) return;
     m_paused = false;
-    m_worker->setPaused(false);
+    if (!isRecording()) m_worker->setPaused(false);
     m_samples.clear();
     m_achievedSpeed = 0.0;
     emit pausedChanged(false);
@@ -180,13 +188,17 @@ void SimController::resume() {
 }
 
 void SimController::step(double ms) {
+    if (isRecording()) {
+        emit stepRequested(ms);
+        return;
+    }
     const double h = config().sim.sim_resolution;
     m_worker->step(std::max<std::int64_t>(1, std::llround(ms / h)));
 }
 
 void SimController::setSpeed(double speed) {
     m_speed = std::max(0.0, speed);
-    m_worker->setSpeed(m_speed);
+    if (!isRecording()) m_worker->setSpeed(m_speed);
     emit speedChanged(m_speed);
 }
 
@@ -255,7 +267,63 @@ Session SimController::session() const {
     return s;
 }
 
+void SimController::showRecording(const BuildInfo& info, std::vector<TimedEvent> events, const QString& folder,
+                                  std::size_t spikes) {
+    cancelBuild();
+    m_building = false;
+    m_pendingReplayEnd = -1;
+    m_worker->setPaused(true); // the engine's network waits, untouched
+    m_recordingFolder = folder;
+    auto shown = std::make_shared<BuildInfo>(info);
+    shown->generation = ++m_recordingGeneration;
+    shown->replay.clear();
+    m_info = std::move(shown);
+    m_generation = m_info->generation;
+    m_store.reset(m_info->derived, m_info->config.sim.sim_resolution);
+    m_store.reserve(spikes);
+    m_events = std::move(events);
+    m_replayRemaining.clear();
+    m_replayEndStep = -1;
+    m_current = m_info->config;
+    m_samples.clear();
+    m_achievedSpeed = m_spikeRate = 0.0;
+    m_dropped = 0;
+    if (!m_paused) {
+        m_paused = true;
+        emit pausedChanged(true);
+    }
+    emit sourceChanged();
+    emit built();
+    updateState();
+}
+
+void SimController::feedRecording(std::span<const Spike> spikes, std::int64_t endStep) {
+    if (!isRecording()) return;
+    m_store.append(spikes, endStep);
+    emit spikesArrived();
+}
+
+bool SimController::rewindRecording(std::int64_t endStep) {
+    if (!isRecording()) return true;
+    m_samples.clear();
+    // The store holds a prefix of the recording in its fixed order, so every
+    // spike keeps its index and the raster's mirror stays valid.
+    if (m_store.truncate(endStep)) {
+        emit spikesArrived();
+        return true;
+    }
+    // Old spikes were discarded (a recording beyond SpikeStore::kMaxSpikes):
+    // start again from 0, under a new generation for the raster's mirror.
+    auto again = std::make_shared<BuildInfo>(*m_info);
+    again->generation = ++m_recordingGeneration;
+    m_info = std::move(again);
+    m_generation = m_info->generation;
+    m_store.restart();
+    return false;
+}
+
 void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
+    if (isRecording()) return; // a build overtaken by opening a recording (it stays paused)
     m_info = std::move(info);
     m_generation = m_info->generation;
     m_store.reset(m_info->derived, m_info->config.sim.sim_resolution);
@@ -299,7 +367,10 @@ void SimController::drain() {
     }
     for (auto& work : inbox)
         work();
-    if (m_generation < 0) return;
+    if (m_generation < 0 || isRecording()) {
+        if (isRecording()) updateRates();
+        return;
+    }
     const SpikeChannel::Drained d = m_channel.take(m_generation, m_buffer);
     if (d.endStep >= 0 && (d.endStep > m_store.endStep() || !m_buffer.empty())) {
         m_store.append(m_buffer, d.endStep);

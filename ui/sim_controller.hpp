@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 
 namespace mc::ui {
 
@@ -91,6 +92,24 @@ class SimController : public QObject {
     /// True while a loaded session's saved run is being replayed (until its saved end).
     bool isReplaying() const { return m_replayEndStep >= 0; }
 
+    // Replay (ui/replay/): a recording instead of the engine feeds the store,
+    // and the views never know which. In recording mode pause, resume, speed
+    // and step drive the replay (stepRequested), the engine's network (if
+    // any) stays paused, and rebuild() leaves recording mode.
+    /// Shows a recording described by `info` with `events` marked; the store starts empty at step 0.
+    /// `spikes`: how many the recording holds (the store makes room for them once).
+    void showRecording(const BuildInfo& info, std::vector<TimedEvent> events, const QString& folder,
+                       std::size_t spikes = 0);
+    /// Continues the store with the recording's next spikes up to `endStep`.
+    void feedRecording(std::span<const Spike> spikes, std::int64_t endStep);
+    /// Scrubs back: the store keeps the recording's spikes before `endStep`.
+    /// Returns false if it cannot (the store discarded old spikes); then the
+    /// caller feeds the spikes again from 0 (the store was emptied).
+    bool rewindRecording(std::int64_t endStep);
+    /// The folder being replayed; empty while the engine is the source.
+    const QString& recordingFolder() const { return m_recordingFolder; }
+    bool isRecording() const { return !m_recordingFolder.isEmpty(); }
+
     /// Model seconds per wall second over the last ~2 s of running (0 when
     /// paused, and until 0.2 s of running after a resume or a build).
     double achievedSpeed() const { return m_achievedSpeed; }
@@ -109,6 +128,10 @@ class SimController : public QObject {
     void eventApplied(int index);
     void errorOccurred(const QString& message);
     void stateChanged(mc::ui::RunState state);
+    /// Recording mode: the user asked to advance `ms` of recorded time.
+    void stepRequested(double ms);
+    /// A recording is shown (or the engine became the source again).
+    void sourceChanged();
     /// A replayed session reached the model time at which it was saved.
     void replayFinished();
 
@@ -145,6 +168,9 @@ class SimController : public QObject {
     std::vector<TimedEvent> m_events;
     std::deque<TimedEvent> m_replayRemaining; ///< replayed changes not applied yet
     std::uint64_t m_dropped = 0;
+
+    QString m_recordingFolder;
+    int m_recordingGeneration = 1 << 30; ///< generations of recordings: never the engine's
 
     QTimer m_drainTimer;
     QElapsedTimer m_clock;

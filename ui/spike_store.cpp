@@ -18,6 +18,36 @@ void SpikeStore::reset(const DerivedParams& derived, double resolutionMs) {
     m_bins.clear();
 }
 
+void SpikeStore::restart() {
+    m_endStep = 0;
+    m_firstStoredStep = 0;
+    m_spikes.clear();
+    m_discarded = 0;
+    m_total = 0;
+    std::fill(m_counts.begin(), m_counts.end(), 0u);
+    m_bins.clear();
+}
+
+bool SpikeStore::truncate(std::int64_t endStep) {
+    if (m_discarded > 0) return false;
+    if (endStep >= m_endStep) return true;
+    endStep = std::max<std::int64_t>(0, endStep);
+    const auto byStep = [](const Spike& s, std::int64_t step) { return s.step < step; };
+    const auto cut = std::lower_bound(m_spikes.begin(), m_spikes.end(), endStep, byStep);
+    const double stepsPerBin = 1.0 / m_h;
+    for (auto it = cut; it != m_spikes.end(); ++it) {
+        if (it->neuron < 0 || it->neuron >= m_derived.total_neurons) continue;
+        --m_counts[it->neuron];
+        const auto bin = static_cast<std::size_t>(static_cast<double>(it->step + 1) / stepsPerBin);
+        if (bin < m_bins.size()) --m_bins[bin][populationOf(it->neuron)];
+    }
+    m_total -= static_cast<std::uint64_t>(m_spikes.end() - cut);
+    m_spikes.erase(cut, m_spikes.end());
+    m_bins.resize(std::min(m_bins.size(), static_cast<std::size_t>(std::ceil(static_cast<double>(endStep) * m_h))));
+    m_endStep = endStep;
+    return true;
+}
+
 int SpikeStore::populationOf(std::int32_t neuron) const {
     const auto& f = m_derived.first_neuron;
     const auto it = std::upper_bound(f.begin(), f.begin() + kNumPops, neuron);

@@ -19,6 +19,15 @@ class SpikeStore {
     static constexpr std::size_t kMaxSpikes = std::size_t{64} << 20;
 
     void reset(const DerivedParams& derived, double resolutionMs);
+    /// Empties the store for the same network, keeping the room already
+    /// allocated (a replay scrubbed backwards fills it again at once).
+    void restart();
+    /// Forgets every spike of step >= endStep and sets the end there (a replay
+    /// scrubbed backwards). Costs only the spikes removed. Requires that none
+    /// was discarded (discarded() == 0); otherwise it does nothing and returns false.
+    bool truncate(std::int64_t endStep);
+    /// Makes room for `spikes` in all (a replay knows its size: no growth beyond it).
+    void reserve(std::size_t spikes) { m_spikes.reserve(std::min(spikes, kMaxSpikes)); }
     /// Appends a drained batch (sorted by step, continuing the previous one).
     void append(std::span<const Spike> spikes, std::int64_t endStep);
 

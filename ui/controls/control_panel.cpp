@@ -76,6 +76,7 @@ ControlPanel::ControlPanel(SimController* controller, QWidget* parent) : QWidget
     connect(controller, &SimController::pausedChanged, this, &ControlPanel::syncPaused);
     connect(controller, &SimController::speedChanged, this, &ControlPanel::syncSpeed);
     connect(controller, &SimController::stateChanged, this, &ControlPanel::syncState);
+    connect(controller, &SimController::sourceChanged, this, &ControlPanel::syncState);
     // Value boxes keep the keys they can use (digits, point, minus, arrows);
     // the window's shortcuts (Space, T, D, ...) work while they have focus.
     for (QWidget* w : findChildren<QAbstractSpinBox*>())
@@ -112,8 +113,16 @@ void ControlPanel::syncState() {
     m_play->setEnabled(network);
     m_play->setText(s == RunState::Paused ? "Play" : "Pause");
     m_step->setEnabled(network);
-    m_liveBox->setEnabled(network);
-    m_stimulusBox->setEnabled(network);
+    // A replayed recording has no engine to change (ui/replay/).
+    const bool engine = network && !m_controller->isRecording();
+    const QString why = m_controller->isRecording()
+                            ? "Needs the engine: this window replays a recording. Rebuild (or \"Simulate this "
+                              "configuration\" under the timeline) runs the recording's configuration live."
+                            : QString();
+    for (QWidget* box : {m_liveBox, m_stimulusBox}) {
+        box->setEnabled(engine);
+        box->setToolTip(why);
+    }
 }
 
 QString ControlPanel::pendingText() const {
