@@ -24,6 +24,7 @@ namespace mc::ui {
 
 class ControlPanel;
 class PerfProbe;
+class ProbePanel;
 class RasterView;
 class SimController;
 
@@ -43,6 +44,8 @@ class MainWindow : public QMainWindow {
     RasterView* raster() const { return m_raster; }
     ChartsPanel* charts() const { return m_charts; }
     ControlPanel* controls() const { return m_controls; }
+    /// The membrane-potential probes under the raster (Probe menu).
+    ProbePanel* probePanel() const { return m_probePanel; }
     const Theme& theme() const { return m_theme; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }
@@ -101,6 +104,7 @@ class MainWindow : public QMainWindow {
 
     SimController* m_controller;
     RasterView* m_raster;
+    ProbePanel* m_probePanel;
     ChartsPanel* m_charts;
     ControlPanel* m_controls;
     QLabel* m_banner;

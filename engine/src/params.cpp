@@ -46,6 +46,9 @@ void Config::validate() const {
     range("sim.t_presim", sim.t_presim, 0.0, 1e9);
     range("sim.t_sim", sim.t_sim, 0.0, 1e9);
     range("sim.local_num_threads", sim.local_num_threads, 0, 1024);
+    range("sim.rec_V_int", sim.rec_V_int, h, 1e9);
+    if (std::abs(std::round(sim.rec_V_int / h) * h - sim.rec_V_int) > 1e-9 * sim.rec_V_int)
+        reject("sim.rec_V_int", num(sim.rec_V_int), "must be a multiple of sim.sim_resolution (" + num(h) + " ms)");
 
     range("net.N_scaling", net.N_scaling, 0.0, 10.0, true);
     range("net.K_scaling", net.K_scaling, 0.0, 10.0, true);

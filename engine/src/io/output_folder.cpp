@@ -90,6 +90,7 @@ OutputFolder::OutputFolder(const std::string& path, const Config& config, const 
 
 OutputFolder::~OutputFolder() {
     for (int f : m_files) ::close(f);
+    closeVoltmeters();
 }
 
 void OutputFolder::fail(const std::string& file, int err) {
@@ -181,6 +182,7 @@ std::vector<PopulationRate> OutputFolder::rates() const {
 void OutputFolder::finish(bool ranToEnd) {
     for (int f : m_files) ::close(f);
     m_files.clear();
+    closeVoltmeters();
     std::string sonataError;
     if (m_sonata) {
         try {

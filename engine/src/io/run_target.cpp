@@ -65,6 +65,7 @@ bool isRunFileName(const std::string& fileName) {
          {"population_nodeids.dat", "sim_dict.json", "net_dict.json", "stim_dict.json", "rates.csv", "spikes.h5"})
         if (name == known) return true;
     if (name.rfind("spike_recorder-", 0) == 0 && endsWith(name, ".dat")) return true;
+    if (name.rfind("voltmeter-", 0) == 0 && endsWith(name, ".dat")) return true;
     for (const char* stem : {"raster", "boxplot", "distributions"})
         for (const char* ext : {".png", ".svg", ".pdf"})
             if (name == std::string(stem) + ext) return true;
