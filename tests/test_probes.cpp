@@ -35,7 +35,8 @@ Config smallNetwork() {
 /// One neuron of each population, plus one repeated.
 std::vector<std::int32_t> someNeurons(const DerivedParams& d) {
     std::vector<std::int32_t> n;
-    for (int p = 0; p < kNumPops; ++p) n.push_back(d.first_neuron[p] + (d.first_neuron[p + 1] - d.first_neuron[p]) / 3);
+    for (int p = 0; p < kNumPops; ++p)
+        n.push_back(d.first_neuron[p] + (d.first_neuron[p + 1] - d.first_neuron[p]) / 3);
     n.push_back(n[2]);
     return n;
 }
@@ -47,11 +48,13 @@ std::vector<Spike> spikesOf(const Config& c, int threads, bool probe, std::int32
     if (std::string(sim.delivery()) != delivery) qFatal("delivery mode %s not taken", delivery);
     if (probe) {
         std::vector<std::int32_t> all(sim.derived().total_neurons);
-        for (std::int32_t i = 0; i < sim.derived().total_neurons; ++i) all[i] = i;
+        for (std::int32_t i = 0; i < sim.derived().total_neurons; ++i)
+            all[i] = i;
         sim.setProbes(every == 1 ? someNeurons(sim.derived()) : all, every);
     }
     SpikeCollector out;
-    for (std::int64_t n : {137, 1, 600, 262}) sim.run(n, &out);
+    for (std::int64_t n : {137, 1, 600, 262})
+        sim.run(n, &out);
     if (probe && sim.takeProbeTraces().samples() == 0) qFatal("no probe samples");
     return out.all;
 }
@@ -61,7 +64,7 @@ std::vector<Spike> spikesOf(const Config& c, int threads, bool probe, std::int32
 class TestProbes : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void traceIsTheStateAfterEveryStep() {
         const Config c = smallNetwork();
         Simulation probed(c, withThreads(2)), stepped(c, withThreads(2));
@@ -89,13 +92,15 @@ private slots:
             tr.current.insert(tr.current.end(), part.current.begin(), part.current.end());
         }
         QCOMPARE(tr.samples(), std::size_t(steps));
-        for (int s = 0; s < steps; ++s) QCOMPARE(tr.steps[s], std::int64_t{s});
+        for (int s = 0; s < steps; ++s)
+            QCOMPARE(tr.steps[s], std::int64_t{s});
         QCOMPARE(tr.vm, vm);
         QCOMPARE(tr.current, cur);
         QCOMPARE(tr.vm, ref);
         // The trace is not flat: the neurons did integrate input.
         double lo = 0, hi = -1e9;
-        for (double v : tr.vm) lo = std::min(lo, v), hi = std::max(hi, v);
+        for (double v : tr.vm)
+            lo = std::min(lo, v), hi = std::max(hi, v);
         QVERIFY(hi - lo > 1.0);
     }
 
@@ -168,7 +173,8 @@ private slots:
         }
         QVERIFY(tr.vmAt(spikeStep - 1, 0) < eL + theta);
         // Reset in the spike's step, held for t_ref = 2 ms (20 steps), then integrating again.
-        for (std::int64_t s = spikeStep; s <= spikeStep + 20; ++s) QCOMPARE(tr.vmAt(s, 0), vReset);
+        for (std::int64_t s = spikeStep; s <= spikeStep + 20; ++s)
+            QCOMPARE(tr.vmAt(s, 0), vReset);
         QVERIFY(tr.vmAt(spikeStep + 21, 0) > vReset + 0.1);
     }
 

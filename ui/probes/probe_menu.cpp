@@ -45,7 +45,8 @@ void addByIndex(QWidget* parent, ProbePanel* panel, SimController* controller) {
     dialog.setWindowTitle("Follow a neuron");
     auto* form = new QFormLayout(&dialog);
     auto* pops = new QComboBox;
-    for (const char* p : kPopNames) pops->addItem(p);
+    for (const char* p : kPopNames)
+        pops->addItem(p);
     auto* index = new QSpinBox;
     const auto updateRange = [&] {
         const DerivedParams& d = controller->store().derived();
@@ -76,9 +77,12 @@ void installProbeMenu(QMainWindow* window, QMenu* before, ProbePanel* panel, Ras
     QAction* at = before ? before->menuAction() : nullptr;
     for (QAction* a : window->menuBar()->actions())
         if (!at && a->text() == "&Help") at = a;
-    if (at) window->menuBar()->insertMenu(at, menu);
-    else window->menuBar()->addMenu(menu);
-    QAction* add = menu->addAction("Add by population and index…", window, [=] { addByIndex(window, panel, controller); });
+    if (at)
+        window->menuBar()->insertMenu(at, menu);
+    else
+        window->menuBar()->addMenu(menu);
+    QAction* add =
+        menu->addAction("Add by population and index…", window, [=] { addByIndex(window, panel, controller); });
     add->setStatusTip("Follow one neuron's membrane potential and synaptic current (or click it in the raster)");
     menu->addAction("Remove all probes", panel, &ProbePanel::clearProbes);
     menu->addSeparator();
@@ -90,9 +94,9 @@ void installProbeMenu(QMainWindow* window, QMenu* before, ProbePanel* panel, Ras
     QMenu* figure = menu->addMenu("Export figure");
     for (const char* fmt : {"png", "svg", "pdf"})
         figure->addAction(QString(fmt).toUpper() + "…", window, [=] {
-            const QString path = QFileDialog::getSaveFileName(window, "Export probe figure",
-                                                              QString("probes.%1").arg(fmt),
-                                                              QString("%1 (*.%2)").arg(QString(fmt).toUpper(), fmt));
+            const QString path =
+                QFileDialog::getSaveFileName(window, "Export probe figure", QString("probes.%1").arg(fmt),
+                                             QString("%1 (*.%2)").arg(QString(fmt).toUpper(), fmt));
             QString error;
             if (!path.isEmpty() && !panel->exportFigureTo(path, &error))
                 QMessageBox::warning(window, "Export failed", error);

@@ -41,8 +41,10 @@ void drawSeries(QPainter& p, const ProbeTrace& t, Value value, double h, double 
     if (static_cast<double>(b - a) < 2.0 * (x1 - x0)) {
         for (std::size_t k = a; k < b; ++k) {
             const QPointF pt(xOf(t.steps[k]), yOf(value(k)));
-            if (k == a) path.moveTo(pt);
-            else path.lineTo(pt);
+            if (k == a)
+                path.moveTo(pt);
+            else
+                path.lineTo(pt);
         }
     } else {
         int column = -1;
@@ -71,8 +73,8 @@ void drawSeries(QPainter& p, const ProbeTrace& t, Value value, double h, double 
 
 } // namespace
 
-void paintProbes(QPainter& p, const QRectF& area, const ProbeStore& store, const Config& config, double t0,
-                 double t1, double left, double right, const Theme& theme) {
+void paintProbes(QPainter& p, const QRectF& area, const ProbeStore& store, const Config& config, double t0, double t1,
+                 double left, double right, const Theme& theme) {
     const auto& traces = store.traces();
     if (traces.empty() || t1 <= t0) return;
     p.save();
@@ -86,7 +88,8 @@ void paintProbes(QPainter& p, const QRectF& area, const ProbeStore& store, const
         const ProbeTrace& t = traces[i];
         const int pop = [&] {
             int q = 0;
-            while (q < kNumPops - 1 && t.neuron >= store.derived().first_neuron[q + 1]) ++q;
+            while (q < kNumPops - 1 && t.neuron >= store.derived().first_neuron[q + 1])
+                ++q;
             return q;
         }();
         const double top = area.top() + i * rowH;
@@ -108,12 +111,11 @@ void paintProbes(QPainter& p, const QRectF& area, const ProbeStore& store, const
         if (i > 0) p.drawLine(QPointF(area.left(), top), QPointF(area.right(), top));
         p.setPen(theme.text());
         p.drawText(QRectF(x0 + 4, top + 1, x1 - x0, 14), Qt::AlignLeft | Qt::AlignVCenter,
-                   QString::fromStdString(store.label(t.neuron)) +
-                       QString("   V_m [mV] %1 … %2;  I_syn [pA] %3 … %4")
-                           .arg(lo, 0, 'f', 1)
-                           .arg(hi, 0, 'f', 1)
-                           .arg(iLo, 0, 'f', 0)
-                           .arg(iHi, 0, 'f', 0));
+                   QString::fromStdString(store.label(t.neuron)) + QString("   V_m [mV] %1 … %2;  I_syn [pA] %3 … %4")
+                                                                       .arg(lo, 0, 'f', 1)
+                                                                       .arg(hi, 0, 'f', 1)
+                                                                       .arg(iLo, 0, 'f', 0)
+                                                                       .arg(iHi, 0, 'f', 0));
         p.drawText(QRectF(area.left(), vTop - 7, left - 4, 14), Qt::AlignRight | Qt::AlignVCenter,
                    QString("θ %1").arg(vTh, 0, 'f', 0));
         p.drawText(QRectF(area.left(), yV(vReset) - 7, left - 4, 14), Qt::AlignRight | Qt::AlignVCenter,
@@ -136,9 +138,11 @@ void paintProbes(QPainter& p, const QRectF& area, const ProbeStore& store, const
             const double x = x0 + (ts - t0) / (t1 - t0) * (x1 - x0);
             p.drawLine(QPointF(x, yV(vTh)), QPointF(x, vTop - 2));
         }
-        drawSeries(p, t, [&](std::size_t k) { return t.vm[k]; }, h, t0, t1, x0, x1, vTop, vBottom, lo, hi);
+        drawSeries(
+            p, t, [&](std::size_t k) { return t.vm[k]; }, h, t0, t1, x0, x1, vTop, vBottom, lo, hi);
         p.setPen(QPen(colour.lighter(130), 1.0));
-        drawSeries(p, t, [&](std::size_t k) { return t.current[k]; }, h, t0, t1, x0, x1, iTop, iBottom, iLo, iHi);
+        drawSeries(
+            p, t, [&](std::size_t k) { return t.current[k]; }, h, t0, t1, x0, x1, iTop, iBottom, iLo, iHi);
     }
     p.restore();
 }
@@ -182,7 +186,9 @@ void ProbePanel::removeProbe(int index) {
     m_controller->setProbes(n);
 }
 
-void ProbePanel::clearProbes() { m_controller->setProbes({}); }
+void ProbePanel::clearProbes() {
+    m_controller->setProbes({});
+}
 
 void ProbePanel::onProbesChanged() {
     const int rows = static_cast<int>(m_controller->probes().traces().size());
@@ -201,8 +207,8 @@ void ProbePanel::paintEvent(QPaintEvent*) {
     p.fillRect(rect(), m_theme.background());
     const QRect plot = m_raster->plotRect();
     const double left = plot.left(), right = m_raster->width() - plot.right() - 1;
-    paintProbes(p, QRectF(rect()), m_controller->probes(), m_controller->config(), m_raster->t0Ms(),
-                m_raster->t1Ms(), left, right, m_theme);
+    paintProbes(p, QRectF(rect()), m_controller->probes(), m_controller->config(), m_raster->t0Ms(), m_raster->t1Ms(),
+                left, right, m_theme);
 }
 
 void ProbePanel::contextMenuEvent(QContextMenuEvent* e) {
@@ -211,8 +217,9 @@ void ProbePanel::contextMenuEvent(QContextMenuEvent* e) {
     const int row = std::clamp(static_cast<int>(e->pos().y() * static_cast<double>(traces.size()) / height()), 0,
                                static_cast<int>(traces.size()) - 1);
     QMenu menu(this);
-    menu.addAction(QString("Remove probe %1").arg(QString::fromStdString(m_controller->probes().label(traces[row].neuron))),
-                   this, [this, row] { removeProbe(row); });
+    menu.addAction(
+        QString("Remove probe %1").arg(QString::fromStdString(m_controller->probes().label(traces[row].neuron))), this,
+        [this, row] { removeProbe(row); });
     menu.addAction("Remove all probes", this, &ProbePanel::clearProbes);
     menu.addSeparator();
     menu.addAction("Export traces as CSV…", this, [this] {
@@ -245,18 +252,18 @@ bool ProbePanel::exportFigureTo(const QString& path, QString* error) const {
     const Config config = m_controller->config();
     const ProbeStore& store = m_controller->probes();
     const Theme theme = m_theme;
-    return writeFigure(path, QSize(1000, 40 + std::max(1, rows) * 120),
-                       [&](QPainter& p, const QRectF& area) {
-                           p.fillRect(area, Qt::white);
-                           const QRectF plot = area.adjusted(0, 0, 0, -30);
-                           paintProbes(p, plot, store, config, t0, t1, 80, 20, theme);
-                           p.setPen(theme.text());
-                           p.setFont(theme.font(9.0));
-                           p.drawText(QRectF(area.left() + 80, plot.bottom() + 2, area.width() - 100, 26),
-                                      Qt::AlignCenter,
-                                      QString("time [ms]: %1 … %2").arg(t0, 0, 'f', 1).arg(t1, 0, 'f', 1));
-                       },
-                       error);
+    return writeFigure(
+        path, QSize(1000, 40 + std::max(1, rows) * 120),
+        [&](QPainter& p, const QRectF& area) {
+            p.fillRect(area, Qt::white);
+            const QRectF plot = area.adjusted(0, 0, 0, -30);
+            paintProbes(p, plot, store, config, t0, t1, 80, 20, theme);
+            p.setPen(theme.text());
+            p.setFont(theme.font(9.0));
+            p.drawText(QRectF(area.left() + 80, plot.bottom() + 2, area.width() - 100, 26), Qt::AlignCenter,
+                       QString("time [ms]: %1 … %2").arg(t0, 0, 'f', 1).arg(t1, 0, 'f', 1));
+        },
+        error);
 }
 
 } // namespace mc::ui

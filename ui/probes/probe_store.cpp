@@ -16,7 +16,8 @@ void ProbeStore::setNeurons(const std::vector<std::int32_t>& neurons) {
     std::vector<ProbeTrace> next;
     for (std::int32_t n : neurons) {
         if (static_cast<int>(next.size()) == kMaxProbes) break;
-        const auto old = std::find_if(m_traces.begin(), m_traces.end(), [&](const ProbeTrace& t) { return t.neuron == n; });
+        const auto old =
+            std::find_if(m_traces.begin(), m_traces.end(), [&](const ProbeTrace& t) { return t.neuron == n; });
         if (old != m_traces.end()) {
             next.push_back(std::move(*old));
             old->neuron = -1; // taken; a repeated neuron starts afresh
@@ -31,7 +32,8 @@ void ProbeStore::setNeurons(const std::vector<std::int32_t>& neurons) {
 
 std::vector<std::int32_t> ProbeStore::neurons() const {
     std::vector<std::int32_t> out;
-    for (const ProbeTrace& t : m_traces) out.push_back(t.neuron);
+    for (const ProbeTrace& t : m_traces)
+        out.push_back(t.neuron);
     return out;
 }
 
@@ -64,13 +66,15 @@ void ProbeStore::noteSpikes(std::span<const Spike> spikes) {
 
 std::string ProbeStore::populationOf(std::int32_t neuron) const {
     int p = 0;
-    while (p < kNumPops - 1 && neuron >= m_derived.first_neuron[p + 1]) ++p;
+    while (p < kNumPops - 1 && neuron >= m_derived.first_neuron[p + 1])
+        ++p;
     return kPopNames[p];
 }
 
 std::string ProbeStore::label(std::int32_t neuron) const {
     int p = 0;
-    while (p < kNumPops - 1 && neuron >= m_derived.first_neuron[p + 1]) ++p;
+    while (p < kNumPops - 1 && neuron >= m_derived.first_neuron[p + 1])
+        ++p;
     char buf[96];
     std::snprintf(buf, sizeof buf, "#%d of %d in %s, NEST id %d", neuron - m_derived.first_neuron[p],
                   m_derived.num_neurons[p], kPopNames[p], neuron + 1);
@@ -86,8 +90,7 @@ std::string ProbeStore::toCsv() const {
             char line[128];
             const std::int64_t us = (t.steps[k] + 1) * micros;
             std::snprintf(line, sizeof line, "%d,%s,%lld.%03lld,%.6f,%.6f\n", t.neuron + 1, pop.c_str(),
-                          static_cast<long long>(us / 1000), static_cast<long long>(us % 1000), t.vm[k],
-                          t.current[k]);
+                          static_cast<long long>(us / 1000), static_cast<long long>(us % 1000), t.vm[k], t.current[k]);
             out += line;
         }
     }

@@ -16,11 +16,11 @@
 namespace mc::ui {
 
 struct ProbeTrace {
-    std::int32_t neuron = 0;           ///< global index from 0 (NEST id = neuron + 1)
-    std::vector<std::int64_t> steps;   ///< sample k: the state at the end of step steps[k], time (steps[k] + 1) h
-    std::vector<double> vm;            ///< V_m (mV)
-    std::vector<double> current;       ///< I_ex + I_in (pA)
-    std::vector<std::int64_t> spikes;  ///< steps of its spikes (stamped (step + 1) h)
+    std::int32_t neuron = 0;          ///< global index from 0 (NEST id = neuron + 1)
+    std::vector<std::int64_t> steps;  ///< sample k: the state at the end of step steps[k], time (steps[k] + 1) h
+    std::vector<double> vm;           ///< V_m (mV)
+    std::vector<double> current;      ///< I_ex + I_in (pA)
+    std::vector<std::int64_t> spikes; ///< steps of its spikes (stamped (step + 1) h)
 };
 
 class ProbeStore {

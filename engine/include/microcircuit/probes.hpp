@@ -22,9 +22,7 @@ struct ProbeTraces {
 
     std::size_t samples() const { return steps.size(); }
     double vmAt(std::size_t sample, std::size_t probe) const { return vm[sample * neurons.size() + probe]; }
-    double currentAt(std::size_t sample, std::size_t probe) const {
-        return current[sample * neurons.size() + probe];
-    }
+    double currentAt(std::size_t sample, std::size_t probe) const { return current[sample * neurons.size() + probe]; }
 };
 
 } // namespace mc

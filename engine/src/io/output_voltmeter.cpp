@@ -48,7 +48,8 @@ void OutputFolder::recordVoltages(const std::vector<std::int32_t>& neurons) {
 void OutputFolder::onVoltages(const ProbeTraces& traces) {
     if (failed() || m_voltmeters.empty()) return;
     if (traces.neurons != m_probed)
-        throw std::logic_error("OutputFolder::onVoltages: the traces are of other neurons than recordVoltages was given");
+        throw std::logic_error(
+            "OutputFolder::onVoltages: the traces are of other neurons than recordVoltages was given");
     std::vector<std::int64_t> sizes;
     for (VoltmeterFile& f : m_voltmeters) {
         m_buffer.clear();
@@ -75,7 +76,8 @@ void OutputFolder::onVoltages(const ProbeTraces& traces) {
         }
         sizes.push_back(f.goodSize + static_cast<std::int64_t>(m_buffer.size()));
     }
-    for (std::size_t i = 0; i < m_voltmeters.size(); ++i) m_voltmeters[i].goodSize = sizes[i];
+    for (std::size_t i = 0; i < m_voltmeters.size(); ++i)
+        m_voltmeters[i].goodSize = sizes[i];
 }
 
 void OutputFolder::closeVoltmeters() {
