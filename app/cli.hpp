@@ -28,5 +28,7 @@ using AnalysisFigures = std::function<void(const SpikeData& data, const Analysis
                                            const AnalysisResult* reference, const std::string& outDir,
                                            const std::vector<std::string>& formats)>;
 void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures);
+/// `microcircuit sweep` and `microcircuit sweep collect` (docs/sweeps.md).
+void addSweepCommand(CLI::App& app, std::function<int()>& action);
 
 } // namespace mc::cli

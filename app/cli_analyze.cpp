@@ -32,6 +32,8 @@ struct AnalyzeOptions {
     std::vector<std::string> formats;
     std::string psth;           ///< --psth FILE.csv
     std::vector<double> onsets; ///< --onsets; default: the folder's configured thalamic pulses
+    std::vector<std::string> ensemble;
+    std::string ensembleOut = "ensemble";
 };
 
 /// The thalamic pulses the folder's configuration schedules (stim_dict.json
@@ -146,6 +148,7 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
     AnalysisOptions options;
     if (opt.tMin) {
         if (!std::isfinite(*opt.tMin)) throw ConfigError("--t-min " + std::to_string(*opt.tMin) + " must be a finite number of ms");
+        if (*opt.tMin < 0.0) throw ConfigError("--t-min " + num(*opt.tMin, 3) + " must be >= 0 ms");
         options.tMin = *opt.tMin;
     }
     if (opt.tMax) {
@@ -156,6 +159,14 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
     options.subsample = opt.subsample;
     options.seed = parseSeed("--seed", opt.seed);
     const bool progress = !opt.quiet && isatty(STDERR_FILENO);
+    if (!opt.ensemble.empty()) {
+        if (!opt.reference.empty() || opt.figures || opt.json)
+            throw ConfigError("--ensemble goes without --reference, --json and --figures (it writes JSON files into "
+                              "--ensemble-out)");
+        std::vector<std::string> dirs{opt.dir};
+        dirs.insert(dirs.end(), opt.ensemble.begin(), opt.ensemble.end());
+        return analyzeEnsemble(dirs, options, opt.ensembleOut, opt.quiet);
+    }
 
     const SpikeData data = readWithProgress(opt.dir, progress, opt.quiet);
     if (!opt.psth.empty()) writePsth(opt, data);
@@ -201,7 +212,7 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
                     "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files, or a SONATA report *.h5")
         ->required()
         ->check(nonEmptyPath());
-    cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default 500: discards the warm-up)");
+    cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default: t_presim from sim_dict.json, else 500)");
     cmd->add_option("--t-max", opt->tMax,
                     "end of the interval (ms, default: t_presim + t_sim from sim_dict.json, else the last spike)");
     cmd->add_option("--subsample", opt->subsample, "neurons per population for correlations, 2 to 5000 (default 200)")
@@ -209,6 +220,12 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
     cmd->add_option("--seed", opt->seed,
                     "seed of the correlation subsample, a whole number from 0 to 2^64 - 1 (default 12345)")->type_name("UINT64");
     cmd->add_option("--reference", opt->reference, "second folder (e.g. NEST's): adds KS distances per statistic")
+        ->check(nonEmptyPath());
+    cmd->add_option("--ensemble", opt->ensemble,
+                    "more realisations (folders) of the same model: KS distances between all pairs of DIR and these")
+        ->check(nonEmptyPath());
+    cmd->add_option("--ensemble-out", opt->ensembleOut,
+                    "folder for rate/spike_cvs/spike_ccs_ks_distances.json (default: ./ensemble)")
         ->check(nonEmptyPath());
     cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name");
     cmd->add_flag("--figures", opt->figures, "draw raster, box plot and distribution figures");

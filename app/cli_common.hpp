@@ -1,6 +1,7 @@
 // Pieces shared by the headless subcommands.
 #pragma once
 
+#include "microcircuit/analysis.hpp"
 #include "microcircuit/params.hpp"
 
 #include <CLI/CLI.hpp>
@@ -53,5 +54,11 @@ double peakRssMb();
 /// Refuses (ConfigError) a network whose estimated memory exceeds what the
 /// machine has; names --threads when the threads' buffers are the cause.
 void checkMemory(const Config& config, int threads);
+
+/// `analyze --ensemble`: statistics of every folder, KS distances between all
+/// pairs, printed and written into outDir as the reference's
+/// {rate,spike_cvs,spike_ccs}_ks_distances.json (cli_ensemble.cpp).
+int analyzeEnsemble(const std::vector<std::string>& dirs, const AnalysisOptions& options, const std::string& outDir,
+                    bool quiet);
 
 } // namespace mc::cli

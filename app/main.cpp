@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     mc::cli::addConfigCommand(app, action);
     mc::cli::addBenchCommand(app, action);
     mc::cli::addAnalyzeCommand(app, action, analysisFigures);
+    mc::cli::addSweepCommand(app, action);
     mc::cli::addExportNestCommand(app, action);
     try {
         app.parse(argc, argv);

@@ -10,8 +10,12 @@ packages=(
   # release checks (tests/test_release.py, scripts/test_package.sh)
   hdf5-tools python3-h5py # independent readers of SONATA reports in the tests
   python3 python3-yaml python3-jsonschema lintian man-db desktop-file-utils appstream
+  slurmctld slurmd slurm-client munge # a one-node Slurm cluster for sweeps (tests/test_slurm.sh)
   g++-aarch64-linux-gnu qemu-user # the ARM64 cross-build and its test (scripts/test_aarch64.sh)
   clang libclang-rt-14-dev # libFuzzer for the input readers (scripts/fuzz.sh)
+  # the Python module microcircuit_live (python/), its tests and its notebook
+  pybind11-dev python3-dev python3-numpy python3-matplotlib python3-pytest
+  python3-nbconvert python3-ipykernel jupyter-nbconvert
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -20,6 +20,9 @@ cleanup() {
     echo "== removing the package"
     $sudo dpkg -r microcircuit >/dev/null || ok=1
     if [ -e /usr/bin/microcircuit ]; then ok=1; fi
+    if [ -e /usr/lib/python3/dist-packages/microcircuit_live ]; then
+      echo "FAIL: dpkg -r left /usr/lib/python3/dist-packages/microcircuit_live" >&2; ok=1
+    fi
     [ $ok -eq 0 ] || echo "FAIL: dpkg -r microcircuit left it installed" >&2
   fi
   rm -rf "$work"
@@ -49,6 +52,13 @@ for f in ./usr/bin/microcircuit ./usr/share/man/man1/microcircuit.1.gz ./usr/sha
   grep -q " $f\$" <<<"$contents" || fail "the package lacks $f"
 done
 dpkg-deb --field "$deb" Description | grep -q ';' && fail "the description has ';' in it"
+# The Python module, when the build made it (python/, needs pybind11-dev).
+python_module=0
+if ls "$build"/python/microcircuit_live/_core.*.so >/dev/null 2>&1; then
+  python_module=1
+  grep -q " ./usr/lib/python3/dist-packages/microcircuit_live/_core\..*\.so\$" <<<"$contents" ||
+    fail "the package lacks the Python module"
+fi
 
 echo "== installing"
 if [ -n "$sudo" ] && ! sudo -n true 2>/dev/null; then
@@ -98,4 +108,16 @@ rates = (out / "rates.csv").read_text().splitlines()
 assert rates[0] == "population,mean,std" and len(rates) == 9, rates
 print(f"installed run: {ids[-1][1]} neurons, {spikes} spikes in 600 ms, version {version}")
 EOF
+if [ "$python_module" -eq 1 ]; then
+  # Debian's interpreter finds the installed module without PYTHONPATH.
+  # Byte-compiled files written by Python must go with the package (prerm).
+  (cd "$work" && env -u PYTHONPATH -u PYTHONDONTWRITEBYTECODE /usr/bin/python3 - <<'EOF') || fail "Python module"
+import microcircuit_live as mcl
+assert mcl.__file__.startswith("/usr/lib/python3/dist-packages/"), mcl.__file__
+sim = mcl.Simulation({"net": {"N_scaling": 0.02, "K_scaling": 0.1}})
+sim.run(200.0)
+assert len(sim.senders) > 0
+print(f"installed Python module: {sim.total_neurons} neurons, {len(sim.senders)} spikes in 200 ms")
+EOF
+fi
 echo "PASS: package builds, lintian clean, installs and runs"

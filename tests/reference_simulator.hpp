@@ -7,17 +7,24 @@
 // and potentials) checks the whole optimised delivery and update.
 //
 // Live changes: after the engine applies a change at a step, refresh()
-// takes the new constants (weight codes, units, neuron constants, Poisson
-// tables) from the network, and moves the potentials of populations whose
-// E_L changed (V is kept relative to E_L) by itself.
+// takes the new constants (weight codes, units, neuron constants) from the
+// network, and moves the potentials of populations whose E_L changed (V is
+// kept relative to E_L) by itself. The drive it derives itself from the
+// configuration the network reports (deriveParameters with the neuron
+// parameters it was built with, I_e excepted): the Poisson tables
+// of bg_rate x K_ext, the DC drive and compensation, the external weight and
+// the DC transient's amplitude, so a drive change the engine's tables miss
+// shows as a difference.
 #pragma once
 
 #include "network/flush_subnormals.hpp"
 #include "network/network.hpp"
 #include "network/random.hpp"
 
+#include "microcircuit/model.hpp"
 #include "microcircuit/spike_sink.hpp"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -46,6 +53,19 @@ public:
                 m_v[i] += static_cast<float>(m_EL[p] - net.config.net.neuron.E_L[p]);
             }
         m_EL.assign(net.config.net.neuron.E_L.begin(), net.config.net.neuron.E_L.end());
+        // As NEST's SetStatus: drive currents keep the neuron parameters the
+        // network was built with, except I_e (live_apply.cpp).
+        Config drive = net.config;
+        drive.net.neuron = net.built.net.neuron;
+        drive.net.neuron.I_e = net.config.net.neuron.I_e;
+        const DerivedParams d = deriveParameters(drive);
+        const double h = net.config.sim.sim_resolution;
+        for (int p = 0; p < kNumPops; ++p) {
+            m_cdf[p] = detail::makePoissonTable(d.poisson_rate[p] * h * 1e-3).cdf;
+            m_iConst[p] = d.dc_amp[p] + net.config.net.neuron.I_e[p];
+            m_wExt[p] = static_cast<float>(d.weight_ext[p]);
+            m_dcStim[p] = d.dc_transient_amp[p];
+        }
         m_codes.clear();
         detail::forEachSynapse(net, [&](const detail::SynapseView& v) { m_codes.push_back(v.code); });
         m_net = &net;
@@ -83,15 +103,15 @@ private:
             const float unitIn = static_cast<float>(-net.weightUnit * net.scaling.unitIn[p]);
             // One signed sum unless excitation and inhibition are scaled apart.
             float input = static_cast<float>(split ? ex[i] : ex[i] - in[i]) * unitEx;
-            const auto& cdf = net.poisson[p].cdf;
+            const auto& cdf = m_cdf[p];
             if (t >= net.poissonDelaySteps && !cdf.empty()) {
                 const std::uint32_t u = detail::neuronDraw(key, static_cast<std::uint32_t>(i));
                 std::uint32_t count = 0;
                 while (count < cdf.size() && u >= cdf[count]) ++count;
-                input = input + static_cast<float>(static_cast<std::int32_t>(count)) * k.wExt;
+                input = input + static_cast<float>(static_cast<std::int32_t>(count)) * m_wExt[p];
             }
             if (split) input = input + static_cast<float>(in[i]) * unitIn;
-            const float iConst = static_cast<float>(k.iConst + (stimOn ? net.derived.dc_transient_amp[p] : 0.0));
+            const float iConst = static_cast<float>(m_iConst[p] + (stimOn ? m_dcStim[p] : 0.0));
             // One current: I_ex and I_in share tau_syn, so only their sum matters.
             if (m_ref[i] == 0) m_v[i] = (k.P22 * m_v[i] + k.P21 * m_current[i]) + k.P20 * iConst;
             else --m_ref[i];
@@ -131,6 +151,9 @@ private:
     std::vector<float> m_v, m_current;
     std::vector<std::int32_t> m_ref;
     std::vector<double> m_EL;
+    std::array<std::vector<std::uint32_t>, kNumPops> m_cdf; ///< Poisson drive, from the configuration
+    std::array<double, kNumPops> m_iConst{}, m_dcStim{};
+    std::array<float, kNumPops> m_wExt{};
     std::vector<std::vector<std::int32_t>> m_out;    ///< per source: its synapses (indices)
     std::vector<std::int32_t> m_targets, m_delays, m_codes;
     std::vector<std::vector<std::int32_t>> m_arrivals; ///< per step slot: synapses arriving then

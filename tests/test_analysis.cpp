@@ -4,6 +4,8 @@
 #include "microcircuit/analysis.hpp"
 #include "microcircuit/errors.hpp"
 
+#include "test_helpers.hpp"
+
 #include <QtTest/QtTest>
 
 #include <cmath>
@@ -169,6 +171,10 @@ class TestAnalysis : public QObject {
         QCOMPARE(resolveInterval(data, o).second, 1400.0); // the last spike
         data.tEnd = 1500.0;
         QCOMPARE(resolveInterval(data, o).second, 1500.0); // the run's end (sim_dict.json)
+        data.tPresim = 550.0; // rates from t_presim, as the reference's rates.csv
+        QCOMPARE(resolveInterval(data, o).first, 550.0);
+        o.tMin = 0.0;
+        QCOMPARE(resolveInterval(data, o).first, 0.0);
     }
     void badIntervalsAreReported() {
         std::vector<SpikeRecord> rec{{1, 600.0}};
@@ -185,6 +191,47 @@ class TestAnalysis : public QObject {
         QVERIFY_THROWS_EXCEPTION(ConfigError, analyzeSpikes(data, o));
         const SpikeData empty = buildSpikeData(ranges(2), {});
         QVERIFY_THROWS_EXCEPTION(ConfigError, analyzeSpikes(empty, AnalysisOptions{}));
+    }
+    /// Two different data sets: same rates, Poisson (CV 1) against nearly
+    /// regular trains (CV ~0.3). compareResults must give, per population
+    /// and per statistic, the KS distance of that statistic's values, so
+    /// distances reported in each other's places fail.
+    void compareGivesTheKsDistanceOfEachStatistic() {
+        std::vector<SpikeRecord> poisson, regular;
+        std::mt19937_64 gen(5);
+        std::gamma_distribution<double> gamma(10.0, 1.0); // shape 10: CV 0.32
+        for (int id = 1; id <= 8 * 40; ++id) {
+            const double rate = 4.0 + (id % 7); // 4-10 Hz
+            for (double t : poissonTrain(rate, 3000.0, 1000 + id))
+                poisson.push_back({id, t});
+            for (double t = gamma(gen) * 100.0 / rate; t <= 3000.0; t += gamma(gen) * 100.0 / rate)
+                regular.push_back({id, t});
+        }
+        AnalysisOptions o;
+        o.tMin = 0.0;
+        o.tMax = 3000.0;
+        o.subsample = 30;
+        const AnalysisResult a = analyzeSpikes(buildSpikeData(ranges(40), poisson), o);
+        const AnalysisResult b = analyzeSpikes(buildSpikeData(ranges(40), regular), o);
+        const auto ks = compareResults(a, b);
+        QCOMPARE(ks.size(), std::size_t{8});
+        for (int p = 0; p < 8; ++p) {
+            const auto& pa = a.populations[p];
+            const auto& pb = b.populations[p];
+            const double rates = mc::test::definitionKs(pa.rates, pb.rates);
+            const double cvs = mc::test::definitionKs(pa.cvs, pb.cvs);
+            const double ccs = mc::test::definitionKs(pa.ccs, pb.ccs);
+            QCOMPARE(ks[p].rates, rates);
+            QCOMPARE(ks[p].cvs, cvs);
+            QCOMPARE(ks[p].ccs, ccs);
+            // The statistics differ as built: CVs far apart, rates alike.
+            QVERIFY2(cvs > 0.9 && rates < 0.3 && std::abs(cvs - ccs) > 0.3,
+                     qPrintable(QString("pop %1: KS rates %2, CVs %3, CCs %4").arg(p).arg(rates).arg(cvs).arg(ccs)));
+        }
+        // The distance is symmetric.
+        const auto back = compareResults(b, a);
+        for (int p = 0; p < 8; ++p)
+            QCOMPARE(back[p].cvs, ks[p].cvs);
     }
     // Issue 11: a stray spike at 1e9 ms made the rate series 1e9 bins per
     // population (GBs for a tiny file). The bins widen instead, the counts

@@ -1,6 +1,11 @@
 // `microcircuit analyze` end to end: a short run, then its analysis, whose
 // rates must equal the run's rates.csv; figures; and bad input (exit code 2
 // and a one-line message naming the problem).
+#include "test_helpers.hpp"
+
+#include "microcircuit/analysis.hpp"
+#include "microcircuit/spike_data.hpp"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -42,7 +47,7 @@ void writeFile(const QString& path, const QByteArray& text) {
 class TestAnalyzeCli : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
-    QString m_run;
+    QString m_run, m_run2;
 
   private slots:
     void initTestCase() {
@@ -51,12 +56,52 @@ class TestAnalyzeCli : public QObject {
         const Result r = runBinary(
             {"run", "--scale", "0.05", "--t-presim", "100", "--t-sim", "300", "--threads", "1", "--out", m_run, "-q"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
+        m_run2 = m_dir.filePath("run2");
+        const Result r2 = runBinary({"run", "--scale", "0.05", "--t-presim", "100", "--t-sim", "300", "--seed", "56",
+                                     "--threads", "1", "--out", m_run2, "-q"});
+        QVERIFY2(r2.exitCode == 0, r2.err.constData());
+    }
+
+    /// `analyze A --reference B` on two different runs: each KS distance is
+    /// that of its own statistic, computed here from the definition.
+    void referenceGivesTheKsDistancesOfTwoRuns() {
+        const Result r = runBinary({"analyze", m_run, "--reference", m_run2, "--json", "-q"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+        const mc::AnalysisResult a = mc::analyzeSpikes(mc::readSpikeFolder(m_run.toStdString()), {});
+        const mc::AnalysisResult b = mc::analyzeSpikes(mc::readSpikeFolder(m_run2.toStdString()), {});
+        QCOMPARE(a.tMin, 100.0);
+        int distinct = 0;
+        for (std::size_t p = 0; p < a.populations.size(); ++p) {
+            const auto& pa = a.populations[p];
+            const auto& pb = b.populations[p];
+            const QJsonObject ks = json[QString::fromStdString(pa.name)].toObject()["ks"].toObject();
+            const double rates = mc::test::definitionKs(pa.rates, pb.rates);
+            const double cvs = mc::test::definitionKs(pa.cvs, pb.cvs);
+            const double ccs = mc::test::definitionKs(pa.ccs, pb.ccs);
+            const QString what = QString("%1: KS rates %2 / %3, CVs %4 / %5, CCs %6 / %7")
+                                     .arg(pa.name.c_str())
+                                     .arg(ks["rates"].toDouble(-1)).arg(rates)
+                                     .arg(ks["cvs"].toDouble(-1)).arg(cvs)
+                                     .arg(ks["ccs"].toDouble(-1)).arg(ccs);
+            // Undefined (no neuron with 3 spikes, no defined pair) is null.
+            const auto same = [](const QJsonValue& v, double x) {
+                return std::isnan(x) ? v.isNull() : std::abs(v.toDouble(-1) - x) < 1e-12;
+            };
+            QVERIFY2(same(ks["rates"], rates), qPrintable(what));
+            QVERIFY2(same(ks["cvs"], cvs), qPrintable(what));
+            QVERIFY2(same(ks["ccs"], ccs), qPrintable(what));
+            QVERIFY2(rates > 0.0, qPrintable(what)); // two different runs
+            if (std::abs(cvs - ccs) > 0.01) ++distinct; // NaN counts as not distinct
+        }
+        QVERIFY2(distinct >= 4, "the CV and CC distances must differ for a swap to show");
     }
 
     void ratesEqualRatesCsv() {
         // rates.csv and analyze both count spikes stamped in [t_presim, end] =
-        // [100, 400] ms and divide by the same 300 ms.
-        const Result r = runBinary({"analyze", m_run, "--json", "--t-min", "100", "-q"});
+        // [100, 400] ms and divide by the same 300 ms; analyze takes the
+        // interval from the folder's sim_dict.json by default.
+        const Result r = runBinary({"analyze", m_run, "--json", "-q"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QJsonParseError pe;
         const QJsonObject json = QJsonDocument::fromJson(r.out, &pe).object();
@@ -122,7 +167,7 @@ class TestAnalyzeCli : public QObject {
         QTest::newRow("interval without data")
             << "run" << QStringList{"--t-min", "5000", "--t-max", "6000"} << "no spikes in the interval";
         QTest::newRow("empty interval") << "run" << QStringList{"--t-min", "300", "--t-max", "200"} << "is empty";
-        QTest::newRow("default interval after the run") << "run" << QStringList{} << "is empty";
+        QTest::newRow("negative start") << "run" << QStringList{"--t-min", "-5"} << "--t-min -5.000 must be >= 0 ms";
     }
     void badInput() {
         QFETCH(QString, setup);

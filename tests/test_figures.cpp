@@ -4,11 +4,13 @@
 #include "figures/boxplot_figure.hpp"
 #include "figures/figure_writer.hpp"
 #include "figures/figures.hpp"
+#include "figures/plot_style.hpp"
 #include "figures/raster_figure.hpp"
 #include "microcircuit/errors.hpp"
 
 #include <QGuiApplication>
 #include <QImage>
+#include <QPainter>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -114,6 +116,57 @@ class TestFigures : public QObject {
         QCOMPARE(b.mean, 14.5);
         QCOMPARE(b.whiskerHigh, 9.0); // 100 lies beyond q3 + 1.5 IQR = 14.5
         QCOMPARE(b.outliers, (std::vector<double>{100.0}));
+    }
+    /// Each population's box sits in its row (L2/3E at the top) with the
+    /// thick black median line at the column of its median.
+    void boxPlotMediansAtTheirPixels() {
+        figures::ensureGuiApplication();
+        const std::vector<std::string> names{"L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I"};
+        std::vector<std::vector<double>> rates;
+        const double medians[] = {1.0, 3.0, 4.5, 6.0, 8.0, 9.5, 2.0, 7.0};
+        for (double m : medians) {
+            // Skewed, so that the dashed mean line (m + 0.1) lies apart from
+            // the median m; quartiles m - 0.1 and m + 0.3.
+            std::vector<double> v{m};
+            for (int i = 1; i <= 20; ++i) {
+                v.push_back(m - 0.01 * i);
+                v.push_back(m + 0.03 * i);
+            }
+            rates.push_back(v);
+        }
+        QImage img(1200, 900, QImage::Format_RGB32);
+        img.fill(Qt::white);
+        {
+            QPainter p(&img);
+            figures::paintBoxplot(p, QRectF(0, 0, 1200, 900), names, rates);
+        }
+        // The layout of paintBoxplot: plot at 14%..95% x 3%..87%, x from 0 to 1.05 max.
+        const QRectF plot(1200 * 0.14, 900 * 0.03, 1200 * 0.81, 900 * 0.84);
+        const double hi = (9.5 + 0.6) * 1.05;
+        const auto xOf = [&](double r) { return plot.left() + r / hi * plot.width(); };
+        const double rowH = plot.height() / 8;
+        for (int i = 0; i < 8; ++i) {
+            const int cy = static_cast<int>(plot.top() + rowH * (i + 0.5));
+            // The box's fill colour at this row, between q1 and the median.
+            const int xFill = static_cast<int>(std::lround(xOf(medians[i] - 0.055)));
+            QCOMPARE(QColor(img.pixel(xFill, cy)), figures::populationColor(i));
+            // Black pixels strictly inside the box: the median line only.
+            double sum = 0.0;
+            int n = 0;
+            for (int x = static_cast<int>(xOf(medians[i] - 0.075)); x <= xOf(medians[i] + 0.05); ++x) {
+                const QColor c(img.pixel(x, cy));
+                if (c.red() < 60 && c.green() < 60 && c.blue() < 60) {
+                    sum += x;
+                    ++n;
+                }
+            }
+            QVERIFY2(n >= 2, qPrintable(QString("%1: no median line").arg(names[i].c_str())));
+            QVERIFY2(std::abs(sum / n - xOf(medians[i])) < 1.5,
+                     qPrintable(QString("%1: median line at x %2, expected %3").arg(names[i].c_str()).arg(sum / n).arg(xOf(medians[i]))));
+            // Nothing of the box above or below its row band.
+            const int outside = static_cast<int>(plot.top() + rowH * i) + 1;
+            QCOMPARE(QColor(img.pixel(xFill, outside)), QColor(Qt::white));
+        }
     }
     void referenceThinning() {
         QCOMPARE(figures::rasterStride(0.1), 1);

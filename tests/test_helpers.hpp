@@ -5,6 +5,7 @@
 #include "microcircuit/simulation.hpp"
 #include "microcircuit/spike_sink.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -21,6 +22,25 @@ public:
     std::vector<Spike> all;
     std::int64_t lastEndStep = 0;
 };
+
+/// Two-sample Kolmogorov-Smirnov distance written out from its definition:
+/// the largest |F_a(x) - F_b(x)| over every sample value x, with F the
+/// fraction of values <= x; NaNs dropped; NaN if a side is empty.
+inline double definitionKs(std::vector<double> a, std::vector<double> b) {
+    std::erase_if(a, [](double x) { return std::isnan(x); });
+    std::erase_if(b, [](double x) { return std::isnan(x); });
+    if (a.empty() || b.empty()) return std::nan("");
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    const auto F = [](const std::vector<double>& s, double x) {
+        return static_cast<double>(std::upper_bound(s.begin(), s.end(), x) - s.begin()) / static_cast<double>(s.size());
+    };
+    double d = 0.0;
+    for (const auto* s : {&a, &b})
+        for (double x : *s)
+            d = std::max(d, std::abs(F(a, x) - F(b, x)));
+    return d;
+}
 
 /// True if both lists hold the same spikes in the same order.
 inline bool sameSpikes(const std::vector<Spike>& a, const std::vector<Spike>& b) {

@@ -31,7 +31,7 @@ class TestUiBadInput : public QObject {
         QTest::newRow("config: out of range") << false << QByteArray("{\"net\": {\"N_scaling\": -3}}") << "N_scaling";
         QTest::newRow("config: unknown key") << false << QByteArray("{\"net\": {\"N_scalling\": 0.2}}") << "N_scalling";
         QTest::newRow("config: wrong type") << false << QByteArray("{\"sim\": {\"rng_seed\": \"abc\"}}") << "rng_seed";
-        QTest::newRow("config: binary garbage") << false << QByteArray("\x89PNG\r\n\x1a\n\0\0\0", 11) << "";
+        QTest::newRow("config: binary garbage") << false << QByteArray("\x89PNG\r\n\x1a\n\0\0\0", 11) << "bad.json: not valid JSON";
         QTest::newRow("session: truncated")
             << true << QByteArray("{\"format\": \"microcircuit-session\", \"vers") << "JSON";
         QTest::newRow("session: not a session") << true << QByteArray("{\"net\": {\"N_scaling\": 0.1}}") << "session";

@@ -11,6 +11,8 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <algorithm>
+
 using namespace mc;
 using namespace mc::ui;
 
@@ -158,6 +160,153 @@ class TestUiRaster : public QObject {
         QTest::qWait(300);
         QCOMPARE(view.t1Ms(), t1);
         QCOMPARE(view.grabFramebuffer(), a);
+        // ... and it shows spikes: an empty raster would also stay the same.
+        const QImage img = a.convertToFormat(QImage::Format_RGB32);
+        Theme theme;
+        int spikes = 0;
+        for (int y = 0; y < img.height(); ++y)
+            for (int x = 0; x < img.width(); ++x)
+                if (near(img.pixel(x, y), theme.excitatory()) || near(img.pixel(x, y), theme.inhibitory())) ++spikes;
+        QVERIFY2(spikes > 200, qPrintable(QString("%1 spike pixels").arg(spikes)));
+    }
+
+    /// Each spike of the store is drawn at the column of its time and the row
+    /// of its neuron, also after the view scrolled on.
+    void spikesAtTheirPixels() {
+        SimController c(2);
+        c.pause();
+        QSignalSpy built(&c, &SimController::built);
+        Config config;
+        config.net.N_scaling = 0.02;
+        c.rebuild(config);
+        QVERIFY(built.wait(20000));
+        RasterView view(&c);
+        view.setWindowMs(200.0);
+        view.resize(900, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        Theme theme;
+        const DerivedParams& d = c.store().derived();
+        for (double until : {300.0, 650.0}) { // the second check after scrolling 350 ms
+            c.step(until - c.modelTimeMs());
+            QTRY_COMPARE_WITH_TIMEOUT(c.store().endStep(), static_cast<std::int64_t>(std::llround(until / 0.1)), 30000);
+            QCOMPARE(view.t1Ms(), std::max(until, 200.0));
+            view.update();
+            QTest::qWait(100);
+            const QImage img = view.grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+            const double dpr = img.devicePixelRatio();
+            const QRect plot = view.plotRect();
+            const double t0 = view.t0Ms();
+            int checked = 0, wrong = 0;
+            for (const Spike& sp : c.store().all()) {
+                const double t = (sp.step + 1) * 0.1;
+                const int pop = c.store().populationOf(sp.neuron);
+                if (t < t0 + 2.0 || t > until - 2.0 || sp.neuron - d.first_neuron[pop] < 3 ||
+                    d.first_neuron[pop + 1] - sp.neuron < 3)
+                    continue;
+                const double x = (plot.left() + (t - t0) / 200.0 * plot.width()) * dpr;
+                const double y = view.neuronToY(sp.neuron) * dpr;
+                bool found = false;
+                for (int dy = -1; dy <= 1 && !found; ++dy)
+                    for (int dx = -1; dx <= 1 && !found; ++dx)
+                        found = near(img.pixel(static_cast<int>(x) + dx, static_cast<int>(y) + dy), theme.population(pop));
+                ++checked;
+                if (!found) ++wrong;
+            }
+            QVERIFY2(checked > 200 && wrong == 0,
+                     qPrintable(QString("at %1 ms: %2 of %3 spikes not at their pixel").arg(until).arg(wrong).arg(checked)));
+        }
+    }
+
+    /// With decimation k only every k-th neuron of each population is drawn,
+    /// in its own row; a window scrolled to a later step moves the spikes left.
+    void rendererDecimatesAndScrolls() {
+        QOffscreenSurface surface;
+        surface.create();
+        QOpenGLContext context;
+        QVERIFY(context.create());
+        QVERIFY(context.makeCurrent(&surface));
+        QOpenGLFramebufferObject fbo(400, 300);
+        QVERIFY(fbo.bind());
+        // Neurons 0-99 E, 100-199 I; every neuron fires once, at step 1000 + 3n.
+        std::vector<Spike> spikes;
+        for (int n = 0; n < 200; ++n)
+            spikes.push_back({n, 1000 + 3 * n});
+        std::sort(spikes.begin(), spikes.end(), [](const Spike& a, const Spike& b) { return a.step < b.step; });
+        Theme theme;
+        RasterFrame f;
+        f.stored = spikes;
+        f.visibleEnd = spikes.size();
+        f.t0Step = 999 + 200; // scrolled: the window starts at step 1200
+        f.stepSpan = 600;
+        f.nSpan = 200;
+        f.decimation = 3;
+        f.firstNeuron = {0, 100, 200, 200, 200, 200, 200, 200, 200};
+        for (int p = 0; p < kNumPops; ++p)
+            f.colours[p] = theme.population(p);
+        f.pointSize = 1.0f;
+        f.plot = QRect(0, 0, 400, 300);
+        f.framebuffer = QSize(400, 300);
+        {
+            RasterRenderer renderer;
+            QVERIFY2(renderer.initialize(), qPrintable(renderer.error()));
+            renderer.render(f);
+            renderer.release();
+        }
+        const QImage img = fbo.toImage().convertToFormat(QImage::Format_RGB32);
+        context.doneCurrent();
+        int drawn = 0;
+        for (int n = 0; n < 200; ++n) {
+            const int pop = n < 100 ? 0 : 1;
+            const int step = 1000 + 3 * n;
+            if (step < 1200 || step > 1790) continue; // outside the window
+            const double x = (step - f.t0Step) / f.stepSpan * 400.0;
+            const double y = (n + 0.5) / 200.0 * 300.0;
+            const bool on = near(img.pixel(static_cast<int>(x), static_cast<int>(y)), theme.population(pop));
+            const bool shown = (n - (pop == 0 ? 0 : 100)) % 3 == 0;
+            QVERIFY2(on == shown, qPrintable(QString("neuron %1 at step %2: %3").arg(n).arg(step).arg(on ? "drawn" : "missing")));
+            drawn += on;
+        }
+        QVERIFY(drawn > 35); // 130 neurons fire inside the window, 1 in 3 is drawn
+    }
+
+    /// The hover names a neuron by its NEST id (as in every exported file)
+    /// and its place in its population.
+    void hoverUsesTheFilesNeuronIds() {
+        Config config;
+        config.net.N_scaling = 0.01;
+        const DerivedParams d = deriveParameters(config);
+        QCOMPARE(neuronLabel(d, 0), QString("neuron 1 (#1 of %1 in L23E)").arg(d.num_neurons[0]));
+        QCOMPARE(neuronLabel(d, d.first_neuron[2]), QString("neuron %1 (#1 of %2 in L4E)").arg(d.first_neuron[2] + 1).arg(d.num_neurons[2]));
+        QCOMPARE(neuronLabel(d, d.total_neurons - 1),
+                 QString("neuron %1 (#%2 of %2 in L6I)").arg(d.total_neurons).arg(d.num_neurons[7]));
+
+        SimController c(2);
+        c.pause();
+        QSignalSpy built(&c, &SimController::built);
+        c.rebuild(config);
+        QVERIFY(built.wait(20000));
+        c.step(100.0);
+        QTRY_COMPARE_WITH_TIMEOUT(c.store().endStep(), std::int64_t{1000}, 30000);
+        RasterView view(&c);
+        view.resize(800, 1100); // more than one pixel row per neuron
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.plotRect().height() > c.store().neurons());
+        const QRect plot = view.plotRect();
+        int checked = 0;
+        for (std::size_t i = 0; i < c.store().all().size(); i += 11) {
+            const Spike& sp = c.store().all()[i];
+            const double t = (sp.step + 1) * 0.1;
+            const QPoint pos(static_cast<int>(plot.left() + (t - view.t0Ms()) / view.windowMs() * plot.width()),
+                             static_cast<int>(std::lround(view.neuronToY(sp.neuron))));
+            const QString text = view.hoverText(pos);
+            QVERIFY2(text.startsWith(neuronLabel(d, sp.neuron) + "\n"), qPrintable(text));
+            QVERIFY2(text.startsWith(QString("neuron %1 ").arg(sp.neuron + 1)), qPrintable(text));
+            ++checked;
+        }
+        QVERIFY(checked > 10);
+        QVERIFY(view.hoverText(QPoint(2, 2)).isEmpty()); // outside the plot
     }
 };
 

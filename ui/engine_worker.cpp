@@ -241,8 +241,7 @@ void EngineWorker::loop(std::stop_token stop) {
             continue;
         }
         if (m_speed > 0.0 && !m_paused) {
-            const double seconds =
-                static_cast<double>(m_sim->steps() - m_anchorStep) * m_sim->resolution() * 1e-3 / m_speed;
+            const double seconds = pacedWallSeconds(m_sim->steps() - m_anchorStep, m_sim->resolution(), m_speed);
             const auto target =
                 m_anchorWall + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
             const auto now = Clock::now();

@@ -34,6 +34,13 @@ struct BuildInfo {
     std::vector<LiveEvent> replay; ///< changes this network re-applies at their logged steps
 };
 
+/// Pacing at `speed` model seconds per wall second: the wall time (s, from
+/// the pacing anchor) at which a run that has done `steps` steps of
+/// `resolutionMs` since the anchor may go on.
+inline double pacedWallSeconds(std::int64_t steps, double resolutionMs, double speed) {
+    return static_cast<double>(steps) * resolutionMs * 1e-3 / speed;
+}
+
 class EngineWorker {
   public:
     /// All callbacks are called on the engine thread; they must only post.

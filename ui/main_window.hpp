@@ -5,6 +5,7 @@
 
 #include "ui/charts/charts_panel.hpp"
 #include "ui/sim_controller.hpp"
+#include "ui/figure_export.hpp"
 #include "ui/theme.hpp"
 
 #include "microcircuit/params.hpp"
@@ -59,13 +60,18 @@ class MainWindow : public QMainWindow {
     bool saveConfigTo(const QString& path);
     bool loadSessionFrom(const QString& path);
     bool saveSessionTo(const QString& path);
-    bool exportRasterTo(const QString& path);
-    bool exportChartTo(ChartKind kind, const QString& path);
+    /// The raster as a figure; `frozen` is the view captured when the export
+    /// was asked for (rasterFigureView), else the view now.
+    bool exportRasterTo(const QString& path, const FigureOptions& options = FigureOptions(kRasterFigure),
+                        const RasterFigureView* frozen = nullptr);
+    /// What the raster shows now, for a figure.
+    RasterFigureView rasterFigureView() const;
+    bool exportChartTo(ChartKind kind, const QString& path, const FigureSize& size = kChartFigure);
     bool exportSpikesCsvTo(const QString& path, bool wholeRun);
     bool exportSpikesNestTo(const QString& folder, bool wholeRun);
     bool exportStatisticsTo(const QString& path);
     /// The reference's horizontal box plot of per-neuron rates (whole run after the warm-up).
-    bool exportBoxPlotTo(const QString& path);
+    bool exportBoxPlotTo(const QString& path, const FigureSize& size = kBoxPlotFigure);
 
     /// The last message shown to the user (errors included).
     const QString& lastMessage() const { return m_lastMessage; }
@@ -101,6 +107,7 @@ class MainWindow : public QMainWindow {
     QString askOpenPath(const QString& title, const QString& filter);
     void exportRasterAs(const QString& format);
     void exportChartAs(ChartKind kind, const QString& format);
+    void exportBoxPlotAs(const QString& format);
 
     SimController* m_controller;
     RasterView* m_raster;

@@ -106,34 +106,45 @@ bool MainWindow::saveSessionTo(const QString& path) {
     }
 }
 
-bool MainWindow::exportRasterTo(const QString& path) {
-    if (!m_controller->hasNetwork()) {
-        showMessage(true, "Nothing to export", "There is no network yet.");
-        return false;
-    }
+RasterFigureView MainWindow::rasterFigureView() const {
     RasterFigureView v;
     v.t0Ms = m_raster->t0Ms();
     v.t1Ms = m_raster->t1Ms();
     v.n0 = m_raster->n0();
     v.nSpan = m_raster->nSpan();
     v.decimation = m_raster->decimation();
+    v.resolutionMs = m_controller->store().resolution();
     v.theme = m_theme;
     v.theme.presentation = false;
+    v.events = m_controller->markedEvents();
+    v.stimuli = stimulusSpans(m_controller->config(), v.events);
+    return v;
+}
+
+bool MainWindow::exportRasterTo(const QString& path, const FigureOptions& options, const RasterFigureView* frozen) {
+    if (!m_controller->hasNetwork()) {
+        showMessage(true, "Nothing to export", "There is no network yet.");
+        return false;
+    }
+    RasterFigureView v = frozen ? *frozen : rasterFigureView();
+    v.originMs = options.originMs;
+    v.originLabel = options.originLabel;
+    // Vector files embed dense rasters as an image at the chosen resolution.
+    v.embedScale = options.size.dpi / 96.0;
     const SpikeStore& store = m_controller->store();
-    const auto events = m_controller->markedEvents();
     QString error;
     if (!writeFigure(
-            path, QSize(1000, 700),
-            [&](QPainter& p, const QRectF& area) { paintRasterFigure(p, area, store, v, events); }, &error)) {
+            path, options.size, [&](QPainter& p, const QRectF& area) { paintRasterFigure(p, area, store, v); },
+            &error)) {
         showMessage(true, "Could not export the raster", error);
         return false;
     }
     return true;
 }
 
-bool MainWindow::exportChartTo(ChartKind kind, const QString& path) {
+bool MainWindow::exportChartTo(ChartKind kind, const QString& path, const FigureSize& size) {
     QString error;
-    if (!writeWidgetFigure(path, m_charts->view(kind), &error)) {
+    if (!writeWidgetFigure(path, m_charts->view(kind), size, &error)) {
         showMessage(true, "Could not export the chart", error);
         return false;
     }
@@ -153,11 +164,31 @@ bool MainWindow::exportSpikesCsvTo(const QString& path, bool wholeRun) {
 
 bool MainWindow::exportSpikesNestTo(const QString& folder, bool wholeRun) {
     const SpikeStore& store = m_controller->store();
-    const double t1 = wholeRun ? store.timeMs() : std::min(store.timeMs(), m_raster->t1Ms());
-    const auto spikes = wholeRun ? store.all() : spikesBetween(store, m_raster->t0Ms(), t1);
-    const auto endStep = static_cast<std::int64_t>(std::llround(t1 / store.resolution()));
+    const double h = store.resolution();
+    // The interval on the time grid: spikes are stamped (step + 1) h.
+    ExportedInterval in;
+    in.session = m_controller->session();
+    in.toMs = store.timeMs();
+    if (wholeRun) {
+        // Rates from the end of the warm-up, as `microcircuit run` writes them.
+        const double presim = in.session.config.sim.t_presim;
+        in.fromMs = in.toMs > presim ? presim : 0.0;
+        in.what = "the whole run";
+        in.allSpikesFromZero = store.firstStoredStep() == 0;
+    } else {
+        in.fromMs = std::ceil(std::max(0.0, m_raster->t0Ms()) / h - 1e-9) * h;
+        in.toMs = std::min(in.toMs, std::floor(m_raster->t1Ms() / h + 1e-9) * h);
+        in.what = "the visible window";
+    }
+    // Spikes older than the store's limit are gone: start after them.
+    if (store.firstStoredStep() > 0) in.fromMs = std::max(in.fromMs, static_cast<double>(store.firstStoredStep() + 1) * h);
+    if (!(in.toMs > in.fromMs)) {
+        showMessage(true, "Nothing to export", "The interval to export is empty: run the network first.");
+        return false;
+    }
+    const auto spikes = wholeRun ? store.all() : spikesBetween(store, in.fromMs, in.toMs);
     QString error;
-    if (!writeNestFolder(folder, spikes, endStep, m_controller->config(), store.derived(), &error)) {
+    if (!writeNestFolder(folder, spikes, in, store.derived(), &error)) {
         showMessage(true, "Could not export spike files", error);
         return false;
     }
@@ -174,7 +205,7 @@ WindowStats runStats(const SimController& c) {
 }
 } // namespace
 
-bool MainWindow::exportBoxPlotTo(const QString& path) {
+bool MainWindow::exportBoxPlotTo(const QString& path, const FigureSize& size) {
     const WindowStats stats = runStats(*m_controller);
     std::vector<std::string> names(kPopNames.begin(), kPopNames.end());
     std::vector<std::vector<double>> rates;
@@ -182,9 +213,8 @@ bool MainWindow::exportBoxPlotTo(const QString& path) {
         rates.emplace_back(r.begin(), r.end());
     QString error;
     if (!writeFigure(
-            path, QSize(1200, 900),
+            path, size,
             [&](QPainter& p, const QRectF& area) {
-                p.fillRect(area, Qt::white);
                 figures::paintBoxplot(p, area, names, rates);
             },
             &error)) {
@@ -206,15 +236,30 @@ bool MainWindow::exportStatisticsTo(const QString& path) {
 }
 
 void MainWindow::exportRasterAs(const QString& format) {
+    // The figure shows the view at the moment the export was asked for, not
+    // when the dialogs are closed (the raster keeps scrolling meanwhile).
+    const RasterFigureView frozen = rasterFigureView();
     const QString ext = format.toLower();
     const QString p = askSavePath("Export raster", "raster." + ext, format + " (*." + ext + ")");
-    if (!p.isEmpty()) exportRasterTo(p);
+    if (p.isEmpty()) return;
+    FigureOptions o{kRasterFigure};
+    if (askFigureOptions(this, "Raster figure", &frozen, o)) exportRasterTo(p, o, &frozen);
 }
 
 void MainWindow::exportChartAs(ChartKind kind, const QString& format) {
     const QString ext = format.toLower();
     const QString p = askSavePath("Export chart", QString(chartStem(kind)) + "." + ext, format + " (*." + ext + ")");
-    if (!p.isEmpty()) exportChartTo(kind, p);
+    if (p.isEmpty()) return;
+    FigureOptions o{kChartFigure};
+    if (askFigureOptions(this, "Chart figure", nullptr, o)) exportChartTo(kind, p, o.size);
+}
+
+void MainWindow::exportBoxPlotAs(const QString& format) {
+    const QString ext = format.toLower();
+    const QString p = askSavePath("Export box plot", "box_plot." + ext, format + " (*." + ext + ")");
+    if (p.isEmpty()) return;
+    FigureOptions o{kBoxPlotFigure};
+    if (askFigureOptions(this, "Box plot figure", nullptr, o)) exportBoxPlotTo(p, o.size);
 }
 
 } // namespace mc::ui

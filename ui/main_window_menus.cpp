@@ -87,11 +87,7 @@ void MainWindow::createMenus() {
     }
     QMenu* box = file->addMenu("Export rate &box plot (reference style)");
     for (const char* fmt : {"PNG", "SVG", "PDF"})
-        box->addAction(QString(fmt) + "…", this, [this, fmt] {
-            const QString ext = QString(fmt).toLower();
-            const QString p = askSavePath("Export box plot", "box_plot." + ext, QString(fmt) + " (*." + ext + ")");
-            if (!p.isEmpty()) exportBoxPlotTo(p);
-        });
+        box->addAction(QString(fmt) + "…", this, [this, fmt] { exportBoxPlotAs(fmt); });
     QMenu* spikes = file->addMenu("Export s&pikes");
     for (bool whole : {false, true}) {
         const QString range = whole ? "whole run" : "visible window";

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -74,7 +75,54 @@ std::string stringField(const ordered_json& j, const char* key, const std::strin
     return v.get<std::string>();
 }
 
+void applyFactors(Config& c, const Config& built, const LiveParams& f) {
+    c.net.PSP_exc_mean = built.net.PSP_exc_mean * f.exc_weight_factor;
+    c.net.g = built.net.g * f.inh_weight_factor;
+    c.net.bg_rate = built.net.bg_rate * (built.net.bg_input_type == "poisson" ? f.bg_rate_factor : f.dc_factor);
+}
+
 } // namespace
+
+Config configAt(const Config& built, const std::vector<LiveEvent>& events, std::int64_t step) {
+    Config c = built;
+    for (const LiveEvent& e : events)
+        if (e.kind == EventKind::Live && e.step <= step) applyFactors(c, built, e.live);
+    return c;
+}
+
+Config sessionAsConfig(const Session& session, double endMs) {
+    const Config& built = session.config;
+    Config c = built;
+    c.events.clear();
+    const double h = built.sim.sim_resolution;
+    Config current = built;
+    for (const LiveEvent& e : session.events) {
+        TimedEvent t;
+        t.t_ms = static_cast<double>(e.step) * h;
+        t.label = e.label;
+        if (e.kind == EventKind::Live) {
+            Config next = built;
+            applyFactors(next, built, e.live);
+            json net = json::object();
+            // The values the engine computes from the factors (Simulation::setLive), exactly.
+            if (next.net.PSP_exc_mean != current.net.PSP_exc_mean) net["PSP_exc_mean"] = next.net.PSP_exc_mean;
+            if (next.net.g != current.net.g) net["g"] = next.net.g;
+            if (next.net.bg_rate != current.net.bg_rate) net["bg_rate"] = next.net.bg_rate;
+            current = next;
+            if (net.empty()) continue;
+            t.kind = TimedEvent::Kind::Set;
+            t.set = json{{"net", net}}.dump();
+        } else {
+            t.kind = e.kind == EventKind::ThalamicPulse ? TimedEvent::Kind::ThalamicPulse : TimedEvent::Kind::DcTransient;
+            t.start_ms = e.startMs;
+            t.duration_ms = e.durMs;
+        }
+        c.events.push_back(std::move(t));
+    }
+    c.sim.t_presim = std::min(c.sim.t_presim, endMs);
+    c.sim.t_sim = endMs - c.sim.t_presim;
+    return c;
+}
 
 std::string sessionToJson(const Session& session) {
     json events = json::array();

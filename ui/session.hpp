@@ -32,6 +32,15 @@ struct Session {
     std::int64_t endStep = 0;      ///< model steps simulated when the session was saved
 };
 
+/// `built` with the live factors of the last Live event at or before `step`.
+Config configAt(const Config& built, const std::vector<LiveEvent>& events, std::int64_t step);
+
+/// The session as an engine configuration: the built configuration with every
+/// change and stimulus as a timed event (the "events" list of live.hpp) and
+/// t_sim set so that the run ends at `endMs`; `microcircuit run --config`
+/// replays it.
+Config sessionAsConfig(const Session& session, double endMs);
+
 /// JSON document {"format": "microcircuit-session", "version": 1, "config", "events", "end_step"}.
 std::string sessionToJson(const Session& session);
 /// Parses a session; throws ConfigError naming the problem (bad JSON, missing

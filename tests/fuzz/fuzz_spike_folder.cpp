@@ -18,12 +18,14 @@
 
 namespace {
 
+char g_dir[] = "/tmp/mc-fuzz-spikes-XXXXXX";
+
 const std::string& folder() {
     static const std::string dir = [] {
-        char tmpl[] = "/tmp/mc-fuzz-spikes-XXXXXX";
-        const char* made = mkdtemp(tmpl);
-        if (!made) std::abort();
-        return std::string(made);
+        if (!mkdtemp(g_dir)) std::abort();
+        // libFuzzer ends with exit(); g_dir outlives every destructor.
+        std::atexit([] { std::filesystem::remove_all(g_dir); });
+        return std::string(g_dir);
     }();
     return dir;
 }

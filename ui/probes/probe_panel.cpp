@@ -252,8 +252,11 @@ bool ProbePanel::exportFigureTo(const QString& path, QString* error) const {
     const Config config = m_controller->config();
     const ProbeStore& store = m_controller->probes();
     const Theme theme = m_theme;
+    FigureSize size; // two journal columns wide, 30 mm a probe
+    size.widthMm = 180.0;
+    size.heightMm = 10.0 + std::max(1, rows) * 30.0;
     return writeFigure(
-        path, QSize(1000, 40 + std::max(1, rows) * 120),
+        path, size,
         [&](QPainter& p, const QRectF& area) {
             p.fillRect(area, Qt::white);
             const QRectF plot = area.adjusted(0, 0, 0, -30);

@@ -248,27 +248,38 @@ void RasterView::keyPressEvent(QKeyEvent* e) {
     }
 }
 
-void RasterView::showHover(const QPoint& pos) {
-    m_hoverPos = pos;
+QString neuronLabel(const DerivedParams& d, std::int32_t neuron) {
+    int pop = 0;
+    while (pop < kNumPops - 1 && neuron >= d.first_neuron[pop + 1])
+        ++pop;
+    return QString("neuron %1 (#%2 of %3 in %4)")
+        .arg(static_cast<qint64>(neuron) + 1)
+        .arg(neuron - d.first_neuron[pop] + 1)
+        .arg(d.num_neurons[pop])
+        .arg(kPopNames[pop]);
+}
+
+QString RasterView::hoverText(const QPoint& pos) const {
     const QRect plot = plotRect();
-    if (!plot.contains(pos) || !m_controller->hasNetwork()) {
-        QToolTip::hideText();
-        return;
-    }
+    if (!plot.contains(pos) || !m_controller->hasNetwork()) return {};
     const SpikeStore& store = m_controller->store();
     const auto n = static_cast<std::int32_t>(std::floor(m_n0 + (pos.y() - plot.top()) * nSpan() / plot.height()));
-    if (n < 0 || n >= store.neurons()) return;
-    const int pop = store.populationOf(n);
+    if (n < 0 || n >= store.neurons()) return {};
     const double t = t0Ms() + (pos.x() - plot.left()) * m_windowMs / plot.width();
-    const QString text = QString("neuron %1 (%2, #%3 of %4)\nrate %5 Hz over the run (%6 spikes)\nt = %7 ms")
-                             .arg(n)
-                             .arg(kPopNames[pop])
-                             .arg(n - store.derived().first_neuron[pop])
-                             .arg(store.derived().num_neurons[pop])
-                             .arg(store.rateOf(n), 0, 'f', 2)
-                             .arg(store.countOf(n))
-                             .arg(t, 0, 'f', 1);
-    QToolTip::showText(mapToGlobal(pos), text, this);
+    return QString("%1\nrate %2 Hz over the run (%3 spikes)\nt = %4 ms")
+        .arg(neuronLabel(store.derived(), n))
+        .arg(store.rateOf(n), 0, 'f', 2)
+        .arg(store.countOf(n))
+        .arg(t, 0, 'f', 1);
+}
+
+void RasterView::showHover(const QPoint& pos) {
+    m_hoverPos = pos;
+    const QString text = hoverText(pos);
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(mapToGlobal(pos), text, this);
 }
 
 void RasterView::contextMenuEvent(QContextMenuEvent* e) {

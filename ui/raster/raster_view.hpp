@@ -9,6 +9,8 @@
 #include "ui/raster/raster_renderer.hpp"
 #include "ui/theme.hpp"
 
+#include "microcircuit/model.hpp"
+
 #include <QElapsedTimer>
 #include <QOpenGLWidget>
 #include <QTimer>
@@ -16,6 +18,11 @@
 namespace mc::ui {
 
 class SimController;
+
+/// How a neuron is named wherever a user sees it: its NEST id (index + 1, as
+/// in the exported files) and its place in its population, e.g.
+/// "neuron 4197 (#1077 of 1096 in L4E)".
+QString neuronLabel(const DerivedParams& derived, std::int32_t neuron);
 
 class RasterView : public QOpenGLWidget {
     Q_OBJECT
@@ -46,6 +53,9 @@ class RasterView : public QOpenGLWidget {
     QRect plotRect() const;
     /// Widget y of the centre of neuron row n.
     double neuronToY(double n) const;
+    /// The hover text at a widget position (empty outside the plot): the
+    /// neuron (neuronLabel), its rate and the time under the cursor.
+    QString hoverText(const QPoint& pos) const;
     /// Frames painted since construction, and the recent frame rate.
     qint64 frames() const { return m_frames; }
     double framesPerSecond() const { return m_fps; }

@@ -24,7 +24,9 @@
 namespace mc {
 
 struct AnalysisOptions {
-    double tMin = 500.0;        ///< start of the interval (ms); the reference discards the first 500 ms
+    /// Start of the interval (ms); < 0: the run's t_presim (sim_dict.json), as
+    /// the reference computes rates from t_presim, or 500 ms without one.
+    double tMin = -1.0;
     double tMax = -1.0;         ///< end (ms); < 0: the run's end (sim_dict.json), else the last spike
     int subsample = 200;        ///< neurons per population for correlations
     std::uint64_t seed = 12345; ///< seed of the subsample (the reference's default)
@@ -80,6 +82,8 @@ AnalysisResult analyzeSpikes(const SpikeData& data, const AnalysisOptions& optio
 
 /// Spikes of a sorted train that lie in [tMin, tMax].
 std::span<const double> clipTrain(std::span<const double> sorted, double tMin, double tMax);
+/// Rate (Hz) of `count` spikes over [tMin, tMax] (ms).
+double countRate(std::size_t count, double tMin, double tMax);
 /// Rate (Hz) of one sorted train over [tMin, tMax] (ms).
 double trainRate(std::span<const double> sorted, double tMin, double tMax);
 /// ISI CV of one sorted train over [tMin, tMax]; NaN with fewer than 3 spikes.

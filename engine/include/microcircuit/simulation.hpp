@@ -99,6 +99,13 @@ public:
     /// needs a rebuild. A change of one projection's weight rewrites the
     /// codes of that source population's synapses once.
     void applyConfig(const Config& config);
+    /// Returns the network to time 0 in the state construction left it in
+    /// (initial membrane potentials, no input in flight, the configuration's
+    /// stimulus schedule), running `config`, which may differ from
+    /// builtConfig() only in live fields (as for applyConfig). Sweeps reuse
+    /// one built network for points that differ only in such fields. Throws
+    /// ConfigError, and changes nothing, like applyConfig.
+    void restart(const Config& config);
     /// Applies the factors from the next step on (see LiveParams).
     void setLive(const LiveParams& live);
     const LiveParams& live() const;

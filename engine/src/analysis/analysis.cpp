@@ -55,8 +55,12 @@ std::span<const double> clipTrain(std::span<const double> sorted, double tMin, d
     return {b, e};
 }
 
+double countRate(std::size_t count, double tMin, double tMax) {
+    return static_cast<double>(count) / ((tMax - tMin) * 1e-3);
+}
+
 double trainRate(std::span<const double> sorted, double tMin, double tMax) {
-    return static_cast<double>(clipTrain(sorted, tMin, tMax).size()) / ((tMax - tMin) * 1e-3);
+    return countRate(clipTrain(sorted, tMin, tMax).size(), tMin, tMax);
 }
 
 double trainCv(std::span<const double> sorted, double tMin, double tMax) {
@@ -87,7 +91,7 @@ std::vector<double> populationRate(const PopulationSpikes& pop, double tMin, dou
 }
 
 std::pair<double, double> resolveInterval(const SpikeData& data, const AnalysisOptions& options) {
-    const double tMin = options.tMin;
+    const double tMin = options.tMin >= 0.0 ? options.tMin : data.tPresim >= 0.0 ? data.tPresim : 500.0;
     double tMax = options.tMax;
     if (tMax < 0.0) tMax = data.tEnd > 0.0 ? data.tEnd : data.lastSpikeMs;
     if (!std::isfinite(tMin) || !std::isfinite(tMax)) throw ConfigError("interval bounds must be finite numbers (ms)");

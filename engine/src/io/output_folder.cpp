@@ -1,5 +1,6 @@
 #include "microcircuit/output_folder.hpp"
 
+#include "microcircuit/analysis.hpp"
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
 #include "microcircuit/file_write.hpp"
@@ -160,21 +161,22 @@ double OutputFolder::validUntilMs() const {
 }
 
 std::vector<PopulationRate> OutputFolder::rates() const {
+    // The same definitions as `microcircuit analyze` (analysis.hpp): spikes
+    // in [t_presim, end] over the interval's length, mean and ddof-0 sd over
+    // all neurons of the population.
     std::vector<PopulationRate> out(kNumPops);
-    const double seconds = static_cast<double>(m_endStep - m_presimSteps) * m_stepMicros * 1e-6;
-    if (seconds <= 0.0) return out;
+    const double tMin = static_cast<double>(m_presimSteps * m_stepMicros) * 1e-3;
+    const double tMax = static_cast<double>(m_endStep * m_stepMicros) * 1e-3;
+    if (tMax <= tMin) return out;
+    std::vector<double> rates;
     for (int p = 0; p < kNumPops; ++p) {
         const std::int32_t lo = m_derived.first_neuron[p], hi = m_derived.first_neuron[p + 1];
         if (hi == lo) continue;
-        double sum = 0.0, sum2 = 0.0;
-        for (std::int32_t i = lo; i < hi; ++i) {
-            const double r = m_counts[i] / seconds;
-            sum += r;
-            sum2 += r * r;
-        }
-        const double n = hi - lo;
-        out[p].mean = sum / n;
-        out[p].sd = std::sqrt(std::max(0.0, sum2 / n - out[p].mean * out[p].mean));
+        rates.clear();
+        for (std::int32_t i = lo; i < hi; ++i)
+            rates.push_back(countRate(m_counts[i], tMin, tMax));
+        out[p].mean = meanOf(rates);
+        out[p].sd = sdOf(rates);
     }
     return out;
 }

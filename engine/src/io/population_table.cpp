@@ -99,7 +99,7 @@ void validateIdRanges(const IdRanges& ranges, const std::string& origin) {
             throw ConfigError(origin + ": " + pop + " brings the table to " +
                               std::to_string(total > kMaxSpikeFolderNeurons ? total : size) +
                               " neurons; a spike folder may hold at most " + std::to_string(kMaxSpikeFolderNeurons) +
-                              " (260 times the full-scale model): is a line of the table wrong?");
+                              " (26 times the full-scale model; microcircuit simulates at most 10 times): is a line of the table wrong?");
     }
 }
 

@@ -7,6 +7,7 @@
 #include "microcircuit/params.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -187,8 +188,11 @@ SpikeData readSpikeFolder(const std::string& folder, const ReadProgress& progres
     const fs::path dir(folder);
     const double presim = detail::optionalJsonNumber((dir / "sim_dict.json").string(), "t_presim");
     const double tsim = detail::optionalJsonNumber((dir / "sim_dict.json").string(), "t_sim");
-    if (presim >= 0.0) data.tPresim = presim;
-    if (presim >= 0.0 && tsim >= 0.0) data.tEnd = presim + tsim;
+    // Spike times are written in whole microseconds: round the interval to
+    // them, so that a spike stamped at exactly t_presim + t_sim is inside.
+    const auto micros = [](double ms) { return std::round(ms * 1e3) / 1e3; };
+    if (presim >= 0.0) data.tPresim = micros(presim);
+    if (presim >= 0.0 && tsim >= 0.0) data.tEnd = micros(presim + tsim);
     data.nScaling = detail::optionalJsonNumber((dir / "net_dict.json").string(), "N_scaling");
     detail::checkSonataAgrees(folder, data); // a SONATA report beside the text files holds the same spikes
     return data;

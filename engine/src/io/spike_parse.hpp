@@ -115,7 +115,7 @@ class IdTable {
 
 /// Most neurons a spike folder's population table may describe in all: each
 /// neuron costs memory before a single spike is read.
-inline constexpr std::int64_t kMaxSpikeFolderNeurons = 20'000'000;
+inline constexpr std::int64_t kMaxSpikeFolderNeurons = 2'000'000;
 /// Most populations in a table (the model has 8): each costs memory too.
 inline constexpr std::size_t kMaxSpikeFolderPopulations = 10'000;
 

@@ -4,6 +4,7 @@
 #include "network.hpp"
 #include "neuron_update.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <new>
@@ -99,6 +100,42 @@ void Simulation::setLive(const LiveParams& live) {
 }
 
 void Simulation::applyConfig(const Config& config) { detail::applyLiveConfig(*m_net, config); }
+
+void Simulation::restart(const Config& config) {
+    detail::Network& net = *m_net;
+    Config target = config;
+    target.events.clear();
+    detail::applyLiveConfig(net, target);
+    net.live = LiveParams{};
+    // The state as initialiseNeurons (construction.cpp) leaves it.
+    const Config& c = net.built;
+    const DerivedParams& d = net.builtDerived;
+    std::fill(net.current.begin(), net.current.end(), 0.0f);
+    std::fill(net.refractory.begin(), net.refractory.end(), 0);
+    const bool original = c.net.V0_type == "original";
+    for (int p = 0; p < kNumPops; ++p) {
+        const double mean = original ? c.net.neuron.V0_mean_original : c.net.neuron.V0_mean_optimized[p];
+        const double sd = original ? c.net.neuron.V0_std_original : c.net.neuron.V0_std_optimized[p];
+        for (std::int32_t i = d.first_neuron[p]; i < d.first_neuron[p + 1]; ++i) {
+            detail::Stream rng(c.sim.rng_seed, detail::Purpose::InitialV, static_cast<std::uint32_t>(i));
+            net.v[i] = static_cast<float>(mean + sd * rng.normal() - c.net.neuron.E_L[p]);
+        }
+    }
+    for (detail::Shard& sh : net.shards) {
+        std::fill(sh.input.begin(), sh.input.end(), 0);
+        for (auto& q : sh.queue) q.clear();
+        sh.recorded.clear();
+        sh.spikeCounts.fill(0);
+    }
+    for (auto& slot : net.history)
+        for (auto& list : slot) list.clear();
+    net.step = 0;
+    net.thalamicPulses.clear();
+    net.dcTransients.clear();
+    if (net.config.stim.thalamic_input) scheduleThalamicPulse(net.config.stim.th_start);
+    if (net.config.stim.dc_transient)
+        scheduleDcTransient(net.config.stim.dc_transient_start, net.config.stim.dc_transient_dur);
+}
 
 const Config& Simulation::builtConfig() const { return m_net->built; }
 
