@@ -145,6 +145,8 @@ class TestUiProbes : public QObject {
             const QString path = m_dir.filePath(QString("probes.%1").arg(ext));
             QVERIFY2(panel->exportFigureTo(path, &error), qPrintable(error));
             QVERIFY(QFileInfo(path).size() > 1000);
+            if (qEnvironmentVariableIsSet("MC_PROBE_SCREENSHOT") && QString(ext) == "png") // to look at
+                QFile::copy(path, qEnvironmentVariable("MC_PROBE_SCREENSHOT") + ".figure.png");
         }
         if (qEnvironmentVariableIsSet("MC_PROBE_SCREENSHOT")) { // docs/screenshots/probes.png
             w.raster()->setWindowMs(250.0);

@@ -1,5 +1,6 @@
 #include "ui/probes/probe_panel.hpp"
 
+#include "ui/axis_ticks.hpp"
 #include "ui/figure_export.hpp"
 #include "ui/probes/probe_store.hpp"
 #include "ui/raster/raster_view.hpp"
@@ -261,10 +262,19 @@ bool ProbePanel::exportFigureTo(const QString& path, QString* error) const {
             p.fillRect(area, Qt::white);
             const QRectF plot = area.adjusted(0, 0, 0, -30);
             paintProbes(p, plot, store, config, t0, t1, 80, 20, theme);
+            // Time axis with ticks under the rows.
+            const double x0 = plot.left() + 80, x1 = plot.right() - 20, y = plot.bottom() + 2;
             p.setPen(theme.text());
-            p.setFont(theme.font(9.0));
-            p.drawText(QRectF(area.left() + 80, plot.bottom() + 2, area.width() - 100, 26), Qt::AlignCenter,
-                       QString("time [ms]: %1 … %2").arg(t0, 0, 'f', 1).arg(t1, 0, 'f', 1));
+            p.setFont(theme.font(8.0));
+            p.drawLine(QPointF(x0, y), QPointF(x1, y));
+            const int decimals = tickDecimals(t0, t1);
+            for (double t : niceTicks(t0, t1, 8)) {
+                const double x = x0 + (t - t0) / (t1 - t0) * (x1 - x0);
+                p.drawLine(QPointF(x, y), QPointF(x, y + 3));
+                p.drawText(QRectF(x - 40, y + 3, 80, 12), Qt::AlignHCenter | Qt::AlignTop,
+                           QString::number(t, 'f', decimals));
+            }
+            p.drawText(QRectF(x1 - 80, y + 14, 80, 12), Qt::AlignRight | Qt::AlignTop, "time [ms]");
         },
         error);
 }
