@@ -4,12 +4,16 @@
 #include "cli_common.hpp"
 
 #include "microcircuit/analysis.hpp"
+#include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
+#include "microcircuit/file_write.hpp"
+#include "microcircuit/psth.hpp"
 #include "microcircuit/spike_data.hpp"
 
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -26,9 +30,45 @@ struct AnalyzeOptions {
     std::string seed = "12345";
     bool json = false, figures = false, quiet = false;
     std::vector<std::string> formats;
+    std::string psth;           ///< --psth FILE.csv
+    std::vector<double> onsets; ///< --onsets; default: the folder's configured thalamic pulses
     std::vector<std::string> ensemble;
     std::string ensembleOut = "ensemble";
 };
+
+/// The thalamic pulses the folder's configuration schedules (stim_dict.json
+/// th_start when thalamic_input, and events.json pulses when present).
+std::vector<double> configuredOnsets(const std::string& dir) {
+    Config c;
+    applyConfigPath(c, dir);
+    std::vector<double> onsets;
+    if (c.stim.thalamic_input) onsets.push_back(c.stim.th_start);
+    for (const TimedEvent& e : c.events)
+        if (e.kind == TimedEvent::Kind::ThalamicPulse) onsets.push_back(e.start_ms);
+    std::sort(onsets.begin(), onsets.end());
+    return onsets;
+}
+
+void writePsth(const AnalyzeOptions& opt, const SpikeData& data) {
+    const std::vector<double> onsets = opt.onsets.empty() ? configuredOnsets(opt.dir) : opt.onsets;
+    if (onsets.empty())
+        throw ConfigError("--psth: " + opt.dir +
+                          " schedules no thalamic pulse (stim_dict.json thalamic_input is false): give the stimulus "
+                          "onsets with --onsets T1,T2,... (ms)");
+    const double end = data.tEnd > 0.0 ? data.tEnd : data.lastSpikeMs;
+    const Psth psth = computePsth(data, onsets, end, PsthOptions{});
+    writeFileAtomic(opt.psth, psthToCsv(psth));
+    std::printf("PSTH over %zu trial%s (onsets", psth.onsets.size(), psth.onsets.size() == 1 ? "" : "s");
+    for (double t : psth.onsets) std::printf(" %g", t);
+    std::printf(" ms), written to %s; peak per population after the onset:\n", opt.psth.c_str());
+    for (const PopulationPsth& p : psth.populations) {
+        std::size_t best = 0;
+        for (std::size_t b = 0; b < p.meanHz.size(); ++b)
+            if (psth.binStarts[b] >= 0.0 && (psth.binStarts[best] < 0.0 || p.meanHz[b] > p.meanHz[best])) best = b;
+        std::printf("  %-5s %8.2f Hz at +%.0f ms (s.e.m. %.2f Hz)\n", p.name.c_str(), p.meanHz[best],
+                    psth.binStarts[best], p.semHz[best]);
+    }
+}
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -129,6 +169,8 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
     }
 
     const SpikeData data = readWithProgress(opt.dir, progress, opt.quiet);
+    if (!opt.psth.empty()) writePsth(opt, data);
+    else if (!opt.onsets.empty()) throw ConfigError("--onsets needs --psth FILE.csv (the file for the PSTH)");
     auto start = std::chrono::steady_clock::now();
     const AnalysisResult result = analyzeSpikes(data, options);
     if (!opt.quiet) std::fprintf(stderr, "analysed %s in %.2f s\n", opt.dir.c_str(), secondsSince(start));
@@ -191,6 +233,13 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
         ->check(nonEmptyPath());
     cmd->add_option("--format", opt->formats, "figure formats: png, svg, pdf (repeatable; default png)")
         ->check(CLI::IsMember({"png", "svg", "pdf"}));
+    cmd->add_option("--psth", opt->psth,
+                    "write the pulse-locked PSTH per population (-50 ... +150 ms around each onset, 1 ms bins, "
+                    "mean and s.e.m. over trials) to this CSV file")
+        ->check(nonEmptyPath());
+    cmd->add_option("--onsets", opt->onsets,
+                    "stimulus onsets for --psth (ms, comma-separated; default: the folder's thalamic pulses)")
+        ->delimiter(',');
     cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");
     cmd->callback([opt, &action, figures] { action = [opt, figures] { return analyze(*opt, figures); }; });
 }

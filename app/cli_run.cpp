@@ -10,6 +10,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -33,6 +36,7 @@ struct RunOptions {
     bool quiet = false;
     bool noFigures = false;
     std::string session;
+    std::string probe; ///< --probe L4E:0,L23I:5
 };
 
 /// The configuration and length of a run: the flags' model, or a saved
@@ -62,6 +66,37 @@ Config resolveRun(const RunOptions& opt, std::int64_t& totalSteps) {
         throw ConfigError("--session " + opt.session + ": end_step = " + std::to_string(totalSteps) +
                           " is not allowed: the session simulated nothing to replay");
     return config;
+}
+
+/// "--probe L4E:0,L23I:5": population name and index within it, comma-separated.
+std::vector<std::int32_t> parseProbes(const std::string& text, const DerivedParams& d) {
+    std::vector<std::int32_t> out;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        const std::size_t end = std::min(text.find(',', at), text.size());
+        const std::string item = text.substr(at, end - at);
+        const std::size_t colon = item.find(':');
+        const std::string pop = item.substr(0, colon);
+        int p = 0;
+        while (p < kNumPops && pop != kPopNames[p]) ++p;
+        long long index = -1;
+        if (colon != std::string::npos) {
+            const char* b = item.data() + colon + 1;
+            const auto r = std::from_chars(b, item.data() + item.size(), index);
+            if (r.ec != std::errc{} || r.ptr != item.data() + item.size() || r.ptr == b) index = -1;
+        }
+        if (p == kNumPops || colon == std::string::npos || index < 0)
+            throw ConfigError("--probe '" + item +
+                              "' is not allowed: give POPULATION:INDEX (population L23E, L23I, L4E, L4I, L5E, L5I, "
+                              "L6E or L6I; index from 0), several separated by commas, e.g. L4E:0,L23I:5");
+        const std::int64_t size = d.first_neuron[p + 1] - d.first_neuron[p];
+        if (index >= size)
+            throw ConfigError("--probe '" + item + "': " + kPopNames[p] + " has " + std::to_string(size) +
+                              " neurons at this scale, so the index must be from 0 to " + std::to_string(size - 1));
+        out.push_back(d.first_neuron[p] + static_cast<std::int32_t>(index));
+        at = end + 1;
+    }
+    return out;
 }
 
 void printSummary(const Simulation& sim, const Config& config, const OutputFolder& folder, double simSeconds,
@@ -94,6 +129,31 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     const DerivedParams derived = deriveParameters(config);
     for (const std::string& w : derived.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     checkMemory(config, config.sim.local_num_threads);
+    // Probes: --probe's neurons at every step, or the reference's voltmeter
+    // (every neuron every rec_V_int ms); both go to voltmeter-<id>-0.dat.
+    const double h = config.sim.sim_resolution;
+    std::vector<std::int32_t> probed;
+    std::int32_t probeEvery = 1;
+    if (!opt.probe.empty()) {
+        if (config.sim.rec_voltmeter)
+            throw ConfigError("--probe cannot be combined with \"voltmeter\" in sim.rec_dev: both write the "
+                              "voltmeter files (--probe: the chosen neurons at every step; the voltmeter: every "
+                              "neuron every sim.rec_V_int ms)");
+        probed = parseProbes(opt.probe, derived);
+    } else if (config.sim.rec_voltmeter) {
+        probed.resize(derived.total_neurons);
+        for (std::int32_t i = 0; i < derived.total_neurons; ++i) probed[i] = i;
+        probeEvery = static_cast<std::int32_t>(std::llround(config.sim.rec_V_int / h));
+        const double samples = std::floor((config.sim.t_presim + config.sim.t_sim) / config.sim.rec_V_int);
+        const double gb = samples * derived.total_neurons * 22.0 * 1e-9; // ~22 bytes a line
+        if (gb > 1.0)
+            std::fprintf(stderr,
+                         "warning: the voltmeter records %d neurons every %g ms: its files will take about %.0f GB "
+                         "(raise sim.rec_V_int, lower the scale, or probe a few neurons with --probe)\n",
+                         derived.total_neurons, config.sim.rec_V_int, gb);
+    }
+    if (!probed.empty() && opt.noRecord && !opt.outGiven)
+        throw ConfigError("--probe and the voltmeter write files: with --no-record give --out");
 
     // With --no-record and no --out nothing is written at all. Otherwise the
     // folder is locked and checked before the build (an unwritable or
@@ -118,6 +178,14 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
         throw;
     }
     OutputFolder& folder = *folderPtr;
+    if (!probed.empty()) {
+        try {
+            folder.recordVoltages(probed);
+        } catch (...) {
+            if (target) target->discard();
+            throw;
+        }
+    }
 
     const bool tty = !opt.quiet && isatty(STDERR_FILENO);
     ProgressLine line(tty);
@@ -137,14 +205,18 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
         return 130;
     }
     line.done();
+    if (!probed.empty()) sim->setProbes(probed, probeEvery);
 
     const double h = config.sim.sim_resolution;
-    const std::int64_t chunk = std::max<std::int64_t>(1, std::llround(100.0 / h)); // 100 ms of model time
+    // 100 ms of model time; 10 ms while the voltmeter keeps every neuron's V_m in memory.
+    const double chunkMs = config.sim.rec_voltmeter && opt.probe.empty() ? 10.0 : 100.0;
+    const std::int64_t chunk = std::max<std::int64_t>(1, std::llround(chunkMs / h));
     // The configuration's timed changes, each applied before its step.
     EventPlayer events(config.events, h);
     const auto start = std::chrono::steady_clock::now();
     while (sim->steps() < total && !g_interrupted && !folder.failed()) {
         events.run(*sim, std::min(chunk, total - sim->steps()), &folder);
+        if (!probed.empty()) folder.onVoltages(sim->takeProbeTraces());
         char detail[64];
         std::snprintf(detail, sizeof detail, "%.0f / %.0f ms", sim->timeMs(), total * h);
         line.show("simulating", static_cast<double>(sim->steps()) / total, detail);
@@ -221,6 +293,9 @@ void addRunCommand(CLI::App& app, std::function<int()>& action, AfterRun afterRu
     cmd->add_option("--format", opt->format,
                     "spike files: nest (NEST's text files, default), sonata (a SONATA report spikes.h5) or both");
     cmd->add_flag("--no-record", opt->noRecord, "do not write spike files (and, without --out, nothing at all)");
+    cmd->add_option("--probe", opt->probe,
+                    "record V_m of these neurons at every step into voltmeter-<id>-0.dat: POPULATION:INDEX "
+                    "(index within the population, from 0), comma-separated, e.g. L4E:0,L23I:5");
     cmd->add_flag("--no-figures", opt->noFigures, "do not draw the raster and box plot figures");
     cmd->add_option("--session", opt->session,
                     "replay a session saved by the desktop program (its configuration and live changes, "

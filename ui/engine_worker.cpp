@@ -78,6 +78,12 @@ void EngineWorker::step(std::int64_t steps) {
     post([this, steps] { m_stepBudget += std::max<std::int64_t>(0, steps); });
 }
 
+void EngineWorker::setProbes(std::vector<std::int32_t> neurons) {
+    post([this, neurons = std::move(neurons)] {
+        if (m_sim) m_sim->setProbes(neurons);
+    });
+}
+
 void EngineWorker::setSpeed(double speed) {
     post([this, speed] {
         m_speed = std::max(0.0, speed);
@@ -187,6 +193,8 @@ void EngineWorker::runChunk(std::stop_token, std::unique_lock<std::mutex>& lock)
         if (m_replayNext < m_replay.size()) n = std::min(n, m_replaySteps[m_replayNext] - m_sim->steps());
         if (n > 0) {
             m_sim->run(n, m_sink.get());
+            if (!m_sim->probes().empty() && m_callbacks.probeSamples)
+                m_callbacks.probeSamples(m_sim->takeProbeTraces(), m_generation);
             if (m_paused) m_stepBudget -= n;
         }
     } catch (const std::exception& e) {

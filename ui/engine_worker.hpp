@@ -54,6 +54,8 @@ class EngineWorker {
         /// A change applied (its time filled in), with the configuration the network runs with now.
         std::function<void(const TimedEvent&, int generation, std::shared_ptr<const Config> current)> eventApplied;
         std::function<void(const std::string& message)> error;
+        /// The probed neurons' samples of a chunk (Simulation::takeProbeTraces).
+        std::function<void(ProbeTraces traces, int generation)> probeSamples;
     };
 
     static constexpr std::int64_t kChunkSteps = 10; ///< 1 ms at the default resolution
@@ -76,6 +78,9 @@ class EngineWorker {
     void setSpeed(double speed);
     /// Applies a change at the next chunk boundary and reports it (with its step).
     void apply(TimedEvent event);
+    /// Follows these neurons from the next chunk on (Simulation::setProbes);
+    /// a new network starts without probes.
+    void setProbes(std::vector<std::int32_t> neurons);
 
   private:
     using Clock = std::chrono::steady_clock;

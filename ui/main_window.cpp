@@ -2,6 +2,8 @@
 
 #include "ui/controls/control_panel.hpp"
 #include "ui/perf_probe.hpp"
+#include "ui/probes/probe_menu.hpp"
+#include "ui/probes/probe_panel.hpp"
 #include "ui/raster/raster_view.hpp"
 #include "ui/controls/exploration_docks.hpp"
 #include "ui/sim_controller.hpp"
@@ -79,7 +81,15 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
 
     auto* splitter = new QSplitter(Qt::Vertical);
     m_splitter = splitter;
-    splitter->addWidget(m_raster);
+    // The probe panel shares the raster's time axis, right under it.
+    m_probePanel = new ProbePanel(m_controller, m_raster);
+    auto* rasterAndProbes = new QWidget;
+    auto* rasterLayout = new QVBoxLayout(rasterAndProbes);
+    rasterLayout->setContentsMargins(0, 0, 0, 0);
+    rasterLayout->setSpacing(0);
+    rasterLayout->addWidget(m_raster, 3);
+    rasterLayout->addWidget(m_probePanel, 2);
+    splitter->addWidget(rasterAndProbes);
     splitter->addWidget(m_charts);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
@@ -110,6 +120,7 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
 
     createStatusBar();
     createMenus();
+    installProbeMenu(this, nullptr, m_probePanel, m_raster, m_controller);
 
     connect(m_controller, &SimController::built, this, &MainWindow::onBuilt);
     connect(m_controller, &SimController::stateChanged, this, &MainWindow::onStateChanged);
@@ -407,6 +418,7 @@ void MainWindow::applyTheme() {
     for (QLabel* l : {m_statusTime, m_statusSpeed, m_statusSize, m_statusMemory, m_statusSpikes, m_buildLabel})
         l->setFont(status);
     m_raster->setTheme(m_theme);
+    m_probePanel->setTheme(m_theme);
     m_charts->setTheme(m_theme);
     if (auto* dock = findChild<QDockWidget*>("controls")) dock->setMinimumWidth(m_theme.presentation ? 370 : 300);
     const QString size = m_theme.presentation ? "16pt" : "11pt";

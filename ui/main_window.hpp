@@ -26,6 +26,7 @@ namespace mc::ui {
 
 class ControlPanel;
 class PerfProbe;
+class ProbePanel;
 class RasterView;
 class ReplayBar;
 class ReplayPlayer;
@@ -49,6 +50,8 @@ class MainWindow : public QMainWindow {
     ControlPanel* controls() const { return m_controls; }
     /// The parameter editor and connectivity map docks.
     const ExplorationDocks& explorationDocks() const { return m_explore; }
+    /// The membrane-potential probes under the raster (Probe menu).
+    ProbePanel* probePanel() const { return m_probePanel; }
     const Theme& theme() const { return m_theme; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }
@@ -123,6 +126,7 @@ class MainWindow : public QMainWindow {
 
     SimController* m_controller;
     RasterView* m_raster;
+    ProbePanel* m_probePanel;
     ChartsPanel* m_charts;
     ControlPanel* m_controls;
     ExplorationDocks m_explore;

@@ -97,6 +97,13 @@ SimController::SimController(int threads, QObject* parent) : QObject(parent), m_
             emit errorOccurred(m);
         });
     };
+    cb.probeSamples = [this](ProbeTraces traces, int generation) {
+        post([this, traces = std::move(traces), generation] {
+            if (generation != m_generation) return;
+            m_probes.append(traces);
+            emit probeSamplesArrived();
+        });
+    };
     m_worker = std::make_unique<EngineWorker>(std::move(cb), m_channel, threads);
     m_drainTimer.setInterval(16);
     connect(&m_drainTimer, &QTimer::timeout, this, &SimController::drain);
@@ -327,6 +334,9 @@ void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
     m_info = std::move(info);
     m_generation = m_info->generation;
     m_store.reset(m_info->derived, m_info->config.sim.sim_resolution);
+    const bool hadProbes = !m_probes.traces().empty();
+    m_probes.reset(m_info->derived, m_info->config.sim.sim_resolution);
+    if (hadProbes) emit probesChanged();
     m_events.clear();
     m_replayRemaining.assign(m_info->replay.begin(), m_info->replay.end());
     m_current = m_info->config;
@@ -341,6 +351,16 @@ void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
     if (m_replayRemaining.empty() && m_replayEndStep <= 0) m_replayEndStep = -1;
     emit built();
     updateState();
+}
+
+void SimController::setProbes(const std::vector<std::int32_t>& neurons) {
+    std::vector<std::int32_t> valid;
+    for (std::int32_t n : neurons)
+        if (n >= 0 && n < m_store.neurons() && static_cast<int>(valid.size()) < ProbeStore::kMaxProbes)
+            valid.push_back(n);
+    m_probes.setNeurons(valid);
+    m_worker->setProbes(valid);
+    emit probesChanged();
 }
 
 void SimController::onEvent(const TimedEvent& event, int generation, std::shared_ptr<const Config> current) {
@@ -374,6 +394,7 @@ void SimController::drain() {
     const SpikeChannel::Drained d = m_channel.take(m_generation, m_buffer);
     if (d.endStep >= 0 && (d.endStep > m_store.endStep() || !m_buffer.empty())) {
         m_store.append(m_buffer, d.endStep);
+        m_probes.noteSpikes(m_buffer);
         m_dropped += d.dropped;
         emit spikesArrived();
     }

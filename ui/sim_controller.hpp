@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ui/engine_worker.hpp"
+#include "ui/probes/probe_store.hpp"
 #include "ui/session.hpp"
 #include "ui/spike_store.hpp"
 
@@ -71,6 +72,11 @@ class SimController : public QObject {
     /// Starts a DC transient now (startMs < 0) or at startMs, lasting durMs.
     void startDcTransient(double startMs, double durMs);
 
+    /// Follows these neurons' V_m and current (at most 8; see ProbeStore).
+    /// Needs no rebuild and changes no spike.
+    void setProbes(const std::vector<std::int32_t>& neurons);
+    const ProbeStore& probes() const { return m_probes; }
+
     RunState state() const { return m_state; }
     bool isPaused() const { return m_paused; }
     bool isBuilding() const { return m_building; }
@@ -134,6 +140,9 @@ class SimController : public QObject {
     void sourceChanged();
     /// A replayed session reached the model time at which it was saved.
     void replayFinished();
+    /// The set of probes changed (also: cleared by a new network).
+    void probesChanged();
+    void probeSamplesArrived();
 
   private:
     /// Engine thread: queues work for the GUI thread, run by the next drain().
@@ -152,6 +161,7 @@ class SimController : public QObject {
     SpikeChannel m_channel;
     std::unique_ptr<EngineWorker> m_worker;
     SpikeStore m_store;
+    ProbeStore m_probes;
     std::vector<Spike> m_buffer;
     std::shared_ptr<const BuildInfo> m_info;
     Config m_defaultConfig;

@@ -218,8 +218,13 @@ void RasterView::mouseMoveEvent(QMouseEvent* e) {
     showHover(e->pos());
 }
 
-void RasterView::mouseReleaseEvent(QMouseEvent*) {
+void RasterView::mouseReleaseEvent(QMouseEvent* e) {
+    const bool click = m_dragging && (e->pos() - m_dragStart).manhattanLength() <= 3;
     m_dragging = false;
+    const QRect plot = plotRect();
+    if (!click || !plot.contains(e->pos()) || !m_controller->hasNetwork()) return;
+    const double n = std::floor(m_n0 + (e->pos().y() - plot.top()) * nSpan() / plot.height());
+    if (n >= 0 && n < m_controller->store().neurons()) emit neuronClicked(static_cast<int>(n));
 }
 
 void RasterView::mouseDoubleClickEvent(QMouseEvent*) {

@@ -67,6 +67,8 @@ class RasterView : public QOpenGLWidget {
     void exportRequested(const QString& format);
     void viewChanged();
     void chosenWindowChanged(double ms);
+    /// A click (without dragging) on neuron row `neuron` (global index): Probe → follow it.
+    void neuronClicked(int neuron);
 
   protected:
     void initializeGL() override;

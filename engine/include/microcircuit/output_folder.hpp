@@ -5,6 +5,8 @@
 //   population_nodeids.dat      "first_id last_id" per population (ids from 1)
 //   sim_dict.json net_dict.json stim_dict.json
 //   rates.csv                   per-population mean and sd of per-neuron rates
+//   voltmeter-<id>-0.dat        V_m of probed neurons (recordVoltages), NEST's
+//                               voltmeter format: sender, time_ms, V_m
 // Spike lines are written (unbuffered) after every chunk, so an interrupted
 // run leaves valid files up to the last chunk. Every write is checked: on the
 // first failure (disk full, ...) all spike files are cut back to the end of
@@ -13,6 +15,7 @@
 #pragma once
 
 #include "microcircuit/model.hpp"
+#include "microcircuit/probes.hpp"
 #include "microcircuit/sonata.hpp"
 #include "microcircuit/spike_sink.hpp"
 
@@ -26,6 +29,9 @@ namespace mc {
 
 /// NEST-style id (from 1) of the spike recorder of population `pop`.
 std::int64_t recorderId(const DerivedParams& derived, int pop);
+/// NEST-style id of the voltmeter of population `pop`: after the spike
+/// recorders when spikes are recorded, as the reference creates them.
+std::int64_t voltmeterId(const DerivedParams& derived, int pop, bool spikesRecorded);
 /// Formats a time given in microseconds as NEST's "%.3f" milliseconds.
 void appendTimeMs(std::string& out, std::int64_t micros);
 
@@ -53,6 +59,16 @@ public:
     ~OutputFolder() override;
 
     void onSpikes(std::span<const Spike> spikes, std::int64_t endStep) override;
+
+    /// Opens one voltmeter file per population that holds any of `neurons`
+    /// (the probes set with Simulation::setProbes, same order). Throws
+    /// WriteError if a file cannot be written. Nothing for an empty path.
+    void recordVoltages(const std::vector<std::int32_t>& neurons);
+    /// Appends the samples of a chunk (Simulation::takeProbeTraces), each line
+    /// "sender time_ms V_m" with the sample's time stamp (step + 1) h. A
+    /// failed write cuts the voltmeter files back to the last complete chunk
+    /// and stops all writing as a failed spike write does.
+    void onVoltages(const ProbeTraces& traces);
 
     /// True after a spike file write failed; nothing more is written then.
     bool failed() const { return !m_error.empty(); }
@@ -89,6 +105,15 @@ private:
     std::string m_error;
     std::vector<std::uint32_t> m_counts; ///< spikes per neuron at or after t_presim
     std::string m_buffer;
+    struct VoltmeterFile {
+        int fd = -1;
+        std::string name;
+        std::int64_t goodSize = 0;        ///< bytes after the last complete chunk
+        std::vector<std::size_t> probes;  ///< indices into the probe list
+    };
+    std::vector<VoltmeterFile> m_voltmeters;
+    std::vector<std::int32_t> m_probed;
+    void closeVoltmeters();
 };
 
 } // namespace mc

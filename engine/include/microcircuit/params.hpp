@@ -32,6 +32,9 @@ struct SimParams {
     std::uint64_t rng_seed = 55;  ///< master seed of every random stream
     int local_num_threads = 0;    ///< worker threads; 0 = all cores
     bool rec_spikes = true;       ///< record spikes of every population
+    /// "voltmeter" in the reference's rec_dev: V_m of every neuron every rec_V_int ms.
+    bool rec_voltmeter = false;
+    double rec_V_int = 1.0;       ///< voltmeter interval (ms), a multiple of sim_resolution
     std::string data_path = "data"; ///< output folder of `microcircuit run`
 };
 

@@ -7,6 +7,7 @@
 
 #include "microcircuit/model.hpp"
 #include "microcircuit/params.hpp"
+#include "microcircuit/probes.hpp"
 #include "microcircuit/spike_sink.hpp"
 
 #include <atomic>
@@ -131,6 +132,16 @@ public:
     /// arrives in the next step, as a spike through a synapse of that weight
     /// would (quantised to the engine's weight unit). For probes and tests.
     void injectInput(std::int32_t neuron, double amplitude);
+    /// Follows `neurons` (global indices, repeats allowed) from the next step
+    /// on: after every `everySteps`-th step (those with (step + 1) a multiple
+    /// of it), their V_m and synaptic current are kept for takeProbeTraces.
+    /// Replaces the probes set before and drops their samples; an empty list
+    /// switches probing off. Throws ConfigError for an index outside the
+    /// network or everySteps < 1. Spikes do not change.
+    void setProbes(const std::vector<std::int32_t>& neurons, std::int32_t everySteps = 1);
+    const std::vector<std::int32_t>& probes() const;
+    /// The samples since setProbes or the last call; clears them.
+    ProbeTraces takeProbeTraces();
     /// Times the phases of every step from now on (cleared when switched
     /// on). Costs a clock read per phase, a few percent at small scales;
     /// results do not change.

@@ -1,4 +1,5 @@
 #include "microcircuit/config_io.hpp"
+#include "recording_devices.hpp"
 
 #include "microcircuit/errors.hpp"
 #include "microcircuit/file_write.hpp"
@@ -125,6 +126,18 @@ private:
     std::set<std::string> m_ignored;
 };
 
+/// The reference's list of recording devices: "voltmeter" switches the
+/// voltmeters on; spikes stay switched by rec_spikes (--no-record).
+void readRecordingDevices(const ordered_json& j, const std::string& f, SimParams& s) {
+    if (!j.is_array()) wrongType(f, j, "a list of device names (\"spike_recorder\", \"voltmeter\")");
+    s.rec_voltmeter = false;
+    for (const auto& d : j) {
+        if (!d.is_string() || (d.get<std::string>() != "spike_recorder" && d.get<std::string>() != "voltmeter"))
+            wrongType(f, d, "\"spike_recorder\" or \"voltmeter\" in the list");
+        if (d.get<std::string>() == "voltmeter") s.rec_voltmeter = true;
+    }
+}
+
 Section simSection(SimParams& s) {
     Section sec("sim");
     sec.field("sim_resolution", s.sim_resolution)
@@ -133,10 +146,13 @@ Section simSection(SimParams& s) {
         .field("rng_seed", s.rng_seed)
         .field("local_num_threads", s.local_num_threads)
         .field("rec_spikes", s.rec_spikes)
-        .field("data_path", s.data_path);
+        .field("rec_V_int", s.rec_V_int)
+        .field("data_path", s.data_path)
+        .known("rec_dev")
+        .alias("rec_dev", [&s](const ordered_json& j, const std::string& f) { readRecordingDevices(j, f, s); });
     // Keys of the reference's sim_dict that concern NEST itself, and the
     // version of microcircuit that wrote a run folder (writeReferenceDicts).
-    for (const char* k : {"rec_dev", "print_time", "overwrite_files", "rec_V_int", "store_metadata",
+    for (const char* k : {"print_time", "overwrite_files", "store_metadata",
                           "microcircuit_version"})
         sec.ignored(k);
     return sec;
@@ -296,6 +312,7 @@ std::string configToJson(const Config& config) {
     Config c = config;
     ordered_json j;
     j["sim"] = simSection(c.sim).toJson();
+    if (c.sim.rec_voltmeter) j["sim"]["rec_dev"] = detail::recordingDevices(c.sim);
     ordered_json net = netSection(c.net).toJson();
     net["neuron_params"] = neuronToJson(c.net.neuron);
     j["net"] = net;
@@ -303,6 +320,15 @@ std::string configToJson(const Config& config) {
     j["events"] = detail::eventsToJson(c.events);
     return j.dump(2) + "\n";
 }
+
+namespace detail {
+ordered_json recordingDevices(const SimParams& s) {
+    ordered_json devices = ordered_json::array();
+    if (s.rec_spikes) devices.push_back("spike_recorder");
+    if (s.rec_voltmeter) devices.push_back("voltmeter");
+    return devices;
+}
+} // namespace detail
 
 void applyConfigJson(Config& config, std::string_view text, const std::string& origin) {
     try {
@@ -369,7 +395,7 @@ void applyConfigPath(Config& config, const std::string& path) {
 void writeReferenceDicts(const Config& config, const DerivedParams& d, const std::string& folder) {
     Config c = config;
     ordered_json sim = simSection(c.sim).toJson();
-    sim["rec_dev"] = c.sim.rec_spikes ? ordered_json::array({"spike_recorder"}) : ordered_json::array();
+    sim["rec_dev"] = detail::recordingDevices(c.sim);
     sim["microcircuit_version"] = versionString();
     ordered_json net = netSection(c.net).toJson();
     net["neuron_model"] = "iaf_psc_exp";

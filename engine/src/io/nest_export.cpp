@@ -4,6 +4,7 @@
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
 #include "microcircuit/version.hpp"
+#include "recording_devices.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -62,11 +63,11 @@ Dicts buildDicts(const Config& c) {
     d.sim["t_presim"] = s["t_presim"];
     d.sim["t_sim"] = s["t_sim"];
     d.sim["sim_resolution"] = s["sim_resolution"];
-    d.sim["rec_dev"] = c.sim.rec_spikes ? ordered_json::array({"spike_recorder"}) : ordered_json::array();
+    d.sim["rec_dev"] = detail::recordingDevices(c.sim);
     d.sim["data_path"] = s["data_path"];
     d.sim["rng_seed"] = s["rng_seed"];
     d.sim["local_num_threads"] = s["local_num_threads"]; // 0: run_microcircuit.py uses all cores
-    d.sim["rec_V_int"] = 1.0;
+    d.sim["rec_V_int"] = c.sim.rec_V_int;
     d.sim["overwrite_files"] = true;
     d.sim["print_time"] = false;
     d.sim["store_metadata"] = true;

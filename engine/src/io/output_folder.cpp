@@ -91,6 +91,7 @@ OutputFolder::OutputFolder(const std::string& path, const Config& config, const 
 
 OutputFolder::~OutputFolder() {
     for (int f : m_files) ::close(f);
+    closeVoltmeters();
 }
 
 void OutputFolder::fail(const std::string& file, int err) {
@@ -183,6 +184,7 @@ std::vector<PopulationRate> OutputFolder::rates() const {
 void OutputFolder::finish(bool ranToEnd) {
     for (int f : m_files) ::close(f);
     m_files.clear();
+    closeVoltmeters();
     std::string sonataError;
     if (m_sonata) {
         try {

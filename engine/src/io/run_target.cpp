@@ -66,6 +66,7 @@ bool isRunFileName(const std::string& fileName) {
                               "spikes.h5", "stats.json"})
         if (name == known) return true;
     if (name.rfind("spike_recorder-", 0) == 0 && endsWith(name, ".dat")) return true;
+    if (name.rfind("voltmeter-", 0) == 0 && endsWith(name, ".dat")) return true;
     for (const char* stem : {"raster", "boxplot", "distributions"})
         for (const char* ext : {".png", ".svg", ".pdf"})
             if (name == std::string(stem) + ext) return true;

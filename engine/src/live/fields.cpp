@@ -74,6 +74,8 @@ std::vector<FieldInfo> makeTable() {
     t.push_back(number("sim.local_num_threads", G::Simulation, S::Integer, "", 0.0, 1024.0,
                        "worker threads (0 = all cores); spikes do not depend on it"));
     t.push_back(flag("sim.rec_spikes", G::Simulation, "record the spikes of every population"));
+    t.push_back(openMin(number("sim.rec_V_int", G::Simulation, S::Number, "ms", 0.0, 1e9,
+                               "voltmeter sampling interval (with \"voltmeter\" in rec_dev; a multiple of sim_resolution)")));
     t.push_back(words("sim.data_path", G::Simulation, "", "output folder of `microcircuit run`"));
     // net
     t.push_back(openMin(number("net.N_scaling", G::NetworkSize, S::Number, "", 0.0, 10.0,

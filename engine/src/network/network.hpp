@@ -117,6 +117,8 @@ struct alignas(64) Shard {
     /// [sourceBegin[s], sourceBegin[s + 1]).
     std::vector<std::uint32_t> sourceBegin;
     std::vector<Spike> recorded; ///< this run() call's spikes, when recording
+    /// Probed neurons of this shard: {global neuron, probe index}.
+    std::vector<std::array<std::int32_t, 2>> probes;
     /// Queue mode only: segments due at step t are in queue[t % H] (H = D + 1 slots).
     std::vector<std::vector<QueuedSegment>> queue;
     alignas(64) std::array<std::int64_t, kNumPops> spikeCounts{}; ///< written every step
@@ -187,6 +189,10 @@ struct Network {
     std::vector<std::array<std::int64_t, 2>> thalamicPulses; ///< [start, end) steps
     std::vector<std::array<std::int64_t, 2>> dcTransients;   ///< [start, end) steps
     double buildSeconds = 0.0;
+    /// Probes (Simulation::setProbes): the samples so far; each shard's
+    /// worker writes the entries of its own probes.
+    ProbeTraces probeTraces;
+    std::int32_t probeEvery = 1;
 
     int populationOf(std::int32_t neuron) const;
     std::int64_t memoryBytes() const;

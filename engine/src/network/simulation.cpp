@@ -190,6 +190,33 @@ void Simulation::injectInput(std::int32_t neuron, double amplitude) {
     }
 }
 
+void Simulation::setProbes(const std::vector<std::int32_t>& neurons, std::int32_t everySteps) {
+    if (everySteps < 1) throw ConfigError("probe interval " + std::to_string(everySteps) + " steps is below 1");
+    for (std::int32_t n : neurons) checkNeuron(*m_net, n);
+    detail::Network& net = *m_net;
+    net.probeTraces = ProbeTraces{};
+    net.probeTraces.neurons = neurons;
+    net.probeEvery = everySteps;
+    for (detail::Shard& shard : net.shards) {
+        shard.probes.clear();
+        for (std::size_t i = 0; i < neurons.size(); ++i)
+            if (neurons[i] >= shard.first && neurons[i] < shard.first + shard.count)
+                shard.probes.push_back({neurons[i], static_cast<std::int32_t>(i)});
+    }
+}
+
+const std::vector<std::int32_t>& Simulation::probes() const { return m_net->probeTraces.neurons; }
+
+ProbeTraces Simulation::takeProbeTraces() {
+    ProbeTraces& tr = m_net->probeTraces;
+    ProbeTraces out;
+    out.neurons = tr.neurons;
+    std::swap(out.steps, tr.steps);
+    std::swap(out.vm, tr.vm);
+    std::swap(out.current, tr.current);
+    return out;
+}
+
 std::array<std::int64_t, kNumPops> Simulation::spikeCounts() const { return detail::totalSpikeCounts(*m_net); }
 
 void Simulation::setPhaseTiming(bool on) {

@@ -239,6 +239,18 @@ void thalamicSpikes(const Network& net, std::int64_t t, std::vector<std::int32_t
     }
 }
 
+/// Writes the state of the shard's probed neurons after step t into sample
+/// `sample` of the traces (the slots of other probes are other workers').
+void readProbes(Network& net, const Shard& shard, std::size_t sample) {
+    ProbeTraces& tr = net.probeTraces;
+    const std::size_t n = tr.neurons.size();
+    for (const auto& [neuron, index] : shard.probes) {
+        const double eL = net.config.net.neuron.E_L[net.populationOf(neuron)];
+        tr.vm[sample * n + index] = static_cast<double>(net.v[neuron]) + eL;
+        tr.current[sample * n + index] = net.current[neuron];
+    }
+}
+
 } // namespace
 
 void changeWeights(Network& net, bool split, const std::function<void()>& rewrite) {
@@ -364,6 +376,20 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
     const int threads = std::min(net.workers->threads(), shards);
     for (Shard& s : net.shards) s.recorded.clear();
     SpinBarrier barrier(threads);
+    // Probes: room for this run's samples (steps t with (t + 1) % every == 0).
+    const bool probing = !net.probeTraces.neurons.empty();
+    const std::int64_t every = net.probeEvery;
+    const std::size_t sample0 = net.probeTraces.steps.size();
+    if (probing) {
+        ProbeTraces& tr = net.probeTraces;
+        for (std::int64_t t = first; t < first + steps; ++t)
+            if ((t + 1) % every == 0) tr.steps.push_back(t);
+        const std::size_t size = tr.steps.size() * tr.neurons.size();
+        tr.vm.resize(size);
+        tr.current.resize(size);
+    }
+    // Step t (with (t + 1) % every == 0) fills sample sample0 + (t + 1) / every - firstSampled.
+    const std::int64_t firstSampled = (first + every) / every; // (t + 1) / every of the first sample
     const bool split = net.scaling.split;
     const bool ring = net.ring;
     // Each worker owns the shards k with k % threads == worker; one barrier per
@@ -394,6 +420,8 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
                 update(net, shard, t, slot[k], key, poissonOn, stimOn);
                 if (out)
                     for (std::int32_t i : slot[k]) shard.recorded.push_back(Spike{i, static_cast<std::int32_t>(t)});
+                if (probing && !shard.probes.empty() && (t + 1) % every == 0)
+                    readProbes(net, shard, sample0 + static_cast<std::size_t>((t + 1) / every - firstSampled));
                 timer.lap(&PhaseTimes::update_ns);
             }
             if (worker == 0) thalamicSpikes(net, t, slot[shards]);
