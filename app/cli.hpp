@@ -28,7 +28,15 @@ using AnalysisFigures = std::function<void(const SpikeData& data, const Analysis
                                            const AnalysisResult* reference, const std::string& outDir,
                                            const std::vector<std::string>& formats)>;
 void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures);
+/// Hook that draws a sweep's phase diagrams (`sweep --figures`, Qt side):
+/// `check` refuses a sweep with a number of swept fields it cannot draw,
+/// `draw` writes the figures of a sweep folder in the formats given. Both
+/// empty in builds without Qt.
+struct SweepFigures {
+    std::function<void(std::size_t axes)> check;
+    std::function<void(const std::string& dir, const std::vector<std::string>& formats)> draw;
+};
 /// `microcircuit sweep` and `microcircuit sweep collect` (docs/sweeps.md).
-void addSweepCommand(CLI::App& app, std::function<int()>& action);
+void addSweepCommand(CLI::App& app, std::function<int()>& action, SweepFigures figures);
 
 } // namespace mc::cli

@@ -10,6 +10,7 @@
 
 #ifdef MC_WITH_GUI
 #include "figures/figures.hpp"
+#include "figures/sweep_figure.hpp"
 #include "ui/gui_main.hpp"
 #endif
 
@@ -18,7 +19,9 @@ int main(int argc, char** argv) {
     if (argc == 1) return mc::ui::runGui(argc, argv);
     mc::cli::AfterRun afterRun = [](const std::string& folder) { return mc::figures::writeRunFigures(folder); };
     mc::cli::AnalysisFigures analysisFigures = mc::figures::writeAnalysisFigures;
+    mc::cli::SweepFigures sweepFigures{mc::figures::checkSweepMapAxes, mc::figures::writeSweepFigures};
 #else
+    mc::cli::SweepFigures sweepFigures;
     mc::cli::AfterRun afterRun;
     mc::cli::AnalysisFigures analysisFigures;
 #endif
@@ -31,7 +34,7 @@ int main(int argc, char** argv) {
     mc::cli::addConfigCommand(app, action);
     mc::cli::addBenchCommand(app, action);
     mc::cli::addAnalyzeCommand(app, action, analysisFigures);
-    mc::cli::addSweepCommand(app, action);
+    mc::cli::addSweepCommand(app, action, sweepFigures);
     mc::cli::addExportNestCommand(app, action);
     try {
         app.parse(argc, argv);
