@@ -2,6 +2,7 @@
 #pragma once
 
 #include "microcircuit/analysis.hpp"
+#include "microcircuit/ensemble.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -27,7 +28,12 @@ void addExportNestCommand(CLI::App& app, std::function<int()>& action);
 using AnalysisFigures = std::function<void(const SpikeData& data, const AnalysisResult& result,
                                            const AnalysisResult* reference, const std::string& outDir,
                                            const std::vector<std::string>& formats)>;
-void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures);
+/// Hook that draws the ensemble figure of `analyze --ensemble --figures`
+/// (KS distances, output folder, formats). Empty in builds without Qt.
+using EnsembleFigures =
+    std::function<void(const EnsembleKs& ks, const std::string& outDir, const std::vector<std::string>& formats)>;
+void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures,
+                       EnsembleFigures ensembleFigures);
 /// Hook that draws a sweep's phase diagrams (`sweep --figures`, Qt side):
 /// `check` refuses a sweep with a number of swept fields it cannot draw,
 /// `draw` writes the figures of a sweep folder in the formats given. Both

@@ -20,7 +20,9 @@ int main(int argc, char** argv) {
     mc::cli::AfterRun afterRun = [](const std::string& folder) { return mc::figures::writeRunFigures(folder); };
     mc::cli::AnalysisFigures analysisFigures = mc::figures::writeAnalysisFigures;
     mc::cli::SweepFigures sweepFigures{mc::figures::checkSweepMapAxes, mc::figures::writeSweepFigures};
+    mc::cli::EnsembleFigures ensembleFigures = mc::figures::writeEnsembleFigure;
 #else
+    mc::cli::EnsembleFigures ensembleFigures;
     mc::cli::SweepFigures sweepFigures;
     mc::cli::AfterRun afterRun;
     mc::cli::AnalysisFigures analysisFigures;
@@ -33,7 +35,7 @@ int main(int argc, char** argv) {
     mc::cli::addRunCommand(app, action, afterRun);
     mc::cli::addConfigCommand(app, action);
     mc::cli::addBenchCommand(app, action);
-    mc::cli::addAnalyzeCommand(app, action, analysisFigures);
+    mc::cli::addAnalyzeCommand(app, action, analysisFigures, ensembleFigures);
     mc::cli::addSweepCommand(app, action, sweepFigures);
     mc::cli::addExportNestCommand(app, action);
     try {

@@ -126,6 +126,37 @@ class TestSweepFigures : public QObject {
         }
     }
 
+    void ensembleFigureHasABoxPlotPerStatistic() {
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath("seeds");
+        QStringList args = smallSweep(out);
+        args.removeAll("--no-record");
+        args.removeAll("--figures");
+        QCOMPARE(runBinary(args << "--set" << "net.bg_rate=8" << "--seeds" << "3"), 0);
+        const QString figs = tmp.filePath("ens");
+        QByteArray err;
+        QCOMPARE(runBinary({"analyze", out + "/points/0000", "--ensemble", out + "/points/0001", out + "/points/0002",
+                            "--ensemble-out", tmp.filePath("json"), "--figures", "--figures-out", figs, "--format",
+                            "png", "--format", "svg", "-q"},
+                           &err),
+                 0);
+        QVERIFY(QFile::exists(tmp.filePath("json/rate_ks_distances.json")));
+        QVERIFY(QFile::exists(figs + "/ensemble_ks.svg"));
+        QImage img(figs + "/ensemble_ks.png");
+        QCOMPARE(img.size(), QSize(3600, 900));
+        // Each third holds box plots: the excitatory and inhibitory colours.
+        for (int third = 0; third < 3; ++third) {
+            int exc = 0, inh = 0;
+            for (int y = 0; y < img.height(); ++y)
+                for (int x = third * 1200; x < (third + 1) * 1200; ++x) {
+                    const QRgb c = img.pixel(x, y) & 0xffffff;
+                    exc += c == (QColor(0x59, 0x52, 0x89).rgb() & 0xffffff);
+                    inh += c == (QColor(0xaf, 0x14, 0x3c).rgb() & 0xffffff);
+                }
+            QVERIFY2(exc > 50 && inh > 50, qPrintable(QString("panel %1: %2 %3").arg(third).arg(exc).arg(inh)));
+        }
+    }
+
     void badInputIsRefusedBeforeRunning() {
         QTemporaryDir tmp;
         QByteArray err;
