@@ -157,6 +157,29 @@ class TestSweepFigures : public QObject {
         }
     }
 
+    void partialCollectLeavesUnfinishedCellsGrey() {
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath("part");
+        QStringList args = smallSweep(out);
+        args.removeAll("--figures");
+        QCOMPARE(runBinary(args << "--set" << "net.g=-4,-5" << "--set" << "net.bg_rate=8,9" << "--slurm"), 0);
+        QCOMPARE(runBinary({"sweep", "--point", "0", out, "-q"}), 0);
+        QCOMPARE(runBinary({"sweep", "collect", out, "--figures"}), 1); // incomplete: no summary, no figures
+        QVERIFY(!QFile::exists(out + "/figures/phase_state.png"));
+        QCOMPARE(runBinary({"sweep", "collect", out, "--partial", "--figures"}), 0);
+        const auto map = figures::readSweepMap(out.toStdString(), figures::SweepStatistic::State);
+        QImage img(out + "/figures/phase_state.png");
+        const QRgb grey = figures::kNoValueColor.rgb() & 0xffffff;
+        for (int pop = 0; pop < 8; ++pop) {
+            QVERIFY(std::isfinite(map.cells[pop][0]));
+            QVERIFY(cellPixel(img, map, pop, 0, 0) != grey); // point 0: net.g = -4, net.bg_rate = 8
+            for (int k = 1; k < 4; ++k) {
+                QVERIFY(std::isnan(map.cells[pop][k]));
+                QCOMPARE(cellPixel(img, map, pop, k % 2, k / 2), grey);
+            }
+        }
+    }
+
     void badInputIsRefusedBeforeRunning() {
         QTemporaryDir tmp;
         QByteArray err;
@@ -173,6 +196,9 @@ class TestSweepFigures : public QObject {
         QCOMPARE(runBinary({"sweep", "--set", "net.g=-4,-5", "--out", tmp.filePath("g"), "--figures", "--format", "bmp"},
                            &err),
                  2);
+        QCOMPARE(runBinary({"sweep", "--set", "net.g=-4,-5", "--out", tmp.filePath("s"), "--slurm", "--figures"}, &err), 2);
+        QVERIFY2(err.contains("sweep collect --figures"), err.constData());
+        QVERIFY(!QFile::exists(tmp.filePath("s/sweep.json")));
     }
 };
 
