@@ -2,6 +2,7 @@
 #pragma once
 
 #include "microcircuit/analysis.hpp"
+#include "microcircuit/ensemble.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -27,8 +28,21 @@ void addExportNestCommand(CLI::App& app, std::function<int()>& action);
 using AnalysisFigures = std::function<void(const SpikeData& data, const AnalysisResult& result,
                                            const AnalysisResult* reference, const std::string& outDir,
                                            const std::vector<std::string>& formats)>;
-void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures);
+/// Hook that draws the ensemble figure of `analyze --ensemble --figures`
+/// (KS distances, output folder, formats). Empty in builds without Qt.
+using EnsembleFigures =
+    std::function<void(const EnsembleKs& ks, const std::string& outDir, const std::vector<std::string>& formats)>;
+void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures,
+                       EnsembleFigures ensembleFigures);
+/// Hook that draws a sweep's phase diagrams (`sweep --figures`, Qt side):
+/// `check` refuses a sweep with a number of swept fields it cannot draw,
+/// `draw` writes the figures of a sweep folder in the formats given. Both
+/// empty in builds without Qt.
+struct SweepFigures {
+    std::function<void(std::size_t axes)> check;
+    std::function<void(const std::string& dir, const std::vector<std::string>& formats)> draw;
+};
 /// `microcircuit sweep` and `microcircuit sweep collect` (docs/sweeps.md).
-void addSweepCommand(CLI::App& app, std::function<int()>& action);
+void addSweepCommand(CLI::App& app, std::function<int()>& action, SweepFigures figures);
 
 } // namespace mc::cli

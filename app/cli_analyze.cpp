@@ -143,7 +143,7 @@ void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
     std::printf("%s\n", out.dump(2).c_str());
 }
 
-int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
+int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures, const EnsembleFigures& ensembleFigures) {
     if (opt.figures && !figures) throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
     AnalysisOptions options;
     if (opt.tMin) {
@@ -160,12 +160,22 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
     options.seed = parseSeed("--seed", opt.seed);
     const bool progress = !opt.quiet && isatty(STDERR_FILENO);
     if (!opt.ensemble.empty()) {
-        if (!opt.reference.empty() || opt.figures || opt.json)
-            throw ConfigError("--ensemble goes without --reference, --json and --figures (it writes JSON files into "
+        if (!opt.reference.empty() || opt.json)
+            throw ConfigError("--ensemble goes without --reference and --json (it writes JSON files into "
                               "--ensemble-out)");
         std::vector<std::string> dirs{opt.dir};
         dirs.insert(dirs.end(), opt.ensemble.begin(), opt.ensemble.end());
-        return analyzeEnsemble(dirs, options, opt.ensembleOut, opt.quiet);
+        std::function<void(const EnsembleKs&)> draw;
+        if (opt.figures) {
+            if (!ensembleFigures) throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
+            const std::string out = opt.figuresOut.empty() ? opt.ensembleOut : opt.figuresOut;
+            const std::vector<std::string> formats = opt.formats.empty() ? std::vector<std::string>{"png"} : opt.formats;
+            draw = [&, out, formats](const EnsembleKs& ks) {
+                ensembleFigures(ks, out, formats);
+                if (!opt.quiet) std::fprintf(stderr, "ensemble figure written to %s/ensemble_ks\n", out.c_str());
+            };
+        }
+        return analyzeEnsemble(dirs, options, opt.ensembleOut, opt.quiet, draw);
     }
 
     const SpikeData data = readWithProgress(opt.dir, progress, opt.quiet);
@@ -203,7 +213,8 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
 
 } // namespace
 
-void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures) {
+void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigures figures,
+                       EnsembleFigures ensembleFigures) {
     auto opt = std::make_shared<AnalyzeOptions>();
     auto* cmd = app.add_subcommand(
         "analyze",
@@ -228,8 +239,9 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
                     "folder for rate/spike_cvs/spike_ccs_ks_distances.json (default: ./ensemble)")
         ->check(nonEmptyPath());
     cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name");
-    cmd->add_flag("--figures", opt->figures, "draw raster, box plot and distribution figures");
-    cmd->add_option("--figures-out", opt->figuresOut, "folder for the figures (default: DIR)")
+    cmd->add_flag("--figures", opt->figures,
+                  "draw raster, box plot and distribution figures (with --ensemble: the KS distances' box plots)");
+    cmd->add_option("--figures-out", opt->figuresOut, "folder for the figures (default: DIR; --ensemble-out with --ensemble)")
         ->check(nonEmptyPath());
     cmd->add_option("--format", opt->formats, "figure formats: png, svg, pdf (repeatable; default png)")
         ->check(CLI::IsMember({"png", "svg", "pdf"}));
@@ -241,7 +253,9 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
                     "stimulus onsets for --psth (ms, comma-separated; default: the folder's thalamic pulses)")
         ->delimiter(',');
     cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");
-    cmd->callback([opt, &action, figures] { action = [opt, figures] { return analyze(*opt, figures); }; });
+    cmd->callback([opt, &action, figures, ensembleFigures] {
+        action = [opt, figures, ensembleFigures] { return analyze(*opt, figures, ensembleFigures); };
+    });
 }
 
 } // namespace mc::cli

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "microcircuit/analysis.hpp"
+#include "microcircuit/ensemble.hpp"
 #include "microcircuit/params.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,7 +60,8 @@ void checkMemory(const Config& config, int threads);
 /// `analyze --ensemble`: statistics of every folder, KS distances between all
 /// pairs, printed and written into outDir as the reference's
 /// {rate,spike_cvs,spike_ccs}_ks_distances.json (cli_ensemble.cpp).
+/// `draw`, when set, draws the ensemble figure from the distances.
 int analyzeEnsemble(const std::vector<std::string>& dirs, const AnalysisOptions& options, const std::string& outDir,
-                    bool quiet);
+                    bool quiet, const std::function<void(const EnsembleKs&)>& draw = {});
 
 } // namespace mc::cli

@@ -14,7 +14,7 @@
 namespace mc::cli {
 
 int analyzeEnsemble(const std::vector<std::string>& dirs, const AnalysisOptions& options, const std::string& outDir,
-                    bool quiet) {
+                    bool quiet, const std::function<void(const EnsembleKs&)>& draw) {
     std::vector<AnalysisResult> results;
     for (const std::string& dir : dirs) {
         if (!quiet) std::fprintf(stderr, "analysing %s\n", dir.c_str());
@@ -53,6 +53,7 @@ int analyzeEnsemble(const std::vector<std::string>& dirs, const AnalysisOptions&
     }
     if (!quiet)
         std::fprintf(stderr, "written: %s/{rate,spike_cvs,spike_ccs}_ks_distances.json\n", outDir.c_str());
+    if (draw) draw(ks);
     return 0;
 }
 

@@ -44,7 +44,26 @@ struct SweepOptions {
     int cpusPerTask = 1, pointsPerTask = 1;
     std::string collectDir;
     bool partial = false;
+    bool figures = false;
+    std::vector<std::string> formats;
 };
+
+/// --figures before anything runs: the Qt build, known formats, a sweep it can draw.
+void checkFigures(const SweepOptions& opt, const SweepFigures& figures, std::size_t axes) {
+    if (!opt.figures) {
+        if (!opt.formats.empty()) throw ConfigError("--format goes with --figures");
+        return;
+    }
+    if (!figures.draw) throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
+    figures.check(axes);
+}
+
+int drawFigures(const std::string& dir, const SweepOptions& opt, const SweepFigures& figures) {
+    if (!opt.figures) return 0;
+    figures.draw(dir, opt.formats.empty() ? std::vector<std::string>{"png"} : opt.formats);
+    if (!opt.quiet) std::printf("figures: %s/figures/phase_{rate,cv,synchrony,state}\n", dir.c_str());
+    return 0;
+}
 
 std::string pointLabel(const SweepSpec& spec, const SweepPoint& p) {
     std::string s = "point " + std::to_string(p.index);
@@ -176,7 +195,7 @@ void checkReuse(const SweepSpec& spec, const std::vector<SweepPoint>& points) {
     }
 }
 
-int sweepMain(SweepOptions opt) {
+int sweepMain(SweepOptions opt, const SweepFigures& figures) {
     if (opt.point) {
         if (opt.pointDir.empty()) throw ConfigError("--point K needs the sweep folder: microcircuit sweep --point K DIR");
         const SweepSpec spec = readSweep(opt.pointDir);
@@ -209,6 +228,8 @@ int sweepMain(SweepOptions opt) {
     }
     const auto points = expandSweep(spec);
     if (opt.reuse) checkReuse(spec, points);
+    if (!opt.slurm) checkFigures(opt, figures, spec.axes.size());
+    else if (opt.figures) throw ConfigError("--figures goes without --slurm: draw them with microcircuit sweep collect --figures DIR");
     const std::string text = sweepToJson(spec, points);
     const fs::path dir(opt.out);
     const fs::path specPath = dir / "sweep.json";
@@ -254,12 +275,13 @@ int sweepMain(SweepOptions opt) {
         return 1;
     }
     if (!opt.quiet) std::printf("summary: %s/summary.csv and summary.json\n", opt.out.c_str());
-    return 0;
+    return drawFigures(opt.out, opt, figures);
 }
 
-int collectMain(const SweepOptions& opt) {
+int collectMain(const SweepOptions& opt, const SweepFigures& figures) {
     const SweepSpec spec = readSweep(opt.collectDir);
     const auto points = expandSweep(spec);
+    checkFigures(opt, figures, spec.axes.size());
     const auto missing = writeSummary(opt.collectDir, spec, points, opt.partial);
     if (!missing.empty()) {
         std::string list;
@@ -274,12 +296,12 @@ int collectMain(const SweepOptions& opt) {
     }
     std::printf("summary of %zu points: %s/summary.csv and summary.json\n", points.size() - missing.size(),
                 opt.collectDir.c_str());
-    return 0;
+    return drawFigures(opt.collectDir, opt, figures);
 }
 
 } // namespace
 
-void addSweepCommand(CLI::App& app, std::function<int()>& action) {
+void addSweepCommand(CLI::App& app, std::function<int()>& action, SweepFigures figures) {
     auto opt = std::make_shared<SweepOptions>();
     auto* cmd = app.add_subcommand("sweep", "run a grid of configurations and seeds, one run folder per point, "
                                             "and summarise their statistics (docs/sweeps.md)");
@@ -308,13 +330,21 @@ void addSweepCommand(CLI::App& app, std::function<int()>& action) {
         ->check(CLI::Range(1, 1000000));
     cmd->add_flag("--submit", opt->submit, "with --slurm: submit the job array with sbatch");
     cmd->add_flag("-q,--quiet", opt->quiet, "no progress line and no report");
+    const auto addFigureFlags = [opt](CLI::App* c) {
+        c->add_flag("--figures", opt->figures,
+                    "draw phase diagrams of the summary (rate, CV, synchrony, state) into DIR/figures");
+        c->add_option("--format", opt->formats, "figure formats: png, svg, pdf (repeatable; default png)")
+            ->check(CLI::IsMember({"png", "svg", "pdf"}));
+    };
+    addFigureFlags(cmd);
     auto* collect = cmd->add_subcommand("collect", "gather the summary of a sweep folder (also while it runs on Slurm)");
     collect->add_option("dir", opt->collectDir, "the sweep folder")->required()->check(nonEmptyPath());
     collect->add_flag("--partial", opt->partial, "write the rows of the finished points even if some are missing");
-    collect->callback([opt, &action] { action = [opt] { return collectMain(*opt); }; });
-    cmd->callback([opt, &action, collect] {
+    addFigureFlags(collect);
+    collect->callback([opt, &action, figures] { action = [opt, figures] { return collectMain(*opt, figures); }; });
+    cmd->callback([opt, &action, collect, figures] {
         if (collect->parsed()) return;
-        action = [opt] { return sweepMain(*opt); };
+        action = [opt, figures] { return sweepMain(*opt, figures); };
     });
 }
 

@@ -10,6 +10,7 @@
 
 #ifdef MC_WITH_GUI
 #include "figures/figures.hpp"
+#include "figures/sweep_figure.hpp"
 #include "ui/gui_main.hpp"
 #endif
 
@@ -18,7 +19,11 @@ int main(int argc, char** argv) {
     if (argc == 1) return mc::ui::runGui(argc, argv);
     mc::cli::AfterRun afterRun = [](const std::string& folder) { return mc::figures::writeRunFigures(folder); };
     mc::cli::AnalysisFigures analysisFigures = mc::figures::writeAnalysisFigures;
+    mc::cli::SweepFigures sweepFigures{mc::figures::checkSweepMapAxes, mc::figures::writeSweepFigures};
+    mc::cli::EnsembleFigures ensembleFigures = mc::figures::writeEnsembleFigure;
 #else
+    mc::cli::EnsembleFigures ensembleFigures;
+    mc::cli::SweepFigures sweepFigures;
     mc::cli::AfterRun afterRun;
     mc::cli::AnalysisFigures analysisFigures;
 #endif
@@ -30,8 +35,8 @@ int main(int argc, char** argv) {
     mc::cli::addRunCommand(app, action, afterRun);
     mc::cli::addConfigCommand(app, action);
     mc::cli::addBenchCommand(app, action);
-    mc::cli::addAnalyzeCommand(app, action, analysisFigures);
-    mc::cli::addSweepCommand(app, action);
+    mc::cli::addAnalyzeCommand(app, action, analysisFigures, ensembleFigures);
+    mc::cli::addSweepCommand(app, action, sweepFigures);
     mc::cli::addExportNestCommand(app, action);
     std::string viewFolder;
     auto* view = app.add_subcommand("view", "open a recorded spike folder in the desktop program and replay it");

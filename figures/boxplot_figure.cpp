@@ -42,7 +42,7 @@ BoxStats boxStats(std::vector<double> v) {
 }
 
 void paintBoxplot(QPainter& p, const QRectF& rect, const std::vector<std::string>& names,
-                  const std::vector<std::vector<double>>& rates) {
+                  const std::vector<std::vector<double>>& rates, const QString& xLabel) {
     const QFont font = figureFont(rect);
     const QFontMetricsF fm(font);
     const QRectF plot(rect.left() + rect.width() * 0.14, rect.top() + rect.height() * 0.03, rect.width() * 0.81,
@@ -93,7 +93,7 @@ void paintBoxplot(QPainter& p, const QRectF& rect, const std::vector<std::string
         }
     }
     p.restore();
-    drawFrame(p, plot, x, niceTicks(0.0, hi * 1.05, 5), "firing rate (spikes/s)", "", font);
+    drawFrame(p, plot, x, niceTicks(0.0, hi * 1.05, 5), xLabel, "", font);
     p.save();
     p.setFont(font);
     p.setPen(Qt::black);

@@ -19,8 +19,9 @@ struct BoxStats {
 };
 BoxStats boxStats(std::vector<double> values);
 
-/// Paints one box per population (names[i], rates[i] in Hz), first at the top.
+/// Paints one box per population (names[i], rates[i] in Hz), first at the top;
+/// `xLabel` names the values (other values than rates: the ensemble figure).
 void paintBoxplot(QPainter& painter, const QRectF& rect, const std::vector<std::string>& names,
-                  const std::vector<std::vector<double>>& rates);
+                  const std::vector<std::vector<double>>& rates, const QString& xLabel = "firing rate (spikes/s)");
 
 } // namespace mc::figures

@@ -78,4 +78,20 @@ void writeAnalysisFigures(const SpikeData& data, const AnalysisResult& result, c
     }
 }
 
+void writeEnsembleFigure(const EnsembleKs& ks, const std::string& outDir, const std::vector<std::string>& formats) {
+    std::error_code ec;
+    fs::create_directories(outDir, ec);
+    if (!fs::is_directory(outDir)) throw ConfigError(outDir + ": figure folder cannot be created");
+    static const char* const labels[3] = {"KS distance of rates", "KS distance of ISI CVs",
+                                          "KS distance of correlations"};
+    for (const std::string& fmt : formats)
+        writeFigure((fs::path(outDir) / ("ensemble_ks." + fmt)).string(), {3 * kFigureWidth, kFigureHeight},
+                    [&](QPainter& p, const QRectF& r) {
+                        p.fillRect(r, Qt::white);
+                        for (int s = 0; s < 3; ++s)
+                            paintBoxplot(p, QRectF(r.left() + r.width() * s / 3, r.top(), r.width() / 3, r.height()),
+                                         ks.populations, ks.distances[static_cast<std::size_t>(s)], labels[s]);
+                    });
+}
+
 } // namespace mc::figures

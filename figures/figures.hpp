@@ -5,6 +5,7 @@
 #pragma once
 
 #include "microcircuit/analysis.hpp"
+#include "microcircuit/ensemble.hpp"
 #include "microcircuit/spike_data.hpp"
 
 #include <string>
@@ -25,6 +26,12 @@ bool writeRunFigures(const std::string& folder);
 /// Throws mc::ConfigError if a file cannot be written.
 void writeAnalysisFigures(const SpikeData& data, const AnalysisResult& result, const AnalysisResult* reference,
                           const std::string& outDir, const std::vector<std::string>& formats);
+
+/// The ensemble figure of `analyze --ensemble --figures`, as the reference's:
+/// the KS distances between pairs of realisations per population, one box
+/// plot each for rates, ISI CVs and correlations, side by side, written as
+/// ensemble_ks.<fmt> into `outDir`. Throws mc::ConfigError / mc::WriteError.
+void writeEnsembleFigure(const EnsembleKs& ks, const std::string& outDir, const std::vector<std::string>& formats);
 
 /// Figure sizes in pixels at 300 dpi: the reference's 4 x 3 in, and a taller
 /// page for the 8 x 3 distribution grid.
