@@ -2,6 +2,7 @@
 // reference's format (ours or NEST's), optionally compared with a second one.
 #include "cli.hpp"
 #include "cli_common.hpp"
+#include "cli_activity.hpp"
 
 #include "microcircuit/analysis.hpp"
 #include "microcircuit/errors.hpp"
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -25,6 +27,9 @@ struct AnalyzeOptions {
     int subsample = 200;
     std::string seed = "12345";
     bool json = false, figures = false, quiet = false;
+    bool spectra = false, psth = false, health = false;
+    std::vector<double> onsets;
+    std::string out;
     std::vector<std::string> formats;
     std::vector<std::string> ensemble;
     std::string ensembleOut = "ensemble";
@@ -79,7 +84,7 @@ nlohmann::json jsonNumber(double x) {
     return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
 }
 
-void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
+void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks, const HealthReport* health) {
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
     for (std::size_t p = 0; p < r.populations.size(); ++p) {
         const PopulationStats& s = r.populations[p];
@@ -100,6 +105,7 @@ void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
                        {"ccs", jsonNumber((*ks)[p].ccs)}};
         out[s.name] = std::move(j);
     }
+    if (health) out["health"] = healthJson(*health); // only with --health: the keys are otherwise the populations
     std::printf("%s\n", out.dump(2).c_str());
 }
 
@@ -119,8 +125,12 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
     options.subsample = opt.subsample;
     options.seed = parseSeed("--seed", opt.seed);
     const bool progress = !opt.quiet && isatty(STDERR_FILENO);
+    for (double t : opt.onsets)
+        if (!std::isfinite(t) || t < 0.0)
+            throw ConfigError("--onsets " + num(t, 3) + ": onsets must be finite times >= 0 ms");
+    if (!opt.onsets.empty() && !opt.psth) throw ConfigError("--onsets goes with --psth");
     if (!opt.ensemble.empty()) {
-        if (!opt.reference.empty() || opt.figures || opt.json)
+        if (!opt.reference.empty() || opt.figures || opt.json || opt.spectra || opt.psth || opt.health)
             throw ConfigError("--ensemble goes without --reference, --json and --figures (it writes JSON files into "
                               "--ensemble-out)");
         std::vector<std::string> dirs{opt.dir};
@@ -145,10 +155,19 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures) {
                               opt.dir + " has " + std::to_string(result.populations.size()));
         ks = compareResults(result, *ref);
     }
-    if (opt.json)
-        printJson(result, ref ? &ks : nullptr);
-    else
+    const HealthReport health = folderHealth(data, result.tMin, result.tMax, opt.dir);
+    if (opt.json) {
+        printJson(result, ref ? &ks : nullptr, opt.health ? &health : nullptr);
+    } else {
         printTable(result, ref ? &*ref : nullptr, ks);
+        std::printf("\n");
+        printHealth(health, opt.health);
+    }
+    const std::string outDir = opt.out.empty() ? opt.dir : opt.out;
+    if ((opt.spectra || opt.psth) && !std::filesystem::is_directory(outDir))
+        throw ConfigError("--out " + outDir + ": not a folder (spectra and PSTHs are written into a folder)");
+    if (opt.spectra) writeSpectra(data, result.tMin, result.tMax, outDir, opt.json, opt.quiet);
+    if (opt.psth) writePsth(data, opt.onsets, opt.dir, outDir, opt.json, opt.quiet);
 
     if (opt.figures) {
         const std::string out = opt.figuresOut.empty() ? opt.dir : opt.figuresOut;
@@ -185,12 +204,21 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
     cmd->add_option("--ensemble-out", opt->ensembleOut,
                     "folder for rate/spike_cvs/spike_ccs_ks_distances.json (default: ./ensemble)")
         ->check(nonEmptyPath());
-    cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name");
+    cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name (with --health also a \"health\" key)");
     cmd->add_flag("--figures", opt->figures, "draw raster, box plot and distribution figures");
     cmd->add_option("--figures-out", opt->figuresOut, "folder for the figures (default: DIR)")
         ->check(nonEmptyPath());
     cmd->add_option("--format", opt->formats, "figure formats: png, svg, pdf (repeatable; default png)")
         ->check(CLI::IsMember({"png", "svg", "pdf"}));
+    cmd->add_flag("--health", opt->health,
+                  "per population: rate against the reference's, mean CV, Fano factor, state (the verdict is always printed)");
+    cmd->add_flag("--spectra", opt->spectra,
+                  "Welch power spectra of each population's rate (1 ms bins, to 500 Hz): spectra.csv and spectra.json");
+    cmd->add_flag("--psth", opt->psth,
+                  "PSTHs around the thalamic pulses (-50 to +150 ms, 1 ms bins, mean and s.e.m.): psth.csv and psth.json");
+    cmd->add_option("--onsets", opt->onsets, "pulse onsets for --psth (ms, comma-separated; default: the folder's pulses)")
+        ->delimiter(',');
+    cmd->add_option("--out", opt->out, "folder for spectra and PSTH files (default: DIR)")->check(nonEmptyPath());
     cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");
     cmd->callback([opt, &action, figures] { action = [opt, figures] { return analyze(*opt, figures); }; });
 }
