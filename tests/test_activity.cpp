@@ -189,7 +189,8 @@ class TestActivity : public QObject {
         QVERIFY(t.out.contains("health: asynchronous irregular, like the reference"));
     }
 
-    /// Without inhibition (g = 0) the network runs away: flagged, named.
+    /// Without inhibition (g = 0) the network runs away, and with g = -2 it
+    /// fires too much: both flagged, the populations named.
     void silentRunIsFlagged() {
         const QString cfg = m_dir.filePath("nobg.json");
         QFile f(cfg);
@@ -204,6 +205,22 @@ class TestActivity : public QObject {
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.contains("health: L23E "), r.out.constData());
         QVERIFY(!r.out.contains("like the reference"));
+        // g = -2: asynchronous, but every population fires too much; named with its factor.
+        f.setFileName(m_dir.filePath("g2.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"net": {"g": -2.0}})");
+        f.close();
+        const QString g2 = m_dir.filePath("g2");
+        r = runBinary({"run", "--config", m_dir.filePath("g2.json"), "--t-presim", "300", "--t-sim", "1000", "--threads",
+                       "2", "--out", g2, "--no-figures", "-q"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runBinary({"analyze", g2, "--health", "--json", "-q"});
+        const QJsonObject h = QJsonDocument::fromJson(r.out).object()["health"].toObject();
+        QVERIFY(!h["healthy"].toBool());
+        const QJsonObject l5e = h["populations"].toObject()["L5E"].toObject();
+        QVERIFY2(!l5e["rate_ok"].toBool() && l5e["rate_ratio"].toDouble() > 2.0, r.out.constData());
+        QVERIFY2(h["verdict"].toString().contains("L5E ") && h["verdict"].toString().contains("x above the reference"),
+                 r.out.constData());
     }
 
     /// Repeated thalamic pulses: L4E (which receives thalamic input) peaks
