@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numbers>
 
@@ -82,6 +83,18 @@ Spectrum welchSpectrum(std::span<const double> signal, const SpectrumOptions& op
 
 Spectrum populationSpectrum(const PopulationSpikes& pop, double tMin, double tMax, const SpectrumOptions& options) {
     if (!(options.binMs > 0.0)) throw ConfigError("spectrum bin " + std::to_string(options.binMs) + " ms must be > 0");
+    // The rate series is held whole: refuse an interval whose bins would
+    // take more than 80 MB (about 2.8 h of model time in 1 ms bins).
+    constexpr double kMaxBins = 1e7;
+    if ((tMax - tMin) / options.binMs > kMaxBins)
+    {
+        char buf[200];
+        std::snprintf(buf, sizeof buf,
+                      "spectrum: the interval %g-%g ms has more than 10^7 bins of %g ms; choose a shorter one with "
+                      "--t-min/--t-max",
+                      tMin, tMax, options.binMs);
+        throw ConfigError(buf);
+    }
     const std::vector<double> rate = populationRate(pop, tMin, tMax, options.binMs);
     return welchSpectrum(rate, options);
 }
