@@ -149,7 +149,10 @@ void writePsth(const SpikeData& data, std::vector<double> onsets, const std::str
 
 HealthReport folderHealth(const SpikeData& data, double tMin, double tMax, const std::string& dir) {
     std::optional<Config> c = folderConfig(dir);
-    if (!c) {
+    // Scale and drive come from net_dict.json: without it the defaults would
+    // pose as the run's, so there is no reference rate to hold it against.
+    std::error_code ec;
+    if (!c || !std::filesystem::exists(std::filesystem::path(dir) / "net_dict.json", ec)) {
         c = Config{};
         c->net.N_scaling = c->net.K_scaling = -1.0; // unknown: no reference rates
     }
