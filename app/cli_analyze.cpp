@@ -2,12 +2,12 @@
 // reference's format (ours or NEST's), optionally compared with a second one.
 #include "cli.hpp"
 #include "cli_common.hpp"
+#include "cli_activity.hpp"
 
 #include "microcircuit/analysis.hpp"
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
 #include "microcircuit/file_write.hpp"
-#include "microcircuit/psth.hpp"
 #include "microcircuit/spike_data.hpp"
 
 #include <nlohmann/json.hpp>
@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -29,46 +30,13 @@ struct AnalyzeOptions {
     int subsample = 200;
     std::string seed = "12345";
     bool json = false, figures = false, quiet = false;
+    bool spectra = false, psth = false, health = false;
+    std::vector<double> onsets;
+    std::string out;
     std::vector<std::string> formats;
-    std::string psth;           ///< --psth FILE.csv
-    std::vector<double> onsets; ///< --onsets; default: the folder's configured thalamic pulses
     std::vector<std::string> ensemble;
     std::string ensembleOut = "ensemble";
 };
-
-/// The thalamic pulses the folder's configuration schedules (stim_dict.json
-/// th_start when thalamic_input, and events.json pulses when present).
-std::vector<double> configuredOnsets(const std::string& dir) {
-    Config c;
-    applyConfigPath(c, dir);
-    std::vector<double> onsets;
-    if (c.stim.thalamic_input) onsets.push_back(c.stim.th_start);
-    for (const TimedEvent& e : c.events)
-        if (e.kind == TimedEvent::Kind::ThalamicPulse) onsets.push_back(e.start_ms);
-    std::sort(onsets.begin(), onsets.end());
-    return onsets;
-}
-
-void writePsth(const AnalyzeOptions& opt, const SpikeData& data) {
-    const std::vector<double> onsets = opt.onsets.empty() ? configuredOnsets(opt.dir) : opt.onsets;
-    if (onsets.empty())
-        throw ConfigError("--psth: " + opt.dir +
-                          " schedules no thalamic pulse (stim_dict.json thalamic_input is false): give the stimulus "
-                          "onsets with --onsets T1,T2,... (ms)");
-    const double end = data.tEnd > 0.0 ? data.tEnd : data.lastSpikeMs;
-    const Psth psth = computePsth(data, onsets, end, PsthOptions{});
-    writeFileAtomic(opt.psth, psthToCsv(psth));
-    std::printf("PSTH over %zu trial%s (onsets", psth.onsets.size(), psth.onsets.size() == 1 ? "" : "s");
-    for (double t : psth.onsets) std::printf(" %g", t);
-    std::printf(" ms), written to %s; peak per population after the onset:\n", opt.psth.c_str());
-    for (const PopulationPsth& p : psth.populations) {
-        std::size_t best = 0;
-        for (std::size_t b = 0; b < p.meanHz.size(); ++b)
-            if (psth.binStarts[b] >= 0.0 && (psth.binStarts[best] < 0.0 || p.meanHz[b] > p.meanHz[best])) best = b;
-        std::printf("  %-5s %8.2f Hz at +%.0f ms (s.e.m. %.2f Hz)\n", p.name.c_str(), p.meanHz[best],
-                    psth.binStarts[best], p.semHz[best]);
-    }
-}
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -119,7 +87,7 @@ nlohmann::json jsonNumber(double x) {
     return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
 }
 
-void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
+void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks, const HealthReport* health) {
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
     for (std::size_t p = 0; p < r.populations.size(); ++p) {
         const PopulationStats& s = r.populations[p];
@@ -140,6 +108,7 @@ void printJson(const AnalysisResult& r, const std::vector<KsDistances>* ks) {
                        {"ccs", jsonNumber((*ks)[p].ccs)}};
         out[s.name] = std::move(j);
     }
+    if (health) out["health"] = healthJson(*health); // only with --health: the keys are otherwise the populations
     std::printf("%s\n", out.dump(2).c_str());
 }
 
@@ -159,9 +128,13 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures, const Ens
     options.subsample = opt.subsample;
     options.seed = parseSeed("--seed", opt.seed);
     const bool progress = !opt.quiet && isatty(STDERR_FILENO);
+    for (double t : opt.onsets)
+        if (!std::isfinite(t) || t < 0.0)
+            throw ConfigError("--onsets " + num(t, 3) + ": onsets must be finite times >= 0 ms");
+    if (!opt.onsets.empty() && !opt.psth) throw ConfigError("--onsets goes with --psth");
     if (!opt.ensemble.empty()) {
-        if (!opt.reference.empty() || opt.json)
-            throw ConfigError("--ensemble goes without --reference and --json (it writes JSON files into "
+        if (!opt.reference.empty() || opt.figures || opt.json || opt.spectra || opt.psth || opt.health)
+            throw ConfigError("--ensemble goes without --reference, --json and --figures (it writes JSON files into "
                               "--ensemble-out)");
         std::vector<std::string> dirs{opt.dir};
         dirs.insert(dirs.end(), opt.ensemble.begin(), opt.ensemble.end());
@@ -179,8 +152,6 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures, const Ens
     }
 
     const SpikeData data = readWithProgress(opt.dir, progress, opt.quiet);
-    if (!opt.psth.empty()) writePsth(opt, data);
-    else if (!opt.onsets.empty()) throw ConfigError("--onsets needs --psth FILE.csv (the file for the PSTH)");
     auto start = std::chrono::steady_clock::now();
     const AnalysisResult result = analyzeSpikes(data, options);
     if (!opt.quiet) std::fprintf(stderr, "analysed %s in %.2f s\n", opt.dir.c_str(), secondsSince(start));
@@ -197,10 +168,19 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures, const Ens
                               opt.dir + " has " + std::to_string(result.populations.size()));
         ks = compareResults(result, *ref);
     }
-    if (opt.json)
-        printJson(result, ref ? &ks : nullptr);
-    else
+    const HealthReport health = folderHealth(data, result.tMin, result.tMax, opt.dir);
+    if (opt.json) {
+        printJson(result, ref ? &ks : nullptr, opt.health ? &health : nullptr);
+    } else {
         printTable(result, ref ? &*ref : nullptr, ks);
+        std::printf("\n");
+        printHealth(health, opt.health);
+    }
+    const std::string outDir = opt.out.empty() ? opt.dir : opt.out;
+    if ((opt.spectra || opt.psth) && !std::filesystem::is_directory(outDir))
+        throw ConfigError("--out " + outDir + ": not a folder (spectra and PSTHs are written into a folder)");
+    if (opt.spectra) writeSpectra(data, result.tMin, result.tMax, outDir, opt.json, opt.quiet);
+    if (opt.psth) writePsth(data, opt.onsets, opt.dir, outDir, opt.json, opt.quiet);
 
     if (opt.figures) {
         const std::string out = opt.figuresOut.empty() ? opt.dir : opt.figuresOut;
@@ -238,20 +218,21 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
     cmd->add_option("--ensemble-out", opt->ensembleOut,
                     "folder for rate/spike_cvs/spike_ccs_ks_distances.json (default: ./ensemble)")
         ->check(nonEmptyPath());
-    cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name");
-    cmd->add_flag("--figures", opt->figures,
-                  "draw raster, box plot and distribution figures (with --ensemble: the KS distances' box plots)");
-    cmd->add_option("--figures-out", opt->figuresOut, "folder for the figures (default: DIR; --ensemble-out with --ensemble)")
+    cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name (with --health also a \"health\" key)");
+    cmd->add_flag("--figures", opt->figures, "draw raster, box plot and distribution figures");
+    cmd->add_option("--figures-out", opt->figuresOut, "folder for the figures (default: DIR)")
         ->check(nonEmptyPath());
     cmd->add_option("--format", opt->formats, "figure formats: png, svg, pdf (repeatable; default png)")
         ->check(CLI::IsMember({"png", "svg", "pdf"}));
-    cmd->add_option("--psth", opt->psth,
-                    "write the pulse-locked PSTH per population (-50 ... +150 ms around each onset, 1 ms bins, "
-                    "mean and s.e.m. over trials) to this CSV file")
-        ->check(nonEmptyPath());
-    cmd->add_option("--onsets", opt->onsets,
-                    "stimulus onsets for --psth (ms, comma-separated; default: the folder's thalamic pulses)")
+    cmd->add_flag("--health", opt->health,
+                  "per population: rate against the reference's, mean CV, Fano factor, state (the verdict is always printed)");
+    cmd->add_flag("--spectra", opt->spectra,
+                  "Welch power spectra of each population's rate (1 ms bins, to 500 Hz): spectra.csv and spectra.json");
+    cmd->add_flag("--psth", opt->psth,
+                  "PSTHs around the thalamic pulses (-50 to +150 ms, 1 ms bins, mean and s.e.m.): psth.csv and psth.json");
+    cmd->add_option("--onsets", opt->onsets, "pulse onsets for --psth (ms, comma-separated; default: the folder's pulses)")
         ->delimiter(',');
+    cmd->add_option("--out", opt->out, "folder for spectra and PSTH files (default: DIR)")->check(nonEmptyPath());
     cmd->add_flag("-q,--quiet", opt->quiet, "no progress line");
     cmd->callback([opt, &action, figures, ensembleFigures] {
         action = [opt, figures, ensembleFigures] { return analyze(*opt, figures, ensembleFigures); };

@@ -6,6 +6,7 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libtbb-dev nlohmann-json3-dev libcli11-dev
   libhdf5-dev # SONATA spike reports (HDF5)
+  libfftw3-dev # power spectra (analyze --spectra)
   xvfb xauth libgl1-mesa-dri
   # release checks (tests/test_release.py, scripts/test_package.sh)
   hdf5-tools python3-h5py # independent readers of SONATA reports in the tests

@@ -168,40 +168,6 @@ class TestCliProbes : public QObject {
         QCOMPARE(QDir(out).entryList({"voltmeter-*.dat"}).size(), 0);
     }
 
-    void analyzeWritesThePulseLockedPsth() {
-        write("pulse.json", R"({"stim": {"thalamic_input": true, "th_start": 150.0}})");
-        const QString out = path("pulse");
-        const Result r = runCli({"run", "--config", path("pulse.json"), "--scale", "0.02", "--t-presim", "0", "--t-sim",
-                                 "300", "--no-figures", "-q", "--out", out});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const QString csv = path("psth.csv");
-        const Result a = runCli({"analyze", out, "--t-min", "0", "-q", "--psth", csv});
-        QVERIFY2(a.exitCode == 0, qPrintable(a.err));
-        QVERIFY2(a.out.contains("PSTH over 1 trial (onsets 150 ms)"), qPrintable(a.out));
-        const QList<QByteArray> lines = readAll(csv).split('\n');
-        QCOMPARE(lines.size(), 1 + 8 * 200 + 1);
-        QCOMPARE(lines[0], QByteArray("population,time_ms,mean_Hz,sem_Hz,trials"));
-        // L4E answers the thalamic volley: its rate in the 20 ms after the
-        // onset is far above its rate in the 50 ms before.
-        double before = 0, after = 0;
-        for (const QByteArray& l : lines) {
-            const QList<QByteArray> c = l.split(',');
-            if (c.size() != 5 || c[0] != "L4E") continue;
-            const double t = c[1].toDouble();
-            if (t < 0)
-                before += c[2].toDouble() / 50.0;
-            else if (t < 20)
-                after += c[2].toDouble() / 20.0;
-        }
-        QVERIFY2(after > 5.0 * before + 10.0, qPrintable(QString("%1 Hz before, %2 Hz after").arg(before).arg(after)));
-        // Given onsets; --onsets alone is refused.
-        const Result two = runCli({"analyze", out, "--t-min", "0", "-q", "--psth", csv, "--onsets", "100,150"});
-        QVERIFY2(two.exitCode == 0 && two.out.contains("PSTH over 2 trials"), qPrintable(two.err + two.out));
-        const Result alone = runCli({"analyze", out, "--t-min", "0", "-q", "--onsets", "100"});
-        QCOMPARE(alone.exitCode, 2);
-        QVERIFY(alone.err.contains("--psth"));
-    }
-
     void badProbesAreRefused_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("named");

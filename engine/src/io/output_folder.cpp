@@ -5,6 +5,8 @@
 #include "microcircuit/errors.hpp"
 #include "microcircuit/file_write.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -52,6 +54,16 @@ OutputFolder::OutputFolder(const std::string& path, const Config& config, const 
         throw ConfigError("output folder " + path + " cannot be created (" +
                           (ec ? ec.message() : std::string("a file of that name exists")) + ")");
     writeReferenceDicts(config, derived, path);
+    // The timed changes (thalamic pulses, ...), as export-nest writes them:
+    // `analyze --psth` reads the pulse onsets back, `run --config DIR` replays them.
+    const fs::path events = fs::path(path) / "events.json";
+    if (!config.events.empty()) {
+        nlohmann::ordered_json e;
+        e["events"] = nlohmann::ordered_json::parse(configToJson(config))["events"];
+        writeTextFileAtomic(events.string(), e.dump(2) + "\n");
+    } else {
+        fs::remove(events, ec); // a rerun without events leaves none behind
+    }
     std::string ids;
     for (int p = 0; p < kNumPops; ++p)
         ids += std::to_string(derived.first_neuron[p] + 1) + " " + std::to_string(derived.first_neuron[p + 1]) + "\n";

@@ -61,9 +61,11 @@ bool isRunFileName(const std::string& fileName) {
     std::string name = fileName;
     if (endsWith(name, ".part")) name.resize(name.size() - 5);
     // spikes.h5: the SONATA spike report of `run --format sonata|both`;
-    // stats.json: a sweep point's statistics (engine/src/sweep/).
+    // stats.json: a sweep point's statistics (engine/src/sweep/); events.json:
+    // the run's timed changes; spectra.* and psth.*: `analyze --spectra/--psth`.
     for (const char* known : {"population_nodeids.dat", "sim_dict.json", "net_dict.json", "stim_dict.json", "rates.csv",
-                              "spikes.h5", "stats.json"})
+                              "spikes.h5", "stats.json", "events.json", "spectra.csv", "spectra.json", "psth.csv",
+                              "psth.json"})
         if (name == known) return true;
     if (name.rfind("spike_recorder-", 0) == 0 && endsWith(name, ".dat")) return true;
     if (name.rfind("voltmeter-", 0) == 0 && endsWith(name, ".dat")) return true;
