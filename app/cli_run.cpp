@@ -207,7 +207,6 @@ int runModel(const RunOptions& opt, const AfterRun& afterRun) {
     line.done();
     if (!probed.empty()) sim->setProbes(probed, probeEvery);
 
-    const double h = config.sim.sim_resolution;
     // 100 ms of model time; 10 ms while the voltmeter keeps every neuron's V_m in memory.
     const double chunkMs = config.sim.rec_voltmeter && opt.probe.empty() ? 10.0 : 100.0;
     const std::int64_t chunk = std::max<std::int64_t>(1, std::llround(chunkMs / h));
