@@ -133,9 +133,9 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures, const Ens
             throw ConfigError("--onsets " + num(t, 3) + ": onsets must be finite times >= 0 ms");
     if (!opt.onsets.empty() && !opt.psth) throw ConfigError("--onsets goes with --psth");
     if (!opt.ensemble.empty()) {
-        if (!opt.reference.empty() || opt.figures || opt.json || opt.spectra || opt.psth || opt.health)
-            throw ConfigError("--ensemble goes without --reference, --json and --figures (it writes JSON files into "
-                              "--ensemble-out)");
+        if (!opt.reference.empty() || opt.json || opt.spectra || opt.psth || opt.health)
+            throw ConfigError("--ensemble goes without --reference, --json, --spectra, --psth and --health (it writes "
+                              "JSON files into --ensemble-out)");
         std::vector<std::string> dirs{opt.dir};
         dirs.insert(dirs.end(), opt.ensemble.begin(), opt.ensemble.end());
         std::function<void(const EnsembleKs&)> draw;

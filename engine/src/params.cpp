@@ -71,7 +71,7 @@ void Config::validate() const {
     check("sim.t_sim", sim.t_sim, h);
     check("sim.local_num_threads", sim.local_num_threads, h);
     check("sim.rec_V_int", sim.rec_V_int, h);
-    if (std::abs(std::round(sim.rec_V_int / h) * h - sim.rec_V_int) > 1e-9 * sim.rec_V_int)
+    if (sim.rec_voltmeter && std::abs(std::round(sim.rec_V_int / h) * h - sim.rec_V_int) > 1e-9 * sim.rec_V_int)
         reject("sim.rec_V_int", num(sim.rec_V_int), "must be a multiple of sim.sim_resolution (" + num(h) + " ms)");
 
     check("net.N_scaling", net.N_scaling, h);
