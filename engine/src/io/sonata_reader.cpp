@@ -305,16 +305,7 @@ SpikeData readSonataFolder(const std::string& folder, const std::string& path, c
     if (progress) progress(1.0, "grouping by neuron");
     bool any = false;
     for (PopulationSpikes& pop : data.populations) {
-        for (int n = 0; n < pop.size(); ++n) {
-            const auto b = pop.times.begin() + static_cast<std::ptrdiff_t>(pop.offsets[n]);
-            const auto e = pop.times.begin() + static_cast<std::ptrdiff_t>(pop.offsets[n + 1]);
-            if (b == e) continue;
-            if (!std::is_sorted(b, e)) std::sort(b, e);
-            data.firstSpikeMs = any ? std::min(data.firstSpikeMs, *b) : *b;
-            data.lastSpikeMs = any ? std::max(data.lastSpikeMs, *(e - 1)) : *(e - 1);
-            any = true;
-        }
-        data.totalSpikes += pop.times.size();
+        sortNeuronTimes(data, pop, any);
     }
     data.folder = folder;
     data.files.push_back(fs::path(path).filename().string());

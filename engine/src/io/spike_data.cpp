@@ -57,16 +57,7 @@ void finish(SpikeData& data, std::vector<Columns>& columns) {
         for (std::size_t i = 0; i < c.time.size(); ++i)
             pop.times[cursor[c.neuron[i]]++] = c.time[i];
         c = Columns{};
-        for (int n = 0; n < pop.size(); ++n) {
-            const auto b = pop.times.begin() + static_cast<std::ptrdiff_t>(pop.offsets[n]);
-            const auto e = pop.times.begin() + static_cast<std::ptrdiff_t>(pop.offsets[n + 1]);
-            if (b == e) continue;
-            if (!std::is_sorted(b, e)) std::sort(b, e);
-            data.firstSpikeMs = any ? std::min(data.firstSpikeMs, *b) : *b;
-            data.lastSpikeMs = any ? std::max(data.lastSpikeMs, *(e - 1)) : *(e - 1);
-            any = true;
-        }
-        data.totalSpikes += pop.times.size();
+        detail::sortNeuronTimes(data, pop, any);
     }
 }
 

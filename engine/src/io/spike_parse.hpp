@@ -3,6 +3,7 @@
 #pragma once
 
 #include "microcircuit/errors.hpp"
+#include "microcircuit/spike_data.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -112,6 +113,22 @@ class IdTable {
     const IdRanges& m_ranges;
     std::vector<int> m_order;
 };
+
+/// Sorts each neuron's spike times of `pop` (readers append them in file
+/// order) and adds them to the folder-wide first/last spike and total;
+/// `any` says whether an earlier population held a spike.
+inline void sortNeuronTimes(SpikeData& data, PopulationSpikes& pop, bool& any) {
+    for (int n = 0; n < pop.size(); ++n) {
+        const auto b = pop.times.begin() + static_cast<std::ptrdiff_t>(pop.offsets[n]);
+        const auto e = pop.times.begin() + static_cast<std::ptrdiff_t>(pop.offsets[n + 1]);
+        if (b == e) continue;
+        if (!std::is_sorted(b, e)) std::sort(b, e);
+        data.firstSpikeMs = any ? std::min(data.firstSpikeMs, *b) : *b;
+        data.lastSpikeMs = any ? std::max(data.lastSpikeMs, *(e - 1)) : *(e - 1);
+        any = true;
+    }
+    data.totalSpikes += pop.times.size();
+}
 
 /// Most neurons a spike folder's population table may describe in all: each
 /// neuron costs memory before a single spike is read.
