@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -290,6 +291,52 @@ class TestSpikeStats : public QObject {
         store.append(std::vector<Spike>{{5, 1'000'000}}, 1'000'001);
         QCOMPARE(store.all().back().neuron, 5);
         QCOMPARE(store.all()[999'999].step, 999'999);
+    }
+    // What the store and the charts' sums hold at full scale 60 s into a run
+    // (~0.25 M spikes/s): MC_STORE_MEMORY=1 ./tests/test_spike_stats
+    // storeMemoryAtFullScale prints resident memory and its peak. Skipped
+    // otherwise (120 MB is too much for CI).
+    void storeMemoryAtFullScale() {
+        if (!qEnvironmentVariableIsSet("MC_STORE_MEMORY")) QSKIP("set MC_STORE_MEMORY=1 to measure");
+        const auto statusKb = [](const char* key) {
+            QFile f("/proc/self/status");
+            if (!f.open(QIODevice::ReadOnly)) return -1.0;
+            for (const QByteArray& line : f.readAll().split('\n'))
+                if (line.startsWith(key)) return line.mid(static_cast<int>(std::strlen(key))).trimmed().split(' ')[0].toDouble();
+            return -1.0;
+        };
+        DerivedParams d;
+        const std::array<std::int32_t, kNumPops> sizes{20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948};
+        d.first_neuron[0] = 0;
+        for (int p = 0; p < kNumPops; ++p) {
+            d.num_neurons[p] = sizes[p];
+            d.first_neuron[p + 1] = d.first_neuron[p] + sizes[p];
+        }
+        d.total_neurons = d.first_neuron[kNumPops];
+        SpikeStore store;
+        store.reset(d, 0.1);
+        WindowAccumulator acc(ChartsPanel::kDistributionMs);
+        std::mt19937 rng(1);
+        std::vector<Spike> batch;
+        const double rssBefore = statusKb("VmRSS:"), peakBefore = statusKb("VmHWM:");
+        const std::int64_t steps = 600'000; // 60 s
+        for (std::int64_t s0 = 0; s0 < steps; s0 += 160) { // drains of 16 ms
+            batch.clear();
+            for (std::int64_t s = s0; s < s0 + 160; ++s)
+                for (int k = 0; k < 24 + static_cast<int>(rng() % 2); ++k) // ~245 k spikes/s
+                    batch.push_back({static_cast<std::int32_t>(rng() % d.total_neurons), static_cast<std::int32_t>(s)});
+            std::sort(batch.begin(), batch.end(), canonical);
+            store.append(batch, s0 + 160);
+            if ((s0 / 160) % 37 == 0) acc.update(store); // a distribution refresh every ~0.6 s
+        }
+        acc.update(store);
+        const double rss = statusKb("VmRSS:"), peak = statusKb("VmHWM:");
+        const double n = static_cast<double>(store.totalSpikes());
+        qInfo("%.2f M spikes: resident +%.1f MB (%.2f bytes per spike incl. bins and the charts' sums), peak +%.1f MB",
+              n / 1e6, (rss - rssBefore) / 1024.0, (rss - rssBefore) * 1024.0 / n, (peak - peakBefore) / 1024.0);
+        // 8 bytes per spike, plus the bins (2 MB) and the charts' sums (~10 MB); no growth peak.
+        QVERIFY((rss - rssBefore) * 1024.0 < 8.0 * n + 16e6);
+        QVERIFY((peak - peakBefore) * 1024.0 < 8.0 * n + 16e6);
     }
 };
 
