@@ -281,9 +281,11 @@ class TestUiRasterRing : public QObject {
             QTRY_COMPARE_WITH_TIMEOUT(c.store().endStep(), static_cast<std::int64_t>(std::llround(until / 0.1)), 30000);
             QTest::qWait(60); // the view's frames of the new spikes
             bothWays("scrolling");
+            if (QTest::currentTestFailed()) return;
         }
         view.setWindowMs(170.0);
         bothWays("zoomed");
+        if (QTest::currentTestFailed()) return;
         view.resize(700, 500);
         QTest::qWait(60);
         bothWays("resized");
