@@ -155,10 +155,15 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     m_probe = new PerfProbe(
         [this] {
             return QString("t_model=%1s speed=%2x fps=%3 spikes/s=%4")
-                .arg(m_controller->modelTimeMs() / 1000.0, 0, 'f', 2)
-                .arg(m_controller->achievedSpeed(), 0, 'f', 2)
-                .arg(m_raster->framesPerSecond(), 0, 'f', 1)
-                .arg(m_controller->spikesPerModelSecond(), 0, 'f', 0);
+                       .arg(m_controller->modelTimeMs() / 1000.0, 0, 'f', 2)
+                       .arg(m_controller->achievedSpeed(), 0, 'f', 2)
+                       .arg(m_raster->framesPerSecond(), 0, 'f', 1)
+                       .arg(m_controller->spikesPerModelSecond(), 0, 'f', 0) +
+                   // The raster's own work (ui/raster/raster_ring.cpp).
+                   QString(" raster_paint_ms=%1 raster_spikes/frame=%2 raster_full/s=%3")
+                       .arg(m_raster->paintMs(), 0, 'f', 2)
+                       .arg(m_raster->spikesDrawnPerFrame(), 0, 'f', 0)
+                       .arg(m_raster->fullRedrawsPerSecond(), 0, 'f', 1);
         },
         this);
     // 1500 x 950, or all of a smaller screen; once shown (and framed by the
