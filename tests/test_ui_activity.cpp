@@ -294,6 +294,13 @@ class TestUiActivity : public QObject {
         QCOMPARE(a.health->verdict(), QString("asynchronous irregular, like the reference"));
         QCOMPARE(a.healthLabel->text(), QString("Health: asynchronous irregular, like the reference"));
         QVERIFY(a.band->topHz() > 7.80 * 1.3); // the L5I band's top reaches into the chart
+        // The health window's mean rates are the store's population rates of the same interval.
+        const auto storeRates = c->store().populationRates(a.health->fromMs(), a.health->toMs());
+        for (int p = 0; p < kNumPops; ++p) {
+            const double r = a.health->report()->populations[p].health.meanRate;
+            QVERIFY2(std::abs(r - storeRates[p]) <= 0.02 * storeRates[p],
+                     qPrintable(QString("%1: %2 vs %3 Hz").arg(kPopNames[p]).arg(r).arg(storeRates[p])));
+        }
 
         Config unbalanced = MainWindow::defaultConfig();
         unbalanced.net.g = -2.0;

@@ -95,6 +95,7 @@ void HealthBand::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
             const QPointF a = at(pop - 0.42, c.referenceRate * (1.0 + kRateTolerance));
             const QPointF b = at(pop + 0.42, c.referenceRate * (1.0 - kRateTolerance));
             const QRectF band = QRectF(a, b).normalized();
+            p->setBrush(Qt::NoBrush);
             p->fillRect(band, QColor(0x30, 0xa0, 0x50, 60));
             p->setPen(QPen(ok ? QColor(0x20, 0x80, 0x40) : bad, ok ? 1.0 : 2.0));
             p->drawRect(band);

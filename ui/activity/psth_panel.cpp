@@ -150,10 +150,7 @@ void paintOne(QPainter& p, const QRectF& cell, const Psth& h, int pop, const The
     p.setPen(theme.text());
     if (h.trials > 0 && std::isfinite(h.peakMs))
         p.drawText(QRectF(plot.left(), cell.top(), plot.width(), fm.height() * 1.3), Qt::AlignRight | Qt::AlignVCenter,
-                   QString("peak %1 ms, Hz").arg(h.peakMs >= 0 ? "+" + number(h.peakMs, 0) : number(h.peakMs, 0)));
-    else
-        p.drawText(QRectF(plot.left(), cell.top(), plot.width(), fm.height() * 1.3), Qt::AlignRight | Qt::AlignVCenter,
-                   "Hz");
+                   QString("peak %1 ms").arg(h.peakMs >= 0 ? "+" + number(h.peakMs, 0) : number(h.peakMs, 0)));
 }
 
 } // namespace
@@ -169,7 +166,7 @@ void paintPsth(QPainter& p, const QRectF& area, const PsthResult& psth, const Th
     const QString smoothing =
         smoothingMs > 0 ? QString("Gaussian smoothing σ = %1 ms").arg(smoothingMs) : QString("no smoothing");
     p.drawText(QRectF(area.left() + 4, area.top(), area.width() - 8, headH), Qt::AlignLeft | Qt::AlignVCenter,
-               QString("PSTH: %1 trial%2 locked to %3, ±1 s.e.m., 1 ms bins, %4")
+               QString("PSTH (Hz per neuron): %1 trial%2 locked to %3, ±1 s.e.m., 1 ms bins, %4")
                    .arg(psth.trials)
                    .arg(psth.trials == 1 ? "" : "s")
                    .arg(lockedTo, smoothing));

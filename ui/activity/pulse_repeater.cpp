@@ -18,6 +18,13 @@ PulseRepeater::PulseRepeater(SimController* controller, QObject* parent) : QObje
     };
     connect(controller, &SimController::buildStarted, this, end);
     connect(controller, &SimController::sourceChanged, this, end);
+    // The new network has had no stimulus of a series yet.
+    connect(controller, &SimController::built, this, [this] {
+        m_pending.clear();
+        if (m_fired == 0) return;
+        m_fired = 0;
+        emit changed();
+    });
 }
 
 bool PulseRepeater::start(const RepeatPlan& plan, QString* why) {

@@ -34,6 +34,18 @@ SpectrumResult computeSpectra(const SpikeStore& store, double fromMs, double toM
     return r;
 }
 
+namespace {
+
+/// "10⁻²": a power of ten with a superscript exponent.
+QString decade(int exponent) {
+    static const QString digits[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    QString out = exponent < 0 ? "⁻" : "";
+    for (QChar ch : QString::number(std::abs(exponent))) out += digits[ch.digitValue()];
+    return "10" + out;
+}
+
+} // namespace
+
 void paintSpectra(QPainter& p, const QRectF& area, const SpectrumResult& s, const Theme& theme) {
     p.fillRect(area, theme.background());
     const QFont font = theme.font(8.0), head = theme.font(9.5, true);
@@ -62,7 +74,7 @@ void paintSpectra(QPainter& p, const QRectF& area, const SpectrumResult& s, cons
             }
         }
     const double legendW = fm.horizontalAdvance("L23E") + 40;
-    const double left = fm.horizontalAdvance("10^-00") + 14, bottom = fm.height() * 2.6;
+    const double left = fm.horizontalAdvance("10⁻⁰⁰") + 14, bottom = fm.height() * 2.6;
     const QRectF plot(area.left() + left, area.top() + headH + 4, area.width() - left - legendW - 10,
                       area.height() - headH - 4 - bottom);
     if (plot.width() < 40 || plot.height() < 40) return;
@@ -100,7 +112,7 @@ void paintSpectra(QPainter& p, const QRectF& area, const SpectrumResult& s, cons
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
         p.setPen(theme.text());
         p.drawText(QRectF(area.left(), y - fm.height() / 2, left - 6, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
-                   QString("10^%1").arg(d));
+                   decade(d));
     }
     p.save();
     p.setClipRect(plot);
