@@ -121,6 +121,7 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     createStatusBar();
     createMenus();
     installProbeMenu(this, nullptr, m_probePanel, m_raster, m_controller);
+    m_activity = installActivityTools(*this, m_controller, m_charts, m_controls);
 
     connect(m_controller, &SimController::built, this, &MainWindow::onBuilt);
     connect(m_controller, &SimController::stateChanged, this, &MainWindow::onStateChanged);
@@ -425,6 +426,7 @@ void MainWindow::applyTheme() {
     m_raster->setTheme(m_theme);
     m_probePanel->setTheme(m_theme);
     m_charts->setTheme(m_theme);
+    if (m_activity.psth) m_activity.setTheme(m_theme);
     if (auto* dock = findChild<QDockWidget*>("controls")) dock->setMinimumWidth(m_theme.presentation ? 370 : 300);
     const QString size = m_theme.presentation ? "16pt" : "11pt";
     m_banner->setStyleSheet(QString("QLabel { background: #fff3b0; color: #3a2a00; border: 2px solid #d9a400; "

@@ -3,6 +3,7 @@
 // file handling live in main_window_menus.cpp and main_window_files.cpp.
 #pragma once
 
+#include "ui/activity/activity_tools.hpp"
 #include "ui/charts/charts_panel.hpp"
 #include "ui/controls/exploration_docks.hpp"
 #include "ui/sim_controller.hpp"
@@ -53,6 +54,8 @@ class MainWindow : public QMainWindow {
     /// The membrane-potential probes under the raster (Probe menu).
     ProbePanel* probePanel() const { return m_probePanel; }
     const Theme& theme() const { return m_theme; }
+    /// Repeat…, the PSTH and spectrum panels and the health check (ui/activity/).
+    const ActivityTools& activity() const { return m_activity; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }
 
@@ -130,6 +133,7 @@ class MainWindow : public QMainWindow {
     ChartsPanel* m_charts;
     ControlPanel* m_controls;
     ExplorationDocks m_explore;
+    ActivityTools m_activity;
     QLabel* m_banner;
     QLabel* m_info;
     QLabel* m_statusTime;

@@ -242,6 +242,13 @@ void SimController::startDcTransient(double startMs, double durMs) {
     m_worker->apply(std::move(e));
 }
 
+void SimController::scheduleStimulus(TimedEvent event) {
+    event.t_ms = event.start_ms;
+    m_worker->schedule(std::move(event));
+}
+
+void SimController::clearScheduledStimuli() { m_worker->clearScheduled(); }
+
 std::vector<TimedEvent> SimController::markedEvents() const {
     std::vector<TimedEvent> marked;
     if (m_info) {

@@ -54,6 +54,9 @@ class ChartsPanel : public QWidget {
     const WindowStats& stats() const { return m_stats; }
     /// Refreshes all charts now (exports and tests); the timer refreshes one at a time.
     void refresh();
+    /// The mean-rate chart's rate axis reaches at least this (Hz): room for
+    /// the health check's reference band drawn over it (ui/activity/).
+    void setMeanRatesFloor(double hz) { m_meanRatesFloor = hz; }
 
   signals:
     void exportRequested(mc::ui::ChartKind kind, const QString& format);
@@ -92,6 +95,7 @@ class ChartsPanel : public QWidget {
     std::array<QValueAxis*, kNumCharts> m_boxY{};
     WindowStats m_stats;
     WindowAccumulator m_window{kDistributionMs}; // the distributions' sums, updated as spikes arrive
+    double m_meanRatesFloor = 0.0;
     QTimer m_timer;
     int m_next = 0;
     std::array<std::int64_t, kNumCharts> m_shownStep{-1, -1, -1, -1};

@@ -58,7 +58,7 @@ void ChartsPanel::updateSeries(double now) {
 
 void ChartsPanel::updateMeanRates(double now) {
     const auto rates = m_controller->store().populationRates(std::max(0.0, now - kMeanMs), now);
-    double ymax = 1.0;
+    double ymax = std::max(1.0, m_meanRatesFloor);
     for (int p = 0; p < kNumPops; ++p) {
         m_excBars->replace(p, isExcitatory(p) ? rates[p] : 0.0);
         m_inhBars->replace(p, isExcitatory(p) ? 0.0 : rates[p]);
