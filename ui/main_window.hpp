@@ -31,6 +31,7 @@ class RasterView;
 class ReplayBar;
 class ReplayPlayer;
 class SimController;
+class VideoRecorder;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -52,6 +53,8 @@ class MainWindow : public QMainWindow {
     const ExplorationDocks& explorationDocks() const { return m_explore; }
     /// The membrane-potential probes under the raster (Probe menu).
     ProbePanel* probePanel() const { return m_probePanel; }
+    /// File → Record video (ui/video/).
+    VideoRecorder* videoRecorder() const { return m_video; }
     const Theme& theme() const { return m_theme; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }
@@ -151,6 +154,7 @@ class MainWindow : public QMainWindow {
     QSplitter* m_splitter = nullptr;
     QTimer m_statusTimer;
     PerfProbe* m_probe = nullptr;
+    VideoRecorder* m_video = nullptr;
     Theme m_theme;
     QFont m_normalFont;
     QString m_lastMessage;
