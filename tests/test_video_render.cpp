@@ -76,7 +76,7 @@ class TestVideoRender : public QObject {
         QCOMPARE(v.pixFmt, QString("yuv420p"));
         QCOMPARE(v.width, 320);
         QCOMPARE(v.height, 240);
-        QVERIFY2(std::abs(v.frames - 60) <= 1, qPrintable(QString("%1 frames").arg(v.frames)));
+        QCOMPARE(v.frames, 60); // exact: every frame decodes (the issue allows 1 off; nothing here needs it)
         QCOMPARE(v.fps, 20.0);
         QVERIFY(v.moovFirst);
         QVERIFY(!QFileInfo::exists(out + ".part"));
@@ -94,7 +94,7 @@ class TestVideoRender : public QObject {
         QCOMPARE(v.codec, QString("h264"));
         QCOMPARE(v.width, 1280);
         QCOMPARE(v.height, 720);
-        QVERIFY2(std::abs(v.frames - 18) <= 1, qPrintable(QString("%1 frames").arg(v.frames)));
+        QCOMPARE(v.frames, 18);
     }
 
     void badInputExitsTwo_data() {
