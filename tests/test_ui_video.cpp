@@ -119,6 +119,13 @@ class TestUiVideo : public QObject {
         QVERIFY(v.width >= 600 && v.height >= 400); // the raster and the charts, not a sliver
         QVERIFY(v.moovFirst);
         QVERIFY(!QFileInfo::exists(o.path + ".part"));
+        // The raster's layer labels (painted over its OpenGL spikes) are in
+        // the video: dark text left of the plot, at the top left of the frame.
+        const QImage first = firstVideoFrame(o.path, m_dir.filePath("model_frame0.png"));
+        QVERIFY(!first.isNull());
+        const QSize raster = w.raster()->size() * w.raster()->devicePixelRatio();
+        QVERIFY2(darkPixels(first, QRect(0, 0, raster.width() / 16, raster.height())) > 100,
+                 "no layer labels in the video's raster");
 
         // The same network run directly, without any recording: the same spikes.
         Simulation plain(c->buildInfo()->config);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QFile>
+#include <QImage>
 #include <QMap>
 #include <QProcess>
 #include <QString>
@@ -45,4 +46,21 @@ inline ProbedVideo probeVideo(const QString& path) {
     }
     v.ok = true;
     return v;
+}
+
+/// The video's first frame, decoded by Debian's ffmpeg into `png` (null if it fails).
+inline QImage firstVideoFrame(const QString& path, const QString& png) {
+    QProcess p;
+    p.start("ffmpeg", {"-v", "error", "-y", "-i", path, "-frames:v", "1", png});
+    if (!p.waitForFinished(60000) || p.exitCode() != 0) return {};
+    return QImage(png);
+}
+
+/// Pixels darker than grey 100 in `rect` of `image` (text, axes, spikes).
+inline int darkPixels(const QImage& image, const QRect& rect) {
+    int n = 0;
+    for (int y = rect.top(); y <= rect.bottom() && y < image.height(); ++y)
+        for (int x = rect.left(); x <= rect.right() && x < image.width(); ++x)
+            if (qGray(image.pixel(x, y)) < 100) ++n;
+    return n;
 }

@@ -3,6 +3,8 @@
 #include "ui/sim_controller.hpp"
 #include "video/video_writer.hpp"
 
+#include <QOpenGLWidget>
+#include <QPainter>
 #include <QWidget>
 
 #include <algorithm>
@@ -10,7 +12,8 @@
 
 namespace mc::ui {
 
-VideoRecorder::VideoRecorder(SimController* controller, QWidget* raster, QWidget* rasterAndCharts, QObject* parent)
+VideoRecorder::VideoRecorder(SimController* controller, QOpenGLWidget* raster, QWidget* rasterAndCharts,
+                             QObject* parent)
     : QObject(parent), m_controller(controller), m_raster(raster), m_rasterAndCharts(rasterAndCharts) {
     m_tick.setTimerType(Qt::PreciseTimer);
     connect(&m_tick, &QTimer::timeout, this, &VideoRecorder::onWallTick);
@@ -25,10 +28,19 @@ VideoRecorder::VideoRecorder(SimController* controller, QWidget* raster, QWidget
 VideoRecorder::~VideoRecorder() = default; // an unfinished video is deleted by its writer
 
 QImage VideoRecorder::grabFrame() const {
-    QWidget* w = m_options.withCharts ? m_rasterAndCharts.data() : m_raster.data();
-    if (!w) return {};
-    // grab() also draws the OpenGL raster (QOpenGLWidget renders into it).
-    return w->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    if (!m_raster) return {};
+    // The raster's labels, axis and markers are painted into its OpenGL
+    // framebuffer after the spikes; QWidget::grab() shows the spikes only,
+    // grabFramebuffer() both. So the raster comes from its framebuffer, drawn
+    // over the grab of the widget around it.
+    QImage raster = m_raster->grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+    if (!m_options.withCharts || !m_rasterAndCharts) return raster;
+    QImage frame = m_rasterAndCharts->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    if (m_raster->isVisible()) {
+        QPainter p(&frame);
+        p.drawImage(QRect(m_raster->mapTo(m_rasterAndCharts.data(), QPoint(0, 0)), m_raster->size()), raster);
+    }
+    return frame;
 }
 
 bool VideoRecorder::start(const VideoRecordOptions& options, QString* why) {

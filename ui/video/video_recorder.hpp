@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 
+class QOpenGLWidget;
 class QWidget;
 
 namespace mc::video {
@@ -47,7 +48,8 @@ class VideoRecorder : public QObject {
     Q_OBJECT
   public:
     /// `raster`: the raster view; `rasterAndCharts`: the widget holding both.
-    VideoRecorder(SimController* controller, QWidget* raster, QWidget* rasterAndCharts, QObject* parent = nullptr);
+    VideoRecorder(SimController* controller, QOpenGLWidget* raster, QWidget* rasterAndCharts,
+                  QObject* parent = nullptr);
     ~VideoRecorder() override;
 
     /// Starts; false (with `why`) if the file cannot be opened or nothing runs.
@@ -83,7 +85,8 @@ class VideoRecorder : public QObject {
     bool durationReached() const;
 
     SimController* m_controller;
-    QPointer<QWidget> m_raster, m_rasterAndCharts;
+    QPointer<QOpenGLWidget> m_raster;
+    QPointer<QWidget> m_rasterAndCharts;
     VideoRecordOptions m_options;
     std::unique_ptr<video::VideoWriter> m_writer;
     QSize m_size;
