@@ -21,6 +21,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
+#include <sys/resource.h>
+
 using namespace mc;
 using namespace mc::ui;
 
@@ -202,6 +205,40 @@ class TestUiVideo : public QObject {
         v = probeVideo(o.path);
         QVERIFY2(v.ok, qPrintable(v.error));
         QCOMPARE(v.frames, finished.first().at(1).toInt());
+    }
+
+    void fullDiskStopsAndLeavesNoFile() {
+        MainWindow w(2);
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(buildPaused(w));
+        VideoRecorder* rec = w.videoRecorder();
+        VideoRecordOptions o;
+        o.path = m_dir.filePath("full.mp4");
+        o.clock = VideoClock::ModelTime;
+        o.msPerFrame = 5.0;
+        o.stopAfterS = 0.25; // 50 frames: more than 8 kB, whether the write fails during or at the end
+        QSignalSpy finished(rec, &VideoRecorder::finished);
+        QSignalSpy failed(rec, &VideoRecorder::failed);
+        // A file size limit stands in for a full disk (writes fail with EFBIG).
+        rlimit old{};
+        QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);
+        const auto previous = std::signal(SIGXFSZ, SIG_IGN);
+        const rlimit small{8000, old.rlim_max};
+        QVERIFY(setrlimit(RLIMIT_FSIZE, &small) == 0);
+        const bool started = rec->start(o);
+        if (started) QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty() || !finished.isEmpty(), 120000);
+        setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, previous);
+        QVERIFY(started);
+        QVERIFY(finished.isEmpty());
+        QCOMPARE(failed.size(), 1);
+        const QString message = failed.first().first().toString();
+        QVERIFY2(message.contains("full.mp4") && message.contains("deleted"), qPrintable(message));
+        QVERIFY(!rec->isActive());
+        QVERIFY(!QFileInfo::exists(o.path));
+        QVERIFY(!QFileInfo::exists(o.path + ".part"));
     }
 
     void unwritableFileIsRefusedClearly() {

@@ -1,6 +1,7 @@
 #include "ui/video/video_recorder.hpp"
 
 #include "ui/sim_controller.hpp"
+#include "ui/video/frame_encoder.hpp"
 #include "video/video_writer.hpp"
 
 #include <QOpenGLWidget>
@@ -65,7 +66,8 @@ bool VideoRecorder::start(const VideoRecordOptions& options, QString* why) {
     vo.height = m_size.height();
     vo.fps = options.fps;
     try {
-        m_writer = std::make_unique<video::VideoWriter>(options.path.toStdString(), vo);
+        m_encoder =
+            std::make_unique<FrameEncoder>(std::make_unique<video::VideoWriter>(options.path.toStdString(), vo));
     } catch (const video::VideoError& e) {
         return refuse(QString::fromStdString(e.what()));
     }
@@ -110,7 +112,7 @@ void VideoRecorder::stepOnce() {
 }
 
 bool VideoRecorder::write(const QImage& grabbed, int times) {
-    if (!m_writer) return false;
+    if (!m_encoder) return false;
     QImage image = grabbed;
     if (image.size() != m_size) {
         // The window was resized: keep the video's size (crop an odd pixel, or scale).
@@ -120,15 +122,13 @@ bool VideoRecorder::write(const QImage& grabbed, int times) {
                     : image.scaled(m_size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
         image = image.convertToFormat(QImage::Format_RGB32);
     }
-    try {
-        for (int i = 0; i < times; ++i) {
-            m_writer->addFrame(image.constBits(), image.bytesPerLine());
-            ++m_frames;
-        }
-    } catch (const video::VideoError& e) {
-        fail(QString::fromStdString(e.what()));
+    const auto whenBehind = m_options.clock == VideoClock::WallTime ? FrameEncoder::WhenBehind::Hold
+                                                                    : FrameEncoder::WhenBehind::Wait;
+    if (!m_encoder->push(image, times, whenBehind)) {
+        fail(QString::fromStdString(m_encoder->error()));
         return false;
     }
+    m_frames += times;
     emit frameWritten(m_frames);
     return true;
 }
@@ -167,20 +167,19 @@ void VideoRecorder::onPausedChanged(bool paused) {
 }
 
 void VideoRecorder::stop() {
-    if (!m_writer) return;
+    if (!m_encoder) return;
     m_tick.stop();
     m_nextStep = -1;
-    std::unique_ptr<video::VideoWriter> writer = std::move(m_writer);
+    std::unique_ptr<FrameEncoder> encoder = std::move(m_encoder);
     const int frames = m_frames;
     if (m_options.clock == VideoClock::ModelTime && !m_wasPaused && m_controller->isPaused()) {
         m_ownPause = true;
         m_controller->resume();
         m_ownPause = false;
     }
-    try {
-        writer->finish();
-    } catch (const video::VideoError& e) {
-        emit failed(QString::fromStdString(e.what()));
+    // Waits for the frames still queued (at most FrameEncoder::kMaxQueued pictures).
+    if (!encoder->finish()) {
+        emit failed(QString::fromStdString(encoder->error()));
         return;
     }
     emit finished(m_options.path, frames);
@@ -189,7 +188,7 @@ void VideoRecorder::stop() {
 void VideoRecorder::fail(const QString& message) {
     m_tick.stop();
     m_nextStep = -1;
-    m_writer.reset(); // deletes the partial file
+    m_encoder.reset(); // deletes the partial file
     if (m_options.clock == VideoClock::ModelTime && !m_wasPaused && m_controller->isPaused()) {
         m_ownPause = true;
         m_controller->resume();

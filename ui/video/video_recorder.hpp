@@ -25,11 +25,9 @@
 class QOpenGLWidget;
 class QWidget;
 
-namespace mc::video {
-class VideoWriter;
-}
-
 namespace mc::ui {
+
+class FrameEncoder;
 
 class SimController;
 
@@ -56,7 +54,7 @@ class VideoRecorder : public QObject {
     bool start(const VideoRecordOptions& options, QString* why = nullptr);
     /// Finishes the file (renamed to its final name); emits finished or failed.
     void stop();
-    bool isActive() const { return m_writer != nullptr; }
+    bool isActive() const { return m_encoder != nullptr; }
     int frames() const { return m_frames; }
     /// Length of the video so far (s), frames / fps.
     double videoSeconds() const { return m_options.fps > 0 ? static_cast<double>(m_frames) / m_options.fps : 0.0; }
@@ -88,7 +86,7 @@ class VideoRecorder : public QObject {
     QPointer<QOpenGLWidget> m_raster;
     QPointer<QWidget> m_rasterAndCharts;
     VideoRecordOptions m_options;
-    std::unique_ptr<video::VideoWriter> m_writer;
+    std::unique_ptr<FrameEncoder> m_encoder; ///< encodes on its own thread
     QSize m_size;
     int m_frames = 0;
     QTimer m_tick;
