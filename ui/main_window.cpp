@@ -7,6 +7,8 @@
 #include "ui/raster/raster_view.hpp"
 #include "ui/controls/exploration_docks.hpp"
 #include "ui/sim_controller.hpp"
+#include "ui/video/video_menu.hpp"
+#include "ui/video/video_recorder.hpp"
 
 #include "microcircuit/config_io.hpp"
 
@@ -122,6 +124,8 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     createMenus();
     installProbeMenu(this, nullptr, m_probePanel, m_raster, m_controller);
     m_activity = installActivityTools(*this, m_controller, m_charts, m_controls);
+    m_video = new VideoRecorder(m_controller, m_raster, m_splitter, this);
+    installVideoMenu(this, m_video);
 
     connect(m_controller, &SimController::built, this, &MainWindow::onBuilt);
     connect(m_controller, &SimController::stateChanged, this, &MainWindow::onStateChanged);

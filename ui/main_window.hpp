@@ -32,6 +32,7 @@ class RasterView;
 class ReplayBar;
 class ReplayPlayer;
 class SimController;
+class VideoRecorder;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -53,6 +54,8 @@ class MainWindow : public QMainWindow {
     const ExplorationDocks& explorationDocks() const { return m_explore; }
     /// The membrane-potential probes under the raster (Probe menu).
     ProbePanel* probePanel() const { return m_probePanel; }
+    /// File → Record video (ui/video/).
+    VideoRecorder* videoRecorder() const { return m_video; }
     const Theme& theme() const { return m_theme; }
     /// Repeat…, the PSTH and spectrum panels and the health check (ui/activity/).
     const ActivityTools& activity() const { return m_activity; }
@@ -155,6 +158,7 @@ class MainWindow : public QMainWindow {
     QSplitter* m_splitter = nullptr;
     QTimer m_statusTimer;
     PerfProbe* m_probe = nullptr;
+    VideoRecorder* m_video = nullptr;
     Theme m_theme;
     QFont m_normalFont;
     QString m_lastMessage;

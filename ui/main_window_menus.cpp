@@ -48,6 +48,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+E", "export the raster as PNG"},
     {"Ctrl+O / Ctrl+S", "open / save a session"},
     {"Ctrl+Shift+O", "open a configuration (ours, or the reference's sim/net/stim_dict.json)"},
+    {"Ctrl+Shift+V", "record a video of the raster (and charts) / stop recording"},
     {"F1", "this list"},
     {"Ctrl+Q", "quit"},
 };
