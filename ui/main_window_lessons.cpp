@@ -35,7 +35,6 @@ void MainWindow::createLessonMenu() {
     dock->setObjectName("lessons");
     dock->setWidget(m_lessonPanel);
     dock->toggleViewAction()->setText("Lesson panel");
-    dock->setMinimumWidth(340);
     addDockWidget(Qt::RightDockWidgetArea, dock);
     dock->hide();
     QString error;

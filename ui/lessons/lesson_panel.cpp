@@ -223,6 +223,8 @@ void LessonPanel::applyFonts() {
     QFont title = f;
     title.setPointSizeF(f.pointSizeF() * 1.25);
     m_title->setFont(title);
+    // Large type needs a wider column to keep a few words per line.
+    setMinimumWidth(largeText() ? 480 : 320);
 }
 
 } // namespace mc::ui
