@@ -1,6 +1,7 @@
 #include "ui/main_window.hpp"
 
 #include "ui/controls/control_panel.hpp"
+#include "ui/lessons/lesson_panel.hpp"
 #include "ui/perf_probe.hpp"
 #include "ui/probes/probe_menu.hpp"
 #include "ui/probes/probe_panel.hpp"
@@ -391,6 +392,7 @@ void MainWindow::showMessage(bool error, const QString& title, const QString& te
 void MainWindow::setPresentationMode(bool on) {
     m_theme.presentation = on;
     if (m_presentationAction) m_presentationAction->setChecked(on);
+    if (m_lessonPanel) m_lessonPanel->setLargeText(on);
     if (on) {
         showFullScreen();
     } else {
