@@ -7,6 +7,7 @@
 #include "ui/raster/raster_view.hpp"
 #include "ui/controls/exploration_docks.hpp"
 #include "ui/sim_controller.hpp"
+#include "ui/sweep/sweep_panel.hpp"
 
 #include "microcircuit/config_io.hpp"
 
@@ -117,6 +118,7 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     dock->setMinimumWidth(300);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     m_explore = addExplorationDocks(*this, m_controller);
+    addSweepDock(*this, m_controller);
 
     createStatusBar();
     createMenus();
@@ -171,6 +173,8 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() = default;
+
+SweepPanel* MainWindow::sweepPanel() const { return findChild<SweepPanel*>(); }
 
 QString MainWindow::bannerText() const {
     return m_banner->isHidden() ? QString() : m_banner->text();

@@ -31,6 +31,7 @@ class RasterView;
 class ReplayBar;
 class ReplayPlayer;
 class SimController;
+class SweepPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -52,6 +53,8 @@ class MainWindow : public QMainWindow {
     const ExplorationDocks& explorationDocks() const { return m_explore; }
     /// The membrane-potential probes under the raster (Probe menu).
     ProbePanel* probePanel() const { return m_probePanel; }
+    /// The Sweep panel (ui/sweep/), in a dock shown by View → Sweep panel.
+    SweepPanel* sweepPanel() const;
     const Theme& theme() const { return m_theme; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }

@@ -278,8 +278,8 @@ void prepareSweepFolder(const std::string& dir, const std::string& sweepJson, co
     std::error_code ec;
     if (fs::exists(specPath, ec)) {
         if (readInputFile(specPath.string()) != sweepJson)
-            throw ConfigError(flag + " " + dir + " holds a different sweep (its sweep.json differs from these flags); "
-                              "resume it with the same flags, or choose another " + flag);
+            throw ConfigError(flag + " " + dir + " holds a different sweep (its sweep.json differs from these settings); "
+                              "resume it with the same settings, or choose another folder");
         return;
     }
     if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
