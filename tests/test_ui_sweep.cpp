@@ -3,11 +3,17 @@
 // the sweep folder's summary.csv holds; hover shows a cell's numbers; a click
 // loads that point's configuration into the live view; bad input shows the
 // command line's message; a second Run on the same folder resumes.
+#include "ui/gui_main.hpp"
+#include "ui/main_window.hpp"
 #include "ui/sim_controller.hpp"
 #include "ui/sweep/sweep_map_view.hpp"
 #include "ui/sweep/sweep_panel.hpp"
 
+#include <QAction>
+#include <QCursor>
+#include <QDockWidget>
 #include <QFile>
+#include <QScreen>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -116,6 +122,53 @@ class TestUiSweep : public QObject {
         QVERIFY(finished.wait(60000));
         QVERIFY2(panel.message().contains("(0 now, 9 already done)"), qPrintable(panel.message()));
         QCOMPARE(panel.pointsDone(), 9);
+    }
+
+    void theWindowHasTheSweepPanel() {
+        initResources();
+        MainWindow w(2);
+        auto* dock = w.findChild<QDockWidget*>("sweep");
+        QVERIFY(dock && w.sweepPanel() && dock->widget() == w.sweepPanel());
+        QCOMPARE(dock->toggleViewAction()->text(), QString("Sweep panel"));
+        bool inMenu = false;
+        for (QAction* a : w.findChildren<QAction*>())
+            inMenu = inMenu || a == dock->toggleViewAction();
+        QVERIFY(inMenu);
+    }
+
+    /// With MC_SCREENSHOT_DIR set: the window with the Sweep panel after the
+    /// default sweep at scale 0.1 (docs/screenshots/sweep_panel.png); the
+    /// window then stays MC_SCREENSHOT_HOLD_S seconds for `import -window root`.
+    void screenshotOfThePanelInTheWindow() {
+        const QString dir = qEnvironmentVariable("MC_SCREENSHOT_DIR");
+        if (dir.isEmpty()) QSKIP("MC_SCREENSHOT_DIR not set");
+        QTemporaryDir tmp;
+        MainWindow w(2);
+        w.move(0, 0);
+        w.resize(1600, 1000);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy built(w.controller(), &SimController::built);
+        w.start();
+        QVERIFY(built.wait(60000));
+        auto* dock = w.findChild<QDockWidget*>("sweep");
+        dock->show();
+        dock->raise();
+        w.resizeDocks({dock}, {760}, Qt::Horizontal);
+        SweepPanel* panel = w.sweepPanel();
+        panel->setFolder(tmp.path() + "/sweep");
+        panel->setRecordSpikes(false);
+        panel->setStatistic(figures::SweepStatistic::State);
+        QSignalSpy finished(panel, &SweepPanel::sweepFinished);
+        QVERIFY2(panel->run(), qPrintable(panel->message()));
+        QVERIFY(finished.wait(600000));
+        QTest::qWait(1500);
+        const QPointF cell = panel->mapView()->cellCenter(2, 3, 2);
+        QCursor::setPos(panel->mapView()->mapToGlobal(cell.toPoint()));
+        QTest::qWait(1500);
+        QPixmap shot = w.screen()->grabWindow(0, 0, 0, 1600, 1000);
+        QVERIFY(shot.save(dir + "/sweep_panel.png"));
+        QTest::qWait(qEnvironmentVariableIntValue("MC_SCREENSHOT_HOLD_S") * 1000);
     }
 
     void badInputShowsTheCommandLinesMessage() {
