@@ -35,7 +35,9 @@ int stateIndex(const std::string& name, const std::string& file) {
 
 QString valueLabel(const std::string& jsonText) {
     QString s = QString::fromStdString(jsonText);
-    if (s.size() >= 2 && s.startsWith('"') && s.endsWith('"')) s = s.mid(1, s.size() - 2);
+    if (s.size() >= 2 && s.startsWith('"') && s.endsWith('"')) return s.mid(1, s.size() - 2);
+    // Whole numbers without their ".0" (JSON writes 12.0 for a double).
+    if (s.endsWith(".0") && s.size() > 2 && (s[s.size() - 3].isDigit())) s.chop(2);
     return s;
 }
 
@@ -216,14 +218,25 @@ Layout layoutOf(const QRectF& rect) {
             QRectF(rect.right() - legendW, rect.top(), legendW, rect.height())};
 }
 
-QRectF plotOf(const QRectF& rect, int pop, std::size_t panels) {
+QRectF plotOf(const QRectF& rect, const SweepMap& map, int pop) {
     const QRectF area = layoutOf(rect).panels;
-    if (panels == 1) // one population: one panel over the whole area
-        return QRectF(area.left() + area.width() * 0.14, area.top() + area.height() * 0.07, area.width() * 0.80,
+    const std::size_t panels = map.cells.size();
+    // Room on the left for the y values and the y field's name, however
+    // narrow the panels are (the window's Sweep panel is narrower than a figure).
+    const QFontMetricsF fm(figureFont(rect, 0.022));
+    double yw = 0;
+    if (!map.yField.empty())
+        for (const auto& v : map.yValues) yw = std::max(yw, fm.horizontalAdvance(valueLabel(v)));
+    const double needed = map.yField.empty() ? fm.height() : fm.height() * 0.6 + yw + fm.height() * 1.6;
+    if (panels == 1) { // one population: one panel over the whole area
+        const double left = std::max(area.width() * 0.14, needed);
+        return QRectF(area.left() + left, area.top() + area.height() * 0.07, area.width() * 0.94 - left,
                       area.height() * 0.78);
+    }
     const double w = area.width() / 4, h = area.height() / 2;
     const QRectF panel(area.left() + w * (pop % 4), area.top() + h * ((pop / 4) % 2), w, h);
-    return QRectF(panel.left() + w * 0.32, panel.top() + h * 0.10, w * 0.62, h * 0.66);
+    const double left = std::min(w * 0.6, std::max(w * 0.32, needed));
+    return QRectF(panel.left() + left, panel.top() + h * 0.10, w * 0.94 - left, h * 0.66);
 }
 
 /// Every k-th label so that labels do not overlap.
@@ -235,7 +248,7 @@ int labelStep(int n, double space, double labelSize) {
 } // namespace
 
 QRectF sweepMapCell(const QRectF& rect, const SweepMap& map, int pop, int column, int row) {
-    const QRectF plot = plotOf(rect, pop, map.cells.size());
+    const QRectF plot = plotOf(rect, map, pop);
     const double nx = static_cast<double>(std::max<std::size_t>(1, map.xValues.size()));
     const double ny = static_cast<double>(std::max<std::size_t>(1, map.yValues.size()));
     const double w = plot.width() / nx, h = plot.height() / ny;
@@ -270,7 +283,7 @@ void paintSweepMap(QPainter& p, const QRectF& rect, const SweepMap& map) {
                 p.fillRect(sweepMapCell(rect, map, pop, c, r).adjusted(0, 0, 1, 1),
                            colorOf(map.cells[k][static_cast<std::size_t>(r * nx + c)]));
         p.setRenderHint(QPainter::Antialiasing, true);
-        const QRectF plot = plotOf(rect, pop, map.cells.size());
+        const QRectF plot = plotOf(rect, map, pop);
         p.setPen(pen);
         p.setBrush(Qt::NoBrush);
         p.drawRect(plot);
@@ -321,8 +334,10 @@ void paintSweepMap(QPainter& p, const QRectF& rect, const SweepMap& map) {
             const QRectF sw(legend.left() + 4, legend.top() + legend.height() * (0.12 + 0.07 * k), fm.height(),
                             fm.height());
             p.fillRect(sw, stateColor(static_cast<ActivityState>(k)));
-            p.drawText(QPointF(sw.right() + fm.height() * 0.4, sw.center().y() + fm.ascent() / 2 - fm.descent() / 2),
-                       stateName(static_cast<ActivityState>(k)));
+            // Wrapped where the legend is narrow ("asynchronous irregular").
+            const QRectF text(sw.right() + fm.height() * 0.4, sw.top() - fm.height() * 0.6,
+                              legend.right() - sw.right() - fm.height() * 0.4, sw.height() + fm.height() * 1.2);
+            p.drawText(text, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, stateName(static_cast<ActivityState>(k)));
         }
         const QRectF sw(legend.left() + 4, legend.top() + legend.height() * (0.12 + 0.07 * 4), fm.height(), fm.height());
         p.fillRect(sw, kNoValueColor);

@@ -10,7 +10,8 @@
 #include "ui/sweep/sweep_panel.hpp"
 
 #include <QAction>
-#include <QCursor>
+#include <QApplication>
+#include <QHelpEvent>
 #include <QDockWidget>
 #include <QFile>
 #include <QScreen>
@@ -164,8 +165,10 @@ class TestUiSweep : public QObject {
         QVERIFY(finished.wait(600000));
         QTest::qWait(1500);
         const QPointF cell = panel->mapView()->cellCenter(2, 3, 2);
-        QCursor::setPos(panel->mapView()->mapToGlobal(cell.toPoint()));
-        QTest::qWait(1500);
+        QTest::mouseMove(panel->mapView(), cell.toPoint());
+        QHelpEvent hover(QEvent::ToolTip, cell.toPoint(), panel->mapView()->mapToGlobal(cell.toPoint()));
+        QApplication::sendEvent(panel->mapView(), &hover);
+        QTest::qWait(1000);
         QPixmap shot = w.screen()->grabWindow(0, 0, 0, 1600, 1000);
         QVERIFY(shot.save(dir + "/sweep_panel.png"));
         QTest::qWait(qEnvironmentVariableIntValue("MC_SCREENSHOT_HOLD_S") * 1000);
