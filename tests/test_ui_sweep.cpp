@@ -118,11 +118,57 @@ class TestUiSweep : public QObject {
         const int point = loaded.first().first().toInt();
         QCOMPARE(panel.points()[static_cast<std::size_t>(point)].config.net.g, -6.0);
 
+        // Exports: the map as shown, as CSV (one row per cell and population) and as a figure.
+        QVERIFY(panel.exportCsv(tmp.path() + "/map.csv"));
+        const auto csv = readCsv(tmp.path() + "/map.csv");
+        QCOMPARE(csv.size(), 1 + 9 * 8);
+        QCOMPARE(csv[0], (QStringList{"net.g", "net.bg_rate", "population", "mean_rate"}));
+        QCOMPARE(csv[1].mid(0, 3), (QStringList{"-4.0", "6.0", "L23E"}));
+        QVERIFY(std::abs(csv[1][3].toDouble() - map.cells[0][0]) <= 1e-9 * std::max(1.0, map.cells[0][0]));
+        QVERIFY(panel.exportFigure(tmp.path() + "/map.png"));
+        QCOMPARE(QImage(tmp.path() + "/map.png").size(), QSize(figures::kSweepFigureWidth, figures::kSweepFigureHeight));
+
         // Run again into the same folder: every point is found finished (resume).
         QVERIFY2(panel.run(), qPrintable(panel.message()));
         QVERIFY(finished.wait(60000));
         QVERIFY2(panel.message().contains("(0 now, 9 already done)"), qPrintable(panel.message()));
         QCOMPARE(panel.pointsDone(), 9);
+    }
+
+    void cancelKeepsFinishedPointsAndRunResumes() {
+        QTemporaryDir tmp;
+        SimController controller(1);
+        QSignalSpy built(&controller, &SimController::built);
+        Config live;
+        live.net.N_scaling = live.net.K_scaling = 0.02;
+        controller.rebuild(live);
+        QVERIFY(built.wait(60000));
+        QVERIFY(!controller.isPaused());
+        SweepPanel panel(&controller);
+        panel.setAxis(0, "net.g", "-4:-6:1");
+        panel.setAxis(1, "net.bg_rate", "6:10:2");
+        panel.setScale(0.02);
+        panel.setTimes(100, 1000);
+        panel.setRecordSpikes(false);
+        panel.setFolder(tmp.path() + "/sweep");
+        QSignalSpy finished(&panel, &SweepPanel::sweepFinished);
+        connect(&panel, &SweepPanel::pointShown, &panel, &SweepPanel::cancel);
+        QVERIFY(panel.run());
+        QVERIFY(controller.isPaused()); // the live view waits while the sweep runs
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.takeFirst().first().toBool(), false);
+        QVERIFY(!controller.isPaused()); // and continues after it
+        const int done = panel.pointsDone();
+        QVERIFY2(done >= 1 && done < 9, qPrintable(QString::number(done)));
+        QVERIFY2(panel.message().startsWith("Cancelled"), qPrintable(panel.message()));
+        QVERIFY(!QFile::exists(tmp.path() + "/sweep/summary.csv"));
+        disconnect(&panel, &SweepPanel::pointShown, &panel, &SweepPanel::cancel);
+        QVERIFY(panel.run());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.takeFirst().first().toBool(), true);
+        QVERIFY2(panel.message().contains(QString("(%1 now, %2 already done)").arg(9 - done).arg(done)),
+                 qPrintable(panel.message()));
+        QVERIFY(QFile::exists(tmp.path() + "/sweep/summary.csv"));
     }
 
     void theWindowHasTheSweepPanel() {
