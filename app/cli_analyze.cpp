@@ -47,6 +47,8 @@ SpikeData readWithProgress(const std::string& dir, bool showProgress, bool quiet
     const auto start = std::chrono::steady_clock::now();
     SpikeData data = readSpikeFolder(dir, [&](double f, const std::string& file) { line.show("reading", f, file); });
     line.done();
+    for (const std::string& w : data.warnings)
+        std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (!quiet)
         std::fprintf(stderr, "read %zu spikes from %zu files in %s in %.2f s\n", data.totalSpikes, data.files.size(),
                      dir.c_str(), secondsSince(start));

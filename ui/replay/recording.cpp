@@ -96,8 +96,11 @@ Recording loadRecording(const std::string& folder, const ReadProgress& progress,
         if (data.nScaling > 0.0) config.net.N_scaling = config.net.K_scaling = data.nScaling;
         note = e.what();
     }
+    const std::vector<std::string> warnings = data.warnings;
     Recording r = makeRecording(std::move(data), config, known);
     if (!note.empty()) r.note = note;
+    for (const std::string& w : warnings) // lines the reader left out
+        r.note += (r.note.empty() ? "" : "\n") + w;
     return r;
 }
 
