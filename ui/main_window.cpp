@@ -10,6 +10,7 @@
 #include "ui/sim_controller.hpp"
 #include "ui/video/video_menu.hpp"
 #include "ui/video/video_recorder.hpp"
+#include "ui/sweep/sweep_panel.hpp"
 
 #include "microcircuit/config_io.hpp"
 
@@ -120,6 +121,7 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     dock->setMinimumWidth(300);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     m_explore = addExplorationDocks(*this, m_controller);
+    addSweepDock(*this, m_controller);
 
     createStatusBar();
     createMenus();
@@ -182,6 +184,8 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() = default;
+
+SweepPanel* MainWindow::sweepPanel() const { return findChild<SweepPanel*>(); }
 
 QString MainWindow::bannerText() const {
     return m_banner->isHidden() ? QString() : m_banner->text();

@@ -36,6 +36,7 @@ class ReplayBar;
 class ReplayPlayer;
 class SimController;
 class VideoRecorder;
+class SweepPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -59,6 +60,8 @@ class MainWindow : public QMainWindow {
     ProbePanel* probePanel() const { return m_probePanel; }
     /// File → Record video (ui/video/).
     VideoRecorder* videoRecorder() const { return m_video; }
+    /// The Sweep panel (ui/sweep/), in a dock shown by View → Sweep panel.
+    SweepPanel* sweepPanel() const;
     const Theme& theme() const { return m_theme; }
     /// Repeat…, the PSTH and spectrum panels and the health check (ui/activity/).
     const ActivityTools& activity() const { return m_activity; }

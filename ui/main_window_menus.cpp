@@ -168,6 +168,7 @@ void MainWindow::createMenus() {
     }
     if (auto* dock = findChild<QDockWidget*>("controls")) view->addAction(dock->toggleViewAction());
     view->addActions(m_explore.toggleActions());
+    if (auto* dock = findChild<QDockWidget*>("sweep")) view->addAction(dock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("Keyboard shortcuts", QKeySequence(Qt::Key_F1), this, &MainWindow::showShortcuts);
