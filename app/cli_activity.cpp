@@ -161,11 +161,14 @@ HealthReport folderHealth(const SpikeData& data, double tMin, double tMax, const
 
 void printHealth(const HealthReport& r, bool table) {
     if (table) {
-        std::printf("%-5s %9s %9s %7s %8s %10s %9s  %s\n", "pop", "rate (Hz)", "ref (Hz)", "ratio", "mean CV", "Fano",
-                    "synchrony", "state");
+        if (!r.bandNote.empty()) std::printf("band: %s\n", r.bandNote.c_str());
+        std::printf("%-5s %9s %9s %13s %7s %8s %10s %9s  %s\n", "pop", "rate (Hz)", "ref (Hz)", "band (Hz)", "ratio",
+                    "mean CV", "Fano", "synchrony", "state");
         for (const PopulationCheck& c : r.populations)
-            std::printf("%-5s %9.3f %9s %7s %8s %10.3g %9.4f  %s%s\n", c.name.c_str(), c.health.meanRate,
-                        fixed(c.referenceRate, 3).c_str(), fixed(c.rateRatio, 2).c_str(), fixed(c.meanCv, 3).c_str(),
+            std::printf("%-5s %9.3f %9s %13s %7s %8s %10.3g %9.4f  %s%s\n", c.name.c_str(), c.health.meanRate,
+                        fixed(c.referenceRate, 3).c_str(),
+                        std::isfinite(c.bandLow) ? (fixed(c.bandLow, 2) + "-" + fixed(c.bandHigh, 2)).c_str() : "-",
+                        fixed(c.rateRatio, 2).c_str(), fixed(c.meanCv, 3).c_str(),
                         c.health.fano, c.health.synchrony, stateName(c.health.state),
                         c.problem.empty() ? "" : "  <-- outside");
     }
@@ -177,10 +180,14 @@ nlohmann::ordered_json healthJson(const HealthReport& r) {
     j["healthy"] = r.healthy;
     j["verdict"] = r.verdict;
     j["have_reference"] = r.haveReference;
+    j["calibrated"] = r.calibrated;
+    j["band"] = r.bandNote;
     nlohmann::ordered_json pops = nlohmann::ordered_json::object();
     for (const PopulationCheck& c : r.populations)
         pops[c.name] = {{"mean_rate", jnum(c.health.meanRate)}, {"reference_rate", jnum(c.referenceRate)},
-                        {"rate_ratio", jnum(c.rateRatio)},     {"mean_cv", jnum(c.meanCv)},
+                        {"rate_ratio", jnum(c.rateRatio)},     {"band_low", jnum(c.bandLow)},
+                        {"band_high", jnum(c.bandHigh)},       {"mean_cv", jnum(c.meanCv)},
+                        {"calibrated_cv", jnum(c.cvExpected)}, {"calibrated_cv_sd", jnum(c.cvSpread)},
                         {"fano", jnum(c.health.fano)},         {"synchrony", jnum(c.health.synchrony)},
                         {"state", stateName(c.health.state)},  {"rate_ok", c.rateOk},
                         {"cv_ok", c.cvOk},                     {"state_ok", c.stateOk},

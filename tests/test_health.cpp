@@ -1,11 +1,14 @@
 // Activity states (microcircuit/health.hpp): the synchrony measure on
 // synthetic trains with known answers, and the states of the default
-// network and of the reference's synchronous configuration (MODEL.md).
+// network and of the reference's synchronous configuration (MODEL.md);
+// the health check's calibrated band (reference_check.hpp).
 #include "test_helpers.hpp"
 
 #include "microcircuit/health.hpp"
+#include "microcircuit/reference_check.hpp"
 #include "microcircuit/simulation.hpp"
 
+#include <QRegularExpression>
 #include <QtTest/QtTest>
 
 #include <cmath>
@@ -41,6 +44,32 @@ PopulationSpikes simulated(Simulation& sim, const SpikeCollector& sink, int pop)
         if (s.neuron >= d.first_neuron[pop] && s.neuron < d.first_neuron[pop + 1])
             p.times.push_back((s.step + 1) * sim.resolution());
     return p;
+}
+
+/// All spikes of a simulated network in the reference's layout (NEST ids from 1).
+SpikeData spikeDataOf(Simulation& sim, const SpikeCollector& sink) {
+    const DerivedParams& d = sim.derived();
+    std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
+    for (int p = 0; p < kNumPops; ++p) ranges.emplace_back(d.first_neuron[p] + 1, d.first_neuron[p + 1]);
+    std::vector<SpikeRecord> records;
+    for (const Spike& s : sink.all) records.push_back({s.neuron + 1, (s.step + 1) * sim.resolution()});
+    return buildSpikeData(ranges, records);
+}
+
+/// The health check of a network over [500, 500 + ms].
+HealthReport checked(const Config& c, double ms) {
+    Simulation sim(c, withThreads(2));
+    sim.run(stepsOf(500.0, c.sim.sim_resolution));
+    SpikeCollector sink;
+    sim.run(stepsOf(ms, c.sim.sim_resolution), &sink);
+    return checkAgainstReference(spikeDataOf(sim, sink), 500.0, 500.0 + ms, c);
+}
+
+QString describe(const HealthReport& r) {
+    QString s = QString::fromStdString(r.verdict);
+    for (const PopulationCheck& c : r.populations)
+        s += QString("\n%1 %2 Hz, band %3-%4").arg(QString::fromStdString(c.name)).arg(c.health.meanRate).arg(c.bandLow).arg(c.bandHigh);
+    return s;
 }
 
 } // namespace
@@ -114,6 +143,97 @@ private slots:
         int flagged = 0;
         for (const PopulationHealth& h : states(sync)) flagged += h.state == ActivityState::Synchronous;
         QVERIFY2(flagged >= 6, qPrintable(QString("%1 of 8 synchronous").arg(flagged)));
+    }
+
+    /// The default network (scale 0.1, Poisson drive) with seeds that were
+    /// not used in the calibration (1-8) lies inside the band in every
+    /// population over the calibration window.
+    void defaultNetworkInsideTheBand() {
+        for (std::uint64_t seed : {101, 102, 103}) {
+            Config c;
+            c.sim.rng_seed = seed;
+            const HealthReport r = checked(c, kCalibrationWindowMs);
+            QVERIFY(r.haveReference && r.calibrated);
+            QVERIFY2(r.healthy, qPrintable(describe(r)));
+            QCOMPARE(r.verdict, std::string("asynchronous irregular, like the reference"));
+            for (const PopulationCheck& p : r.populations) {
+                QVERIFY2(p.rateOk, qPrintable(describe(r)));
+                QVERIFY(p.bandLow < p.referenceRate && p.referenceRate < p.bandHigh);
+                QVERIFY(std::isfinite(p.cvExpected) && p.cvSpread > 0.0);
+            }
+        }
+    }
+
+    /// g = -2 (inhibition turned excitatory): flagged, with a population named.
+    void excitatoryInhibitionIsFlagged() {
+        Config c;
+        c.net.g = -2.0;
+        const HealthReport r = checked(c, 1000.0);
+        QVERIFY(!r.healthy);
+        int outside = 0;
+        for (const PopulationCheck& p : r.populations) outside += !p.rateOk;
+        QVERIFY2(outside >= 4, qPrintable(describe(r)));
+        QVERIFY2(QString::fromStdString(r.verdict).contains(QRegularExpression("L(23|4|5|6)[EI] ")), r.verdict.c_str());
+    }
+
+    /// The band: k sd of the calibrated spread (relative, on NEST's rate),
+    /// at least the floor, wider for a shorter window by the counting noise,
+    /// and +-30 % where nothing is calibrated.
+    void bandWidths() {
+        const SeedSpread* s = seedSpread(0.1, 0.1, true);
+        QVERIFY(s != nullptr && s->seeds >= 8);
+        const auto ref = *referenceRates(0.1, 0.1, true);
+        for (int p = 0; p < kNumPops; ++p) {
+            const int n = static_cast<int>(std::lround(Config{}.net.full_num_neurons[p] * 0.1)); // the scale-0.1 size
+            const auto half = [&](double ms) { return rateBandHalfWidth(s, p, ref[p], n, ms); };
+            const double expected = std::max(kBandSigmas * s->rateSd[p] * ref[p] / s->rateMean[p], kBandFloor * ref[p]);
+            QVERIFY(std::abs(half(2000.0) - expected) < 1e-12);
+            QCOMPARE(half(5000.0), half(2000.0)); // longer windows keep the calibrated band
+            QVERIFY(half(1000.0) >= half(2000.0) && half(500.0) >= half(1000.0));
+            QVERIFY2(half(100.0) > half(2000.0), kPopNames[p]); // counting noise dominates 100 ms
+            // 500 ms: sd^2 + rate / (n T) - rate / (n T_cal), T = 0.5 s, T_cal = 2 s.
+            const double var = s->rateSd[p] * s->rateSd[p] + s->rateMean[p] / n * (2.0 - 0.5);
+            QVERIFY(std::abs(half(500.0) - std::max(kBandSigmas * std::sqrt(var) * ref[p] / s->rateMean[p], kBandFloor * ref[p])) < 1e-12);
+            QCOMPARE(rateBandHalfWidth(nullptr, p, ref[p], n, 2000.0), kRateTolerance * ref[p]);
+        }
+        // The silent 0.1 DC network has neither a reference nor a spread.
+        QVERIFY(seedSpread(0.1, 0.1, false) == nullptr);
+        QVERIFY(seedSpread(0.1, 1.0, true) == nullptr);
+    }
+
+    /// A configuration with a reference but no calibrated spread falls back
+    /// to +-30 % and says so.
+    void uncalibratedFallsBack() {
+        const std::array<std::pair<double, bool>, 5> withReference{{{0.2, false}, {0.5, false}, {1.0, false}, {1.0, true}, {0.1, true}}};
+        for (const auto& [scale, poisson] : withReference) {
+            if (seedSpread(scale, scale, poisson)) continue;
+            const auto ref = *referenceRates(scale, scale, poisson);
+            SpikeData data;
+            for (int p = 0; p < kNumPops; ++p) { // Poisson trains at the reference rate
+                PopulationSpikes pop = population(50);
+                pop.name = kPopNames[p];
+                std::mt19937_64 rng(p);
+                std::exponential_distribution<double> isi(ref[p] * 1e-3);
+                for (int i = 0; i < 50; ++i) {
+                    for (double t = isi(rng); t <= 2000.0; t += isi(rng)) pop.times.push_back(t);
+                    pop.offsets.push_back(pop.times.size());
+                }
+                data.populations.push_back(pop);
+            }
+            Config c;
+            c.net.N_scaling = c.net.K_scaling = scale;
+            c.net.bg_input_type = poisson ? "poisson" : "dc";
+            const HealthReport r = checkAgainstReference(data, 0.0, 2000.0, c);
+            QVERIFY(r.haveReference && !r.calibrated);
+            QVERIFY2(r.bandNote.find("no calibrated spread for this scale") != std::string::npos, r.bandNote.c_str());
+            for (int p = 0; p < kNumPops; ++p) {
+                QCOMPARE(r.populations[p].bandHigh, ref[p] * (1.0 + kRateTolerance));
+                QCOMPARE(r.populations[p].bandLow, ref[p] * (1.0 - kRateTolerance));
+            }
+            if (r.healthy) QVERIFY2(r.verdict.find("no calibrated spread for this scale") != std::string::npos, r.verdict.c_str());
+            return;
+        }
+        QSKIP("every configuration with a NEST reference is calibrated");
     }
 };
 

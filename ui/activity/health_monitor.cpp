@@ -68,7 +68,7 @@ double HealthBand::topHz() const {
     double top = 0.0;
     if (!r) return top;
     for (const PopulationCheck& c : r->populations) {
-        if (std::isfinite(c.referenceRate)) top = std::max(top, c.referenceRate * (1.0 + kRateTolerance));
+        if (std::isfinite(c.bandHigh)) top = std::max(top, c.bandHigh);
         top = std::max(top, c.health.meanRate);
     }
     return top * 1.12; // and the CV labels above
@@ -92,8 +92,8 @@ void HealthBand::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
         const auto at = [&](double x, double y) { return m_chart->mapToPosition(QPointF(x, y), series); };
         const bool ok = c.problem.empty();
         if (std::isfinite(c.referenceRate)) {
-            const QPointF a = at(pop - 0.42, c.referenceRate * (1.0 + kRateTolerance));
-            const QPointF b = at(pop + 0.42, c.referenceRate * (1.0 - kRateTolerance));
+            const QPointF a = at(pop - 0.42, c.bandHigh);
+            const QPointF b = at(pop + 0.42, std::max(0.0, c.bandLow));
             const QRectF band = QRectF(a, b).normalized();
             p->setBrush(Qt::NoBrush);
             p->fillRect(band, QColor(0x30, 0xa0, 0x50, 60));
@@ -109,9 +109,7 @@ void HealthBand::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
         p->setPen(QPen(Qt::white, 1.0));
         p->setBrush(ok ? QColor(0x10, 0x10, 0x10) : bad);
         p->drawPolygon(diamond);
-        const double topRate = std::max(c.health.meanRate, std::isfinite(c.referenceRate)
-                                                               ? c.referenceRate * (1.0 + kRateTolerance)
-                                                               : c.health.meanRate);
+        const double topRate = std::max(c.health.meanRate, std::isfinite(c.bandHigh) ? c.bandHigh : c.health.meanRate);
         const QPointF label = at(pop, topRate);
         p->setPen(c.cvOk ? QColor(0x20, 0x20, 0x20) : bad);
         const QString cv = std::isfinite(c.meanCv) ? QString("CV %1").arg(c.meanCv, 0, 'f', 2) : QString("CV –");
@@ -119,8 +117,11 @@ void HealthBand::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
     }
     // What the marks mean.
     p->setPen(QColor(0x20, 0x20, 0x20));
-    const QString key = QString("green band: NEST reference ±%1 %; ◆ mean over %2–%3 s; CV: mean ISI CV")
-                            .arg(kRateTolerance * 100, 0, 'f', 0)
+    const QString band = r->calibrated ? QString("NEST rate ± %1 sd of this engine's seed spread").arg(kBandSigmas, 0, 'f', 0)
+                                       : QString("NEST rate ± %1 % (no calibrated spread for this scale)")
+                                             .arg(kRateTolerance * 100, 0, 'f', 0);
+    const QString key = QString("green band: %1; ◆ mean over %2–%3 s; CV: mean ISI CV")
+                            .arg(band)
                             .arg(m_monitor->fromMs() / 1000.0, 0, 'f', 1)
                             .arg(m_monitor->toMs() / 1000.0, 0, 'f', 1);
     p->drawText(plot.adjusted(6, 2, -6, -2), Qt::AlignTop | Qt::AlignLeft, r->haveReference ? key : key.mid(key.indexOf("◆")));

@@ -2,6 +2,7 @@
 
 #include "microcircuit/analysis.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -27,10 +28,28 @@ std::optional<std::array<double, 8>> referenceRates(double n, double k, bool poi
     return std::nullopt;
 }
 
+double rateBandHalfWidth(const SeedSpread* spread, int pop, double ref, int neurons, double windowMs) {
+    if (!spread || pop < 0 || pop >= 8 || !(spread->rateMean[pop] > 0.0)) return kRateTolerance * ref;
+    const double mean = spread->rateMean[pop];
+    double var = spread->rateSd[pop] * spread->rateSd[pop];
+    // A shorter window adds Poisson counting noise: the variance of a mean
+    // rate over n neurons and T seconds is rate / (n T).
+    if (windowMs > 0.0 && windowMs < kCalibrationWindowMs && neurons > 0)
+        var += mean / neurons * (1e3 / windowMs - 1e3 / kCalibrationWindowMs);
+    return std::max(kBandSigmas * std::sqrt(var) * ref / mean, kBandFloor * ref);
+}
+
 HealthReport checkAgainstReference(const SpikeData& data, double tMin, double tMax, const Config& config) {
     HealthReport r;
-    const auto ref = referenceRates(config.net.N_scaling, config.net.K_scaling, config.net.bg_input_type == "poisson");
+    const bool poisson = config.net.bg_input_type == "poisson";
+    const auto ref = referenceRates(config.net.N_scaling, config.net.K_scaling, poisson);
+    const SeedSpread* spread = ref ? seedSpread(config.net.N_scaling, config.net.K_scaling, poisson) : nullptr;
     r.haveReference = ref.has_value();
+    r.calibrated = spread != nullptr;
+    if (spread)
+        r.bandNote = fmt("NEST rate +- %.0f sd of this engine's seed spread (%.0f seeds)", kBandSigmas, static_cast<double>(spread->seeds));
+    else if (ref)
+        r.bandNote = fmt("NEST rate +- %.0f %% (no calibrated spread for this scale)", kRateTolerance * 100);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     std::string problems;
     for (std::size_t p = 0; p < data.populations.size(); ++p) {
@@ -46,13 +65,19 @@ HealthReport checkAgainstReference(const SpikeData& data, double tMin, double tM
         c.meanCv = cvs.empty() ? nan : meanOf(cvs);
         c.referenceRate = ref && p < ref->size() ? (*ref)[p] : nan;
         c.rateRatio = c.health.meanRate / c.referenceRate;
+        const double half = rateBandHalfWidth(spread, static_cast<int>(p), c.referenceRate, pop.size(), tMax - tMin);
+        c.bandLow = c.referenceRate - half;
+        c.bandHigh = c.referenceRate + half;
+        c.cvExpected = spread && p < 8 ? spread->cvMean[p] : nan;
+        c.cvSpread = spread && p < 8 ? spread->cvSd[p] : nan;
+        const bool outside = std::isfinite(c.referenceRate) && (c.health.meanRate < c.bandLow || c.health.meanRate > c.bandHigh);
         std::string what;
         if (c.health.state != ActivityState::AsynchronousIrregular) {
             c.stateOk = false;
             what = c.health.state == ActivityState::Synchronous
                        ? "synchronous: " + c.name + " population Fano factor " + fmt("%.3g", c.health.fano)
                        : c.name + " " + stateName(c.health.state) + fmt(" (%.3g Hz)", c.health.meanRate);
-        } else if (std::isfinite(c.rateRatio) && std::abs(c.rateRatio - 1.0) > kRateTolerance) {
+        } else if (outside) {
             c.rateOk = false;
             what = c.name + " " +
                    (c.rateRatio > 1.0 ? fmt("%.2gx above the reference (%.3g Hz)", c.rateRatio, c.referenceRate)
@@ -62,7 +87,7 @@ HealthReport checkAgainstReference(const SpikeData& data, double tMin, double tM
             what = c.name + (c.meanCv < kCvLow ? " too regular" : " too bursty") + fmt(": mean ISI CV %.2f", c.meanCv);
         }
         // The rate is also judged for populations whose state is off.
-        if (std::isfinite(c.rateRatio) && std::abs(c.rateRatio - 1.0) > kRateTolerance) c.rateOk = false;
+        if (outside) c.rateOk = false;
         c.problem = what;
         if (!what.empty()) {
             r.healthy = false;
@@ -71,8 +96,9 @@ HealthReport checkAgainstReference(const SpikeData& data, double tMin, double tM
         r.populations.push_back(std::move(c));
     }
     if (r.healthy)
-        r.verdict = r.haveReference ? "asynchronous irregular, like the reference"
-                                    : "asynchronous irregular (no reference rates for this scale and drive)";
+        r.verdict = !r.haveReference ? "asynchronous irregular (no reference rates for this scale and drive)"
+                    : r.calibrated   ? "asynchronous irregular, like the reference"
+                                     : "asynchronous irregular, like the reference (band +-30 %: no calibrated spread for this scale)";
     else
         r.verdict = problems;
     return r;
