@@ -79,5 +79,9 @@ struct HealthReport {
 /// Checks every population over [tMin, tMax] against the reference of the
 /// configuration's scale and drive.
 HealthReport checkAgainstReference(const SpikeData& data, double tMin, double tMax, const Config& config);
+/// The same with a given spread (nullptr: the +-30 % fallback of an
+/// uncalibrated configuration).
+HealthReport checkAgainstReference(const SpikeData& data, double tMin, double tMax, const Config& config,
+                                   const SeedSpread* spread);
 
 } // namespace mc

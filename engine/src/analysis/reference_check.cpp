@@ -40,10 +40,17 @@ double rateBandHalfWidth(const SeedSpread* spread, int pop, double ref, int neur
 }
 
 HealthReport checkAgainstReference(const SpikeData& data, double tMin, double tMax, const Config& config) {
+    const bool poisson = config.net.bg_input_type == "poisson";
+    return checkAgainstReference(data, tMin, tMax, config,
+                                 seedSpread(config.net.N_scaling, config.net.K_scaling, poisson));
+}
+
+HealthReport checkAgainstReference(const SpikeData& data, double tMin, double tMax, const Config& config,
+                                   const SeedSpread* spread) {
     HealthReport r;
     const bool poisson = config.net.bg_input_type == "poisson";
     const auto ref = referenceRates(config.net.N_scaling, config.net.K_scaling, poisson);
-    const SeedSpread* spread = ref ? seedSpread(config.net.N_scaling, config.net.K_scaling, poisson) : nullptr;
+    if (!ref) spread = nullptr;
     r.haveReference = ref.has_value();
     r.calibrated = spread != nullptr;
     if (spread)
