@@ -9,7 +9,8 @@
 // --seed N --t-presim 500 --t-sim 2000`, then `analyze --health --json`
 // over 500-2500 ms; seeds 1..n as listed per row (0.5d with --seeds 4);
 // sd with n - 1. Populations in the order L23E L23I L4E L4I L5E L5I L6E L6I.
-// Full scale (1d, 1p) is not measured yet: it falls back to +-30 %.
+// Full scale with Poisson drive (1p) is not measured yet: it falls back to
+// +-30 %.
 #include "microcircuit/reference_check.hpp"
 
 #include <cmath>
@@ -37,6 +38,12 @@ constexpr SeedSpread kTable[] = {
      {0.007076, 0.01234, 0.01004, 0.008901, 0.075, 0.007214, 0.009968, 0.009792},
      {0.5786, 0.6516, 0.6702, 0.6933, 0.6812, 0.6595, 0.6128, 0.6535},
      {0.00935, 0.00534, 0.00177, 0.004267, 0.005069, 0.008458, 0.004142, 0.004679}},
+    // 1d: scale 1.0, dc, seeds 1-3
+    {1.0, false, 3,
+     {0.9168, 2.973, 4.189, 5.707, 8.122, 8.467, 1.111, 7.662},
+     {0.02432, 0.02399, 0.02126, 0.01675, 0.2225, 0.03042, 0.02406, 0.01927},
+     {0.6019, 0.6656, 0.6769, 0.699, 0.6812, 0.6615, 0.6222, 0.6571},
+     {0.003079, 0.006525, 0.0009041, 0.00507, 0.004665, 0.004779, 0.002911, 0.005486}},
 };
 // clang-format on
 
