@@ -18,6 +18,7 @@
 #include "microcircuit/spectrum.hpp"
 #include "microcircuit/spike_data.hpp"
 
+#include <QAction>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
@@ -294,6 +295,13 @@ class TestUiActivity : public QObject {
         QCOMPARE(a.health->verdict(), QString("asynchronous irregular, like the reference"));
         QCOMPARE(a.healthLabel->text(), QString("Health: asynchronous irregular, like the reference"));
         QVERIFY(a.band->topHz() > 7.80 * 1.3); // the L5I band's top reaches into the chart
+        // View → Health check (what a lesson opens as "Health") brings the band into view.
+        QAction* show = w.findChild<QAction*>("health");
+        QVERIFY(show);
+        show->trigger();
+        QTabWidget* tabs = chartTabs(w);
+        QVERIFY(tabs); // 1000 pixels high: the charts are tabs
+        QCOMPARE(tabs->tabText(tabs->currentIndex()), QString("Mean rates"));
         // The health window's mean rates are the store's population rates of the same interval.
         const auto storeRates = c->store().populationRates(a.health->fromMs(), a.health->toMs());
         for (int p = 0; p < kNumPops; ++p) {
