@@ -1,12 +1,16 @@
 #include "ui/main_window.hpp"
 
 #include "ui/controls/control_panel.hpp"
+#include "ui/lessons/lesson_panel.hpp"
 #include "ui/perf_probe.hpp"
 #include "ui/probes/probe_menu.hpp"
 #include "ui/probes/probe_panel.hpp"
 #include "ui/raster/raster_view.hpp"
 #include "ui/controls/exploration_docks.hpp"
 #include "ui/sim_controller.hpp"
+#include "ui/video/video_menu.hpp"
+#include "ui/video/video_recorder.hpp"
+#include "ui/sweep/sweep_panel.hpp"
 
 #include "microcircuit/config_io.hpp"
 
@@ -117,10 +121,14 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     dock->setMinimumWidth(300);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     m_explore = addExplorationDocks(*this, m_controller);
+    addSweepDock(*this, m_controller);
 
     createStatusBar();
     createMenus();
     installProbeMenu(this, nullptr, m_probePanel, m_raster, m_controller);
+    m_activity = installActivityTools(*this, m_controller, m_charts, m_controls);
+    m_video = new VideoRecorder(m_controller, m_raster, m_splitter, this);
+    installVideoMenu(this, m_video);
 
     connect(m_controller, &SimController::built, this, &MainWindow::onBuilt);
     connect(m_controller, &SimController::stateChanged, this, &MainWindow::onStateChanged);
@@ -176,6 +184,8 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() = default;
+
+SweepPanel* MainWindow::sweepPanel() const { return findChild<SweepPanel*>(); }
 
 QString MainWindow::bannerText() const {
     return m_banner->isHidden() ? QString() : m_banner->text();
@@ -386,6 +396,7 @@ void MainWindow::showMessage(bool error, const QString& title, const QString& te
 void MainWindow::setPresentationMode(bool on) {
     m_theme.presentation = on;
     if (m_presentationAction) m_presentationAction->setChecked(on);
+    if (m_lessonPanel) m_lessonPanel->setLargeText(on);
     if (on) {
         showFullScreen();
     } else {
@@ -425,6 +436,7 @@ void MainWindow::applyTheme() {
     m_raster->setTheme(m_theme);
     m_probePanel->setTheme(m_theme);
     m_charts->setTheme(m_theme);
+    if (m_activity.psth) m_activity.setTheme(m_theme);
     if (auto* dock = findChild<QDockWidget*>("controls")) dock->setMinimumWidth(m_theme.presentation ? 370 : 300);
     const QString size = m_theme.presentation ? "16pt" : "11pt";
     m_banner->setStyleSheet(QString("QLabel { background: #fff3b0; color: #3a2a00; border: 2px solid #d9a400; "
