@@ -8,6 +8,7 @@ packages=(
   libhdf5-dev # SONATA spike reports (HDF5)
   libfftw3-dev # power spectra (analyze --spectra)
   xvfb xauth libgl1-mesa-dri
+  linux-perf # profiles of the window and the engine (docs/performance.md, "GUI speed")
   # release checks (tests/test_release.py, scripts/test_package.sh)
   hdf5-tools python3-h5py # independent readers of SONATA reports in the tests
   python3 python3-yaml python3-jsonschema lintian man-db desktop-file-utils appstream

@@ -55,6 +55,7 @@ class MainWindow : public QMainWindow {
     const Theme& theme() const { return m_theme; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }
+    PerfProbe* perfProbe() { return m_probe; }
 
     void setPresentationMode(bool on);
     void setColourBlindSafe(bool on);
