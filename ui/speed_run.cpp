@@ -64,6 +64,8 @@ void SpeedRun::onBuilt() {
         QTimer::singleShot(static_cast<int>(warm * 1000.0), this, [this] {
             m_from = snapshot();
             m_window.perfProbe()->resetMaxLatency();
+            // The phase times start again (from the next chunk on) for the measured stretch.
+            if (m_log.isOpen()) m_window.controller()->setPhaseTiming(true);
             m_measuring = true;
         });
         QTimer::singleShot(static_cast<int>(m_options.quitAfterSeconds * 1000.0), this, &SpeedRun::finish);
