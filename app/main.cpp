@@ -13,6 +13,7 @@
 #include "figures/figures.hpp"
 #include "figures/sweep_figure.hpp"
 #include "ui/gui_main.hpp"
+#include "ui/video/render_video.hpp"
 #endif
 
 int main(int argc, char** argv) {
@@ -22,7 +23,16 @@ int main(int argc, char** argv) {
     mc::cli::AnalysisFigures analysisFigures = mc::figures::writeAnalysisFigures;
     mc::cli::SweepFigures sweepFigures{mc::figures::checkSweepMapAxes, mc::figures::writeSweepFigures};
     mc::cli::EnsembleFigures ensembleFigures = mc::figures::writeEnsembleFigure;
+    mc::cli::RenderVideo renderVideo = [](const mc::cli::RenderArgs& a, const std::function<void(double)>& progress) {
+        const mc::ui::RenderResult r = mc::ui::renderVideo(
+            {a.folder, a.output, a.fromMs, a.toMs, a.fps, a.msPerFrame, a.width, a.height, a.windowMs}, progress);
+        char line[300];
+        std::snprintf(line, sizeof line, "wrote %s: %d frames, %d x %d, %d frames/s, %.1f-%.1f ms at %g ms per frame",
+                      a.output.c_str(), r.frames, a.width, a.height, a.fps, r.fromMs, r.toMs, r.msPerFrame);
+        return std::string(line);
+    };
 #else
+    mc::cli::RenderVideo renderVideo;
     mc::cli::EnsembleFigures ensembleFigures;
     mc::cli::SweepFigures sweepFigures;
     mc::cli::AfterRun afterRun;
@@ -39,6 +49,7 @@ int main(int argc, char** argv) {
     mc::cli::addAnalyzeCommand(app, action, analysisFigures, ensembleFigures);
     mc::cli::addSweepCommand(app, action, sweepFigures);
     mc::cli::addExportNestCommand(app, action);
+    mc::cli::addRenderCommand(app, action, renderVideo);
     std::string viewFolder;
     auto* view = app.add_subcommand("view", "open a recorded spike folder in the desktop program and replay it");
     view->add_option("DIR", viewFolder,

@@ -107,6 +107,18 @@ void EngineWorker::apply(TimedEvent event) {
     post([this, event = std::move(event)]() mutable { applyEvent(std::move(event), false); });
 }
 
+void EngineWorker::schedule(TimedEvent event) {
+    post([this, event = std::move(event)]() mutable {
+        if (!m_sim) return;
+        const auto later = [&](const TimedEvent& e) { return e.t_ms > event.t_ms; };
+        m_scheduled.insert(std::find_if(m_scheduled.begin(), m_scheduled.end(), later), std::move(event));
+    });
+}
+
+void EngineWorker::clearScheduled() {
+    post([this] { m_scheduled.clear(); });
+}
+
 void EngineWorker::resetPacing() {
     m_anchorWall = Clock::now();
     m_anchorStep = m_sim ? m_sim->steps() : 0;
@@ -166,6 +178,7 @@ void EngineWorker::build(std::stop_token stop) {
         auto sim = std::make_unique<Simulation>(config, options);
         if (stop.stop_requested()) return;
         m_sim = std::move(sim);
+        m_scheduled.clear(); // stimuli meant for the previous network
         m_generation = generation;
         m_sim->setPhaseTiming(m_phaseTiming);
         m_chunkSteps = kChunkSteps;
@@ -206,12 +219,21 @@ void EngineWorker::runChunk(std::stop_token, std::unique_lock<std::mutex>& lock)
         // Replayed changes due now, then a chunk that ends at the next one.
         while (m_replayNext < m_replay.size() && m_replaySteps[m_replayNext] <= m_sim->steps())
             applyEvent(m_replay[m_replayNext++], true);
+        const double h = m_sim->resolution();
+        while (!m_scheduled.empty() && eventStep(m_scheduled.front(), h) <= m_sim->steps()) {
+            TimedEvent e = std::move(m_scheduled.front());
+            m_scheduled.pop_front();
+            const bool onTime = eventStep(e, h) == m_sim->steps();
+            if (!onTime) e.start_ms = -1.0; // late: onset now
+            applyEvent(std::move(e), onTime);
+        }
         std::int64_t n = m_chunkSteps;
         if (m_speed > 0.0) // paced: at most kPacedChunkSeconds of wall time's worth of model time
             n = std::min(n, std::max(kChunkSteps, static_cast<std::int64_t>(m_speed * kPacedChunkSeconds * 1e3 /
                                                                             m_sim->resolution())));
         if (m_paused) n = std::min(n, m_stepBudget);
         if (m_replayNext < m_replay.size()) n = std::min(n, m_replaySteps[m_replayNext] - m_sim->steps());
+        if (!m_scheduled.empty()) n = std::min(n, eventStep(m_scheduled.front(), h) - m_sim->steps());
         if (n > 0) {
             const Clock::time_point start = Clock::now();
             m_sim->run(n, m_sink.get());

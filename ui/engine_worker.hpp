@@ -97,6 +97,12 @@ class EngineWorker {
     void setSpeed(double speed);
     /// Applies a change at the next chunk boundary and reports it (with its step).
     void apply(TimedEvent event);
+    /// Applies a stimulus exactly before the step of its t_ms (its onset), so
+    /// that it is logged at that step; if that step is already past when the
+    /// command arrives, it applies at once with the onset moved to now.
+    /// Pending ones are dropped by clearScheduled() and by a new network.
+    void schedule(TimedEvent event);
+    void clearScheduled();
     /// Follows these neurons from the next chunk on (Simulation::setProbes);
     /// a new network starts without probes.
     void setProbes(std::vector<std::int32_t> neurons);
@@ -137,6 +143,7 @@ class EngineWorker {
     std::vector<TimedEvent> m_replay;
     std::vector<std::int64_t> m_replaySteps; ///< eventStep of each replayed change
     std::size_t m_replayNext = 0;
+    std::deque<TimedEvent> m_scheduled; ///< schedule()d events in time order
     std::int64_t m_stepBudget = 0;
     double m_speed = 1.0;
     Clock::time_point m_anchorWall;
