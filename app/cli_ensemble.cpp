@@ -166,7 +166,7 @@ int analyzeSweepEnsemble(const std::string& sweepDir, const AnalysisOptions& opt
             results.push_back(analyzePoint((fs::path(sweepDir) / points[static_cast<std::size_t>(i)].folder).string(), options));
         }
         const EnsembleKs ks = ensembleKs(results);
-        char name[16];
+        char name[32];
         std::snprintf(name, sizeof name, "%04zu", g);
         std::printf("%sgrid point %zu:%s (points %s)\n", g ? "\n" : "", g, where.c_str(), list.c_str());
         printKs(ks);

@@ -18,6 +18,7 @@
 #include "microcircuit/spectrum.hpp"
 #include "microcircuit/spike_data.hpp"
 
+#include <QAction>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
@@ -297,6 +298,13 @@ class TestUiActivity : public QObject {
         const PopulationCheck& l5i = a.health->report()->populations[5];
         QVERIFY(a.health->report()->calibrated && l5i.bandHigh > 7.80 * 1.05);
         QVERIFY(a.band->topHz() >= l5i.bandHigh * 1.12 - 1e-9);
+        // View → Health check (what a lesson opens as "Health") brings the band into view.
+        QAction* show = w.findChild<QAction*>("health");
+        QVERIFY(show);
+        show->trigger();
+        QTabWidget* tabs = chartTabs(w);
+        QVERIFY(tabs); // 1000 pixels high: the charts are tabs
+        QCOMPARE(tabs->tabText(tabs->currentIndex()), QString("Mean rates"));
         // The health window's mean rates are the store's population rates of the same interval.
         const auto storeRates = c->store().populationRates(a.health->fromMs(), a.health->toMs());
         for (int p = 0; p < kNumPops; ++p) {

@@ -15,6 +15,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <ctime>
 #include <memory>
 #include <random>
 
@@ -183,14 +184,18 @@ class TestUiRasterRing : public QObject {
     void ringShowsWhatTheStoreHolds_data() {
         QTest::addColumn<float>("pointSize");
         QTest::addColumn<int>("decimation");
-        QTest::newRow("1-pixel points") << 1.0f << 1;
-        QTest::newRow("2-pixel points") << 2.0f << 1;
-        QTest::newRow("3-pixel points, 1 in 2 neurons") << 3.0f << 2;
+        QTest::addColumn<bool>("quad");
+        QTest::newRow("1-pixel points") << 1.0f << 1 << false;
+        QTest::newRow("2-pixel points") << 2.0f << 1 << false;
+        QTest::newRow("3-pixel points, 1 in 2 neurons") << 3.0f << 2 << false;
+        QTest::newRow("2-pixel points, shown by the shader quad") << 2.0f << 1 << true;
     }
 
     void ringShowsWhatTheStoreHolds() {
         QFETCH(float, pointSize);
         QFETCH(int, decimation);
+        QFETCH(bool, quad);
+        m_ring->setQuadOnly(quad);
         View v;
         v.pointSize = pointSize;
         v.decimation = decimation;
@@ -251,6 +256,58 @@ class TestUiRasterRing : public QObject {
         QCOMPARE(m_ring->fullRedraws(), std::uint64_t{6}); // first frame, zoom, resize, pan far, follow, scrub
         qInfo("%d frames compared, %llu full redraws", m_frames,
               static_cast<unsigned long long>(m_ring->fullRedraws()));
+    }
+
+    /// What a frame costs each way (CPU time of the process, GL included),
+    /// at the spike density of the full-scale network (~200,000 spikes per
+    /// model second, 77,169 rows shown 1 in 4) and a 1500 x 440 plot. Only
+    /// with MC_RASTER_COST=1; printed, never asserted (docs/gui.md).
+    void costPerFrame() {
+        if (!qEnvironmentVariableIsSet("MC_RASTER_COST")) QSKIP("set MC_RASTER_COST=1 to measure");
+        constexpr int kNeurons = 77169, kSteps = 30000; // 3 s
+        std::mt19937 rng(7);
+        std::uniform_int_distribution<int> neuron(0, kNeurons - 1);
+        std::vector<Spike> stream;
+        for (int s = 0; s < kSteps; ++s) {
+            std::vector<Spike> step(20); // 200,000 spikes/s at 0.1 ms steps
+            for (Spike& sp : step)
+                sp = {neuron(rng), s};
+            std::sort(step.begin(), step.end(), [](const Spike& a, const Spike& b) { return a.neuron < b.neuron; });
+            stream.insert(stream.end(), step.begin(), step.end());
+        }
+        View v;
+        v.stepSpan = 10000; // 1 s
+        v.nSpan = kNeurons;
+        v.decimation = 4;
+        v.pointSize = 2.0f;
+        v.plot = QRect(72, 30, 1500, 440);
+        v.framebuffer = QSize(1600, 520);
+        resizeTargets(v.framebuffer);
+        const auto cpuMs = [] {
+            timespec t{};
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+            return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+        };
+        for (bool direct : {false, true}) {
+            RasterRenderer& r = direct ? *m_direct : *m_ring;
+            QOpenGLFramebufferObject& target = direct ? *m_directTarget : *m_ringTarget;
+            target.bind();
+            r.render(frameOf(stream, 12000, v)); // a first full redraw, not counted
+            m_context.functions()->glFinish();
+            double total = 0.0;
+            std::uint64_t drawn = 0;
+            int frames = 0;
+            for (std::int64_t end = 12000 + 300; end <= kSteps; end += 300, ++frames) { // 30 ms per frame
+                const RasterFrame f = frameOf(stream, end, v);
+                const double t0 = cpuMs();
+                direct ? r.renderDirect(f) : r.render(f);
+                m_context.functions()->glFinish();
+                total += cpuMs() - t0;
+                drawn += r.lastFrame().spikesDrawn;
+            }
+            qInfo("%s: %.2f ms CPU per frame, %llu spikes drawn per frame", direct ? "straight from the store" : "ring",
+                  total / frames, static_cast<unsigned long long>(drawn / static_cast<std::uint64_t>(frames)));
+        }
     }
 
     /// The same in the window: the view drawn through its ring equals the

@@ -335,7 +335,7 @@ void MainWindow::updateStatus() {
     m_statusSpikes->setToolTip(
         "Spikes per second of model time, whole network, over the last 2 s of running" +
         (m_controller->droppedSpikes() > 0
-             ? QString(". %1 spikes were not shown: the display fell behind.").arg(m_controller->droppedSpikes())
+             ? QString(". %1 spikes were lost: the memory ran out.").arg(m_controller->droppedSpikes())
              : QString()));
 }
 

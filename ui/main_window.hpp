@@ -67,6 +67,7 @@ class MainWindow : public QMainWindow {
     const ActivityTools& activity() const { return m_activity; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }
+    PerfProbe* perfProbe() { return m_probe; }
 
     void setPresentationMode(bool on);
     void setColourBlindSafe(bool on);

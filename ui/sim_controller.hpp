@@ -134,7 +134,13 @@ class SimController : public QObject {
     double achievedSpeed() const { return m_achievedSpeed; }
     /// Spikes per second of model time over the last ~2 s of running (kept as it was while paused).
     double spikesPerModelSecond() const { return m_spikeRate; }
+    /// Spikes lost because memory ran out (the hand-off never drops otherwise).
     std::uint64_t droppedSpikes() const { return m_dropped; }
+    /// Most spikes that waited at once for the GUI thread (how far it fell behind).
+    std::size_t mostSpikesWaiting() { return m_channel.mostWaiting(); }
+    /// Measurements: the engine's per-step phase times (EngineWorker::setPhaseTiming).
+    void setPhaseTiming(bool on) { m_worker->setPhaseTiming(on); }
+    EngineWorker::Stats engineStats() const { return m_worker->stats(); }
 
   signals:
     void buildStarted();

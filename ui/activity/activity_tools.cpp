@@ -26,6 +26,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QValueAxis>
 
 #include <cmath>
@@ -168,6 +169,13 @@ ActivityTools installActivityTools(QMainWindow& window, SimController* controlle
         view->addSeparator();
         view->addAction(t.psthDock->toggleViewAction());
         view->addAction(t.spectrumDock->toggleViewAction());
+        // Brings the band into view (lessons open it by the name "Health").
+        QAction* health = view->addAction("Health check (mean-rate chart)", charts, [charts] {
+            if (auto* tabs = charts->findChild<QTabWidget*>())
+                for (int i = 0; i < tabs->count(); ++i)
+                    if (tabs->tabText(i) == "Mean rates") tabs->setCurrentIndex(i);
+        });
+        health->setObjectName("health");
     }
 
     // The verdict in the status bar, the band on the mean-rate chart.

@@ -211,6 +211,13 @@ bool LessonRunner::openPanel(MainWindow* window, const QString& name, QString* w
         // Charts laid out side by side (no tabs) are on screen already.
         for (QChartView* v : window->findChildren<QChartView*>()) {
             if (!v->chart() || matchScore(v->chart()->title(), key) < wanted) continue;
+            for (QTabWidget* t : window->findChildren<QTabWidget*>()) {
+                const int i = t->indexOf(v);
+                if (i < 0) continue;
+                t->setCurrentIndex(i); // charts share tabs in a short window
+                *what = QString("Showing the %1 tab.").arg(QString(t->tabText(i)).remove('&'));
+                return true;
+            }
             if (!v->isVisible()) {
                 *what = QString("The chart \"%1\" is not shown now (presentation mode shows two charts only).")
                             .arg(v->chart()->title());

@@ -220,7 +220,42 @@ void RasterRenderer::clearColumns(std::int64_t from, std::int64_t to, const QCol
     m_stats.columnsCleared += static_cast<std::uint64_t>(n);
 }
 
+bool RasterRenderer::composeByCopy(const RasterFrame& frame, const Geometry& g) {
+    // A copy of whole texels (no shader): one or two rectangles of the ring,
+    // the background around them. Not into a multisampled framebuffer.
+    GLint samples = 0;
+    m_gl->glGetIntegerv(GL_SAMPLE_BUFFERS, &samples);
+    if (samples > 0 || m_quadOnly) return false;
+    const QRect& r = frame.plot;
+    const int yGl = frame.framebuffer.height() - r.y() - r.height();
+    const int w = g.key.width, h = g.key.height;
+    const auto clampPx = [&](std::int64_t c) { return static_cast<int>(std::clamp<std::int64_t>(c - g.left, 0, w)); };
+    const int a = clampPx(m_lo), b = std::max(a, clampPx((m_hi == g.head ? m_hi + g.margin : m_hi) + 1));
+    m_gl->glEnable(GL_SCISSOR_TEST);
+    m_gl->glClearColor(frame.background.redF(), frame.background.greenF(), frame.background.blueF(), 1.0f);
+    for (const auto& [from, to] : {std::pair{0, a}, std::pair{b, w}})
+        if (to > from) {
+            m_gl->glScissor(r.x() + from, yGl, to - from, h);
+            m_gl->glClear(GL_COLOR_BUFFER_BIT);
+        }
+    m_gl->glDisable(GL_SCISSOR_TEST);
+    GLint target = 0;
+    m_gl->glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &target);
+    m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, m_fbo);
+    const int start = static_cast<int>(floorMod(g.left + a, m_ringColumns));
+    const int first = std::min(b - a, m_ringColumns - start);
+    const int x = r.x() + a;
+    if (first > 0)
+        m_gl->glBlitFramebuffer(start, 0, start + first, h, x, yGl, x + first, yGl + h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    if (b - a > first)
+        m_gl->glBlitFramebuffer(0, 0, b - a - first, h, x + first, yGl, x + b - a, yGl + h, GL_COLOR_BUFFER_BIT,
+                                GL_NEAREST);
+    m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(target));
+    return true;
+}
+
 void RasterRenderer::compose(const RasterFrame& frame, const Geometry& g) {
+    if (composeByCopy(frame, g)) return;
     const QRect& r = frame.plot;
     const int yGl = frame.framebuffer.height() - r.y() - r.height();
     QOpenGLShaderProgram& p = *m_compose;

@@ -7,8 +7,9 @@
 // lives in a texture used as a ring along time: absolute column c is texture
 // column c mod ring. Each frame only the spikes new since the last frame are
 // drawn into it (after clearing the columns that scroll in), and the window
-// is shown with one quad that reads the ring from the window's first column
-// on, wrapping around. Everything is drawn again from the store only when
+// is shown by copying the ring from the window's first column on, wrapping
+// around at its end (two rectangles of texels; a quad whose shader reads the
+// ring where a copy is not allowed). Everything is drawn again from the store only when
 // the picture changes as a whole (zoom, pan beyond the ring's history,
 // resize, colours, decimation, another network, a replay scrubbed back).
 //
@@ -72,6 +73,9 @@ class RasterRenderer {
     /// Draws every spike of the window straight from the store, without the
     /// ring (the reference the ring is tested against).
     void renderDirect(const RasterFrame& frame);
+    /// Shows the ring by the shader quad even where a copy of texels would do
+    /// (the path for multisampled framebuffers; tests use it on any).
+    void setQuadOnly(bool on) { m_quadOnly = on; }
     /// The next render draws everything again.
     void invalidate() { m_ringValid = false; }
     /// Frees GL objects; the context must be current.
@@ -116,7 +120,10 @@ class RasterRenderer {
     void drawSpikes(const RasterFrame& frame, const Geometry& g, std::uint64_t from, std::uint64_t to, bool toRing);
     /// Clears absolute columns (from, to] of the ring.
     void clearColumns(std::int64_t from, std::int64_t to, const QColor& background);
+    /// Shows the window from the ring in frame.plot: copies whole texels, or
+    /// (into a multisampled framebuffer) a quad whose shader reads them.
     void compose(const RasterFrame& frame, const Geometry& g);
+    bool composeByCopy(const RasterFrame& frame, const Geometry& g);
 
     // raster_ring.cpp: what to draw into the ring this frame.
     void redrawRing(const RasterFrame& frame, const Geometry& g);
@@ -136,6 +143,7 @@ class RasterRenderer {
     bool m_ready = false;
     QString m_error;
     int m_maxTexture = 4096;
+    bool m_quadOnly = false;
 
     // The ring: a texture of m_ringColumns x m_ringRows behind a framebuffer.
     unsigned m_texture = 0, m_fbo = 0;

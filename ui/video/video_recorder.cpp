@@ -26,7 +26,11 @@ VideoRecorder::VideoRecorder(SimController* controller, QOpenGLWidget* raster, Q
     });
 }
 
-VideoRecorder::~VideoRecorder() = default; // an unfinished video is deleted by its writer
+VideoRecorder::~VideoRecorder() {
+    // The window closes while recording: the video so far is kept (finished
+    // and renamed). Nothing else is touched: the controller may be gone already.
+    if (m_encoder) m_encoder->finish();
+}
 
 QImage VideoRecorder::grabFrame() const {
     if (!m_raster) return {};
