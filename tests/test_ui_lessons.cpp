@@ -284,7 +284,11 @@ class TestUiLessons : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > 4500.0, 120000);
         panel->showAnswer();
         QTest::qWait(700);
-        QVERIFY(w.grab().save(dir + "/lesson.png"));
+        // From the screen: QWidget::grab() leaves out what the raster paints
+        // into its OpenGL framebuffer (labels, axis, markers).
+        QVERIFY(w.screen()
+                    ->grabWindow(0, w.x(), w.y(), w.frameGeometry().width(), w.frameGeometry().height())
+                    .save(dir + "/lesson.png"));
     }
 
     /// Back shows a step without repeating its actions; the answer only on request; large text.
