@@ -13,8 +13,8 @@
 
 namespace mc::ui {
 
-void RasterView::paintOverlay() {
-    QPainter p(this);
+void RasterView::paintOverlay(QPaintDevice* device) {
+    QPainter p(device);
     p.setRenderHint(QPainter::Antialiasing, false);
     const QRect plot = plotRect();
     if (!m_renderer.isReady()) {

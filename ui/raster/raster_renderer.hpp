@@ -1,5 +1,5 @@
 // Draws spikes into the current OpenGL 3.3 core context, independent of any
-// widget (the QOpenGLWidget forwards to it; tests and offscreen renders call
+// widget (RasterView's surface forwards to it; tests and offscreen renders call
 // it on a framebuffer object).
 //
 // How it draws (docs/gui.md, "How the raster draws"): every spike goes to a

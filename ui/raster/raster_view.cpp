@@ -1,10 +1,17 @@
 #include "ui/raster/raster_view.hpp"
 
+#include "ui/raster/raster_surface.hpp"
+
 #include "ui/sim_controller.hpp"
 
 #include <QContextMenuEvent>
 #include <QMenu>
+#include <QCursor>
 #include <QOpenGLContext>
+#include <QOpenGLExtraFunctions>
+#include <QOpenGLFramebufferObject>
+#include <QOpenGLPaintDevice>
+#include <QVBoxLayout>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -13,7 +20,16 @@
 
 namespace mc::ui {
 
-RasterView::RasterView(SimController* controller, QWidget* parent) : QOpenGLWidget(parent), m_controller(controller) {
+RasterView::RasterView(SimController* controller, QWidget* parent)
+    : QWidget(parent), m_controller(controller), m_surface(new RasterSurface(this)) {
+    QWidget* container = QWidget::createWindowContainer(m_surface, this);
+    // The keyboard stays with this widget (and the window's shortcuts): the
+    // surface never takes the focus (raster_surface.cpp).
+    container->setFocusPolicy(Qt::NoFocus);
+    container->setMouseTracking(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(container);
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setMinimumSize(320, 240);
@@ -27,7 +43,8 @@ RasterView::RasterView(SimController* controller, QWidget* parent) : QOpenGLWidg
         m_dirty = false;
         update();
         // A tooltip under a still mouse follows the scrolling raster.
-        if (m_follow && !m_dragging && QToolTip::isVisible() && underMouse()) showHover(m_hoverPos);
+        if (m_follow && !m_dragging && QToolTip::isVisible() &&
+            rect().contains(mapFromGlobal(QCursor::pos()))) showHover(m_hoverPos);
     });
     m_frameTimer.start();
     connect(controller, &SimController::built, this, [this] {
@@ -35,16 +52,34 @@ RasterView::RasterView(SimController* controller, QWidget* parent) : QOpenGLWidg
         m_n0 = 0.0;
         update();
     });
-    connect(controller, &SimController::eventApplied, this, qOverload<>(&QWidget::update));
+    connect(controller, &SimController::eventApplied, this, &RasterView::update);
 }
 
 RasterView::~RasterView() {
-    // The base class destroys the context after this destructor: its
-    // aboutToBeDestroyed must not reach this half-destroyed object.
-    if (context()) disconnect(context(), nullptr, this, nullptr);
-    makeCurrent();
-    m_renderer.release();
-    doneCurrent();
+    // The surface (a child of the container) outlives this destructor's body.
+    m_surface->detach();
+    if (m_surface->context() && m_surface->makeCurrent()) {
+        m_renderer.release();
+        m_paintDevice.reset();
+        m_surface->doneCurrent();
+    }
+}
+
+void RasterView::update() {
+    m_surface->requestFrame();
+}
+
+QImage RasterView::grabFramebuffer() {
+    if (!m_surface->makeCurrent()) return {};
+    const double dpr = devicePixelRatioF();
+    const QSize pixels(static_cast<int>(width() * dpr), static_cast<int>(height() * dpr));
+    QOpenGLFramebufferObject fbo(pixels);
+    fbo.bind();
+    paintFrame(fbo.handle(), pixels);
+    QImage img = fbo.toImage();
+    QOpenGLFramebufferObject::bindDefault();
+    img.setDevicePixelRatio(dpr);
+    return img;
 }
 
 void RasterView::setTheme(const Theme& theme) {
@@ -108,23 +143,17 @@ double RasterView::neuronToY(double n) const {
 
 void RasterView::initializeGL() {
     if (!m_renderer.initialize()) qWarning("raster: %s", qPrintable(m_renderer.error()));
-    connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &RasterView::onContextAboutToBeDestroyed,
-            Qt::UniqueConnection);
 }
 
-void RasterView::onContextAboutToBeDestroyed() {
-    makeCurrent();
-    m_renderer.release();
-    doneCurrent();
-}
-
-void RasterView::paintGL() {
+void RasterView::paintFrame(unsigned fbo, const QSize& pixels) {
     QElapsedTimer paintClock;
     paintClock.start();
     const SpikeStore& store = m_controller->store();
     const double dpr = devicePixelRatioF();
     const QRect plot = plotRect();
-    auto* gl = context()->extraFunctions();
+    auto* gl = m_surface->context()->extraFunctions();
+    gl->glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    gl->glViewport(0, 0, pixels.width(), pixels.height());
     const QColor bg = palette().color(QPalette::Window);
     gl->glClearColor(bg.redF(), bg.greenF(), bg.blueF(), 1.0f);
     gl->glClear(GL_COLOR_BUFFER_BIT);
@@ -150,11 +179,14 @@ void RasterView::paintGL() {
         f.pointSize = static_cast<float>(std::max(1.0, std::round(m_theme.pointSize() * dpr)));
         f.plot = QRect(static_cast<int>(plot.x() * dpr), static_cast<int>(plot.y() * dpr),
                        static_cast<int>(plot.width() * dpr), static_cast<int>(plot.height() * dpr));
-        f.framebuffer = QSize(static_cast<int>(width() * dpr), static_cast<int>(height() * dpr));
+        f.framebuffer = pixels;
         m_incremental ? m_renderer.render(f) : m_renderer.renderDirect(f);
         m_spikesSum += m_renderer.lastFrame().spikesDrawn;
     }
-    paintOverlay();
+    if (!m_paintDevice) m_paintDevice = std::make_unique<QOpenGLPaintDevice>();
+    m_paintDevice->setSize(pixels);
+    m_paintDevice->setDevicePixelRatio(dpr);
+    paintOverlay(m_paintDevice.get());
     m_paintMsSum += paintClock.nsecsElapsed() * 1e-6;
 
     ++m_frames;
@@ -252,7 +284,7 @@ void RasterView::keyPressEvent(QKeyEvent* e) {
         setWindowMs(m_windowMs * 1.5);
         break;
     default:
-        QOpenGLWidget::keyPressEvent(e);
+        QWidget::keyPressEvent(e);
     }
 }
 

@@ -1,6 +1,7 @@
-// The live raster: a QOpenGLWidget that forwards drawing of the spikes to a
-// RasterRenderer and paints axes, layer labels, separators and live-change
-// markers with QPainter on top. Time window scrolls with model time (default
+// The live raster: a widget holding an OpenGL window of its own
+// (RasterSurface) whose frames draw the spikes with a RasterRenderer and
+// paint axes, layer labels, separators and live-change markers with QPainter
+// on top. Time window scrolls with model time (default
 // 1 s); wheel zooms time (Ctrl+wheel: neurons), drag pans, double-click or
 // Home returns to the scrolling full view. Hover tells a neuron's id,
 // population and rate.
@@ -12,19 +13,24 @@
 #include "microcircuit/model.hpp"
 
 #include <QElapsedTimer>
-#include <QOpenGLWidget>
+#include <QWidget>
+
+#include <memory>
+
+class QOpenGLPaintDevice;
 #include <QTimer>
 
 namespace mc::ui {
 
 class SimController;
+class RasterSurface;
 
 /// How a neuron is named wherever a user sees it: its NEST id (index + 1, as
 /// in the exported files) and its place in its population, e.g.
 /// "neuron 4197 (#1077 of 1096 in L4E)".
 QString neuronLabel(const DerivedParams& derived, std::int32_t neuron);
 
-class RasterView : public QOpenGLWidget {
+class RasterView : public QWidget {
     Q_OBJECT
   public:
     explicit RasterView(SimController* controller, QWidget* parent = nullptr);
@@ -72,6 +78,11 @@ class RasterView : public QOpenGLWidget {
     /// false: every frame draws the window's spikes straight from the store
     /// instead of through the ring (tests compare both ways).
     void setIncremental(bool on);
+    /// The view as drawn (spikes and the painted labels, axis and markers),
+    /// rendered now offscreen at the view's size in device pixels.
+    QImage grabFramebuffer();
+    /// A new frame soon (hides QWidget::update: the pixels are the surface's).
+    void update();
 
   signals:
     void exportRequested(const QString& format);
@@ -81,8 +92,10 @@ class RasterView : public QOpenGLWidget {
     void neuronClicked(int neuron);
 
   protected:
-    void initializeGL() override;
-    void paintGL() override;
+    friend class RasterSurface;
+    void initializeGL();
+    /// One frame into framebuffer `fbo` of `pixels` (the surface's or a grab's).
+    void paintFrame(unsigned fbo, const QSize& pixels);
     void wheelEvent(QWheelEvent* e) override;
     void mousePressEvent(QMouseEvent* e) override;
     void mouseMoveEvent(QMouseEvent* e) override;
@@ -92,16 +105,17 @@ class RasterView : public QOpenGLWidget {
     void contextMenuEvent(QContextMenuEvent* e) override;
 
   private:
-    void paintOverlay();
+    void paintOverlay(QPaintDevice* device);
     void paintTimeAxis(QPainter& p, const QRect& plot);
     void paintLayers(QPainter& p, const QRect& plot);
     void paintEvents(QPainter& p, const QRect& plot);
     void showHover(const QPoint& pos);
     void clampNeuronRange();
-    void onContextAboutToBeDestroyed();
 
     static constexpr int kFrameIntervalMs = 30;
     SimController* m_controller;
+    RasterSurface* m_surface;
+    std::unique_ptr<QOpenGLPaintDevice> m_paintDevice;
     QTimer m_frameTimer;
     bool m_dirty = false;
     bool m_incremental = true;

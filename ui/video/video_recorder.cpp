@@ -4,7 +4,7 @@
 #include "ui/video/frame_encoder.hpp"
 #include "video/video_writer.hpp"
 
-#include <QOpenGLWidget>
+#include "ui/raster/raster_view.hpp"
 #include <QPainter>
 #include <QWidget>
 
@@ -13,7 +13,7 @@
 
 namespace mc::ui {
 
-VideoRecorder::VideoRecorder(SimController* controller, QOpenGLWidget* raster, QWidget* rasterAndCharts,
+VideoRecorder::VideoRecorder(SimController* controller, RasterView* raster, QWidget* rasterAndCharts,
                              QObject* parent)
     : QObject(parent), m_controller(controller), m_raster(raster), m_rasterAndCharts(rasterAndCharts) {
     m_tick.setTimerType(Qt::PreciseTimer);

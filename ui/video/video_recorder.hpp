@@ -22,12 +22,13 @@
 #include <cstdint>
 #include <memory>
 
-class QOpenGLWidget;
+
 class QWidget;
 
 namespace mc::ui {
 
 class FrameEncoder;
+class RasterView;
 
 class SimController;
 
@@ -46,7 +47,7 @@ class VideoRecorder : public QObject {
     Q_OBJECT
   public:
     /// `raster`: the raster view; `rasterAndCharts`: the widget holding both.
-    VideoRecorder(SimController* controller, QOpenGLWidget* raster, QWidget* rasterAndCharts,
+    VideoRecorder(SimController* controller, RasterView* raster, QWidget* rasterAndCharts,
                   QObject* parent = nullptr);
     ~VideoRecorder() override;
 
@@ -83,7 +84,7 @@ class VideoRecorder : public QObject {
     bool durationReached() const;
 
     SimController* m_controller;
-    QPointer<QOpenGLWidget> m_raster;
+    QPointer<RasterView> m_raster;
     QPointer<QWidget> m_rasterAndCharts;
     VideoRecordOptions m_options;
     std::unique_ptr<FrameEncoder> m_encoder; ///< encodes on its own thread
