@@ -8,6 +8,7 @@
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QOpenGLFramebufferObject>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -179,6 +180,35 @@ class TestUiRaster : public QObject {
 
     /// Each spike of the store is drawn at the column of its time and the row
     /// of its neuron, also after the view scrolled on.
+    /// The window shows what grabFramebuffer() renders (spikes, labels, axis):
+    /// the raster draws into an OpenGL window of its own (raster_surface.cpp),
+    /// and the tests that compare frames use the grab.
+    void screenShowsTheGrabbedFrame() {
+        SimController c(2);
+        c.pause();
+        QSignalSpy built(&c, &SimController::built);
+        Config config;
+        config.net.N_scaling = 0.02;
+        c.rebuild(config);
+        QVERIFY(built.wait(20000));
+        c.step(300.0);
+        QTRY_COMPARE_WITH_TIMEOUT(c.store().endStep(), std::int64_t{3000}, 30000);
+        RasterView view(&c);
+        view.setWindowMs(300.0);
+        view.resize(700, 450);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QImage grabbed = view.grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+        QVERIFY(!grabbed.isNull());
+        QCOMPARE(grabbed.devicePixelRatio(), 1.0); // Xvfb: screen pixels are the grab's
+        const QPoint at = view.mapToGlobal(QPoint(0, 0));
+        const auto shown = [&] {
+            return view.screen()->grabWindow(0, at.x(), at.y(), view.width(), view.height()).toImage().convertToFormat(
+                QImage::Format_RGB32);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(shown() == grabbed, 5000);
+    }
+
     void spikesAtTheirPixels() {
         SimController c(2);
         c.pause();
