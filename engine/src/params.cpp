@@ -146,6 +146,7 @@ void Config::validate() const {
     check("stim.dc_transient_start", stim.dc_transient_start, h);
     check("stim.dc_transient_dur", stim.dc_transient_dur, h);
     check("stim.dc_transient_amp", stim.dc_transient_amp, h);
+    checkText("stim.timing", stim.timing);
 
     double last = 0.0;
     for (std::size_t i = 0; i < events.size(); ++i) {

@@ -128,6 +128,15 @@ struct StimParams {
     double dc_transient_start = 650.0; ///< (ms)
     double dc_transient_dur = 100.0;   ///< (ms)
     double dc_transient_amp = 0.3;     ///< pA per external in-degree: amplitude = amp * K_ext[y]
+    /// When the thalamic pulse and the DC transient reach the neurons.
+    /// "nest": as in the reference, through NEST's devices and their 1 ms
+    /// connections (a thalamic spike drawn by the poisson_generator in step
+    /// s, active for th_start < s*h <= th_start + th_duration, is relayed by
+    /// its parrot_neuron in step s + 10 and arrives after the drawn delay;
+    /// the dc_generator's current enters V from the step of dc_transient_start
+    /// + 1 ms); "exact": at the given times (thalamic neurons fire from the
+    /// step of th_start, the DC enters V one step after dc_transient_start).
+    std::string timing = "nest";
 };
 
 /// A change at a given model time while the network runs: the configuration

@@ -290,7 +290,8 @@ Section stimSection(StimParams& s) {
         .field("dc_transient", s.dc_transient)
         .field("dc_transient_start", s.dc_transient_start)
         .field("dc_transient_dur", s.dc_transient_dur)
-        .field("dc_transient_amp", s.dc_transient_amp);
+        .field("dc_transient_amp", s.dc_transient_amp)
+        .field("timing", s.timing);
     // Older reference names of the DC transient.
     sec.alias("dc_input", [&s](const ordered_json& j, const std::string& f) { read(j, f, s.dc_transient); });
     sec.alias("dc_start", [&s](const ordered_json& j, const std::string& f) { read(j, f, s.dc_transient_start); });

@@ -160,6 +160,10 @@ Dicts buildDicts(const Config& c) {
                                  "\" cannot be expressed: NEST scales the "
                                  "thalamic synapse count with K_scaling only (th_scaling = \"reference\")");
     }
+    if (c.stim.timing != defaults.stim.timing && (c.stim.thalamic_input || c.stim.dc_transient))
+        d.warnings.push_back("stim.timing = \"" + c.stim.timing +
+                             "\" cannot be expressed: NEST's devices reach the neurons through their 1 ms "
+                             "connections (stim.timing = \"nest\")");
     for (std::size_t i = 0; i < c.events.size(); ++i) {
         const TimedEvent& e = c.events[i];
         std::string what = e.kind == TimedEvent::Kind::Set             ? "set " + e.set

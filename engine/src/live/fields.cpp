@@ -160,6 +160,9 @@ std::vector<FieldInfo> makeTable() {
     t.push_back(number("stim.dc_transient_dur", G::Stimuli, S::Number, "ms", 0.0, 1e9, "duration of the DC transient"));
     t.push_back(number("stim.dc_transient_amp", G::Stimuli, S::Number, "pA", -1e4, 1e4,
                        "DC transient amplitude per external input (times K_ext)"));
+    t.push_back(words("stim.timing", G::Stimuli, "nest|exact",
+                      "when the thalamic pulse and DC transient reach the neurons: through NEST's devices and "
+                      "their 1 ms connections, as the reference (nest), or at the given times (exact)"));
     return t;
 }
 

@@ -186,8 +186,14 @@ struct Network {
         PhaseTimes times;
     };
     std::vector<WorkerPhases> phases;
-    std::vector<std::array<std::int64_t, 2>> thalamicPulses; ///< [start, end) steps
-    std::vector<std::array<std::int64_t, 2>> dcTransients;   ///< [start, end) steps
+    /// The pulses and transients as given ([start, end) steps of th_start,
+    /// dc_transient_start, ...); when they reach the neurons depends on
+    /// deviceDelaySteps (thalamicFires, dcTransientOn).
+    std::vector<std::array<std::int64_t, 2>> thalamicPulses;
+    std::vector<std::array<std::int64_t, 2>> dcTransients;
+    /// stim.timing "nest": the steps of NEST's default 1 ms delay between a
+    /// device and its targets; "exact": 0.
+    std::int64_t deviceDelaySteps = 0;
     double buildSeconds = 0.0;
     /// Probes (Simulation::setProbes): the samples so far; each shard's
     /// worker writes the entries of its own probes.
@@ -249,6 +255,24 @@ void applyLiveConfig(Network& net, const Config& config);
 /// Advances `steps` steps (stepping.cpp); when `out` is given, the spikes are
 /// appended to it sorted by step and neuron.
 void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out);
+
+/// Whether the thalamic neurons fire in step t. With NEST's timing
+/// (deviceDelaySteps = D > 0) a thalamic neuron is a parrot_neuron: the
+/// poisson_generator is active in the steps s with start < s <= end
+/// (StimulationDevice::is_active), its spike of step s reaches the parrot
+/// through the 1 ms connection in step s + D, and the parrot fires then;
+/// so the parrots fire in the steps start + 1 + D .. end + D. "exact": the
+/// steps start .. end - 1. `drawStep` is the step whose random key draws
+/// the counts: the same trains in both timings, shifted.
+bool thalamicFires(const Network& net, std::int64_t t, std::int64_t& drawStep);
+
+/// Whether the DC transient's current enters V in step t. A neuron's device
+/// current for step t is the one that arrived at the end of step t - 1.
+/// NEST: a dc_generator (a current generator: is_active with step + 2) sends
+/// in the steps s with start - 2 < s <= end - 2 (and s >= 0); the current
+/// arrives D steps later, at the end of step s + D, so it enters V in the
+/// steps max(start, 1) + D .. end + D - 1. "exact": start + 1 .. end.
+bool dcTransientOn(const Network& net, std::int64_t t);
 /// Spikes per population so far.
 std::array<std::int64_t, kNumPops> totalSpikeCounts(const Network& net);
 
