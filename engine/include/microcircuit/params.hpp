@@ -102,6 +102,16 @@ struct NetParams {
     std::string bg_input_type = "poisson"; ///< "poisson" (project default) or "dc" (reference default)
     double bg_rate = 8.0;          ///< rate of each cortico-cortical input (Hz)
     PopArray K_ext = {1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100};
+    /// Per-population factors on the background drive (not in the
+    /// reference: all 1 there). Apply live. bg_rate_factors: on bg_rate;
+    /// K_ext_factors: on K_ext as the drive uses it (the DC transient keeps
+    /// dc_transient_amp x K_ext); both change the Poisson rate, the DC drive
+    /// and the K_scaling compensation of the drive as the rate and in-degree
+    /// they multiply would. dc_factors: on the DC drive of bg_input_type "dc"
+    /// (not on the compensation or I_e).
+    PopArray bg_rate_factors = uniform(1.0);
+    PopArray K_ext_factors = uniform(1.0);
+    PopArray dc_factors = uniform(1.0);
     double delay_poisson = 1.5;    ///< delay of the Poisson background (ms)
     std::string V0_type = "optimized"; ///< "optimized" or "original"
     NeuronParams neuron;

@@ -231,6 +231,9 @@ Section netSection(NetParams& n) {
         .field("bg_input_type", n.bg_input_type)
         .field("bg_rate", n.bg_rate)
         .field("K_ext", n.K_ext)
+        .field("bg_rate_factors", n.bg_rate_factors)
+        .field("K_ext_factors", n.K_ext_factors)
+        .field("dc_factors", n.dc_factors)
         .field("delay_poisson", n.delay_poisson)
         .field("V0_type", n.V0_type);
     NeuronParams* neuron = &n.neuron;
