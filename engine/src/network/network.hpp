@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory>
 #include <vector>
 
 namespace mc::detail {
@@ -76,9 +77,17 @@ struct WeightScaling {
     /// some population scales them differently; otherwise one signed sum per
     /// neuron halves the memory that delivery writes to.
     bool split = false;
-    /// The codes as built, per shard and source class, saved before a class's
-    /// codes are first rewritten (empty until then).
-    std::vector<std::array<std::vector<std::int16_t>, kColumns>> base;
+    /// The codes as built of one shard's synapses from one source class,
+    /// saved population by population just before the codes of the
+    /// synapses onto that population are first rewritten; until then the
+    /// codes in the shard are the built ones.
+    struct BaseCodes {
+        std::unique_ptr<std::int16_t[]> codes; ///< per synapse from `begin` (null until first needed)
+        std::uint32_t begin = 0;               ///< index of the first synapse of the class in the shard
+        std::uint32_t saved = 0;               ///< bit y: the codes of synapses onto population y are saved
+    };
+    /// Per shard and source class.
+    std::vector<std::array<BaseCodes, kColumns>> base;
 };
 
 /// Written by one worker while the others read their own shards: aligned to
