@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,5 +45,21 @@ struct SweepFigures {
 };
 /// `microcircuit sweep` and `microcircuit sweep collect` (docs/sweeps.md).
 void addSweepCommand(CLI::App& app, std::function<int()>& action, SweepFigures figures);
+
+/// The flags of `microcircuit render` (app/cli_render.cpp).
+struct RenderArgs {
+    std::string folder, output;
+    std::optional<double> fromMs, toMs, msPerFrame;
+    int fps = 30;
+    int width = 1280, height = 720;
+    double windowMs = 500.0;
+    bool quiet = false;
+};
+/// Hook that draws and encodes the video (Qt side, ui/video/): returns a
+/// one-line summary; throws ConfigError (bad input) or WriteError (the video
+/// could not be written). Empty in builds without Qt.
+using RenderVideo =
+    std::function<std::string(const RenderArgs& args, const std::function<void(double fraction)>& progress)>;
+void addRenderCommand(CLI::App& app, std::function<int()>& action, RenderVideo render);
 
 } // namespace mc::cli

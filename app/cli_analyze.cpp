@@ -35,7 +35,7 @@ struct AnalyzeOptions {
     std::string out;
     std::vector<std::string> formats;
     std::vector<std::string> ensemble;
-    std::string ensembleOut = "ensemble";
+    std::string ensembleOut; ///< empty: ./ensemble, or SWEEPDIR/ensemble for a sweep
 };
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
@@ -47,6 +47,8 @@ SpikeData readWithProgress(const std::string& dir, bool showProgress, bool quiet
     const auto start = std::chrono::steady_clock::now();
     SpikeData data = readSpikeFolder(dir, [&](double f, const std::string& file) { line.show("reading", f, file); });
     line.done();
+    for (const std::string& w : data.warnings)
+        std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (!quiet)
         std::fprintf(stderr, "read %zu spikes from %zu files in %s in %.2f s\n", data.totalSpikes, data.files.size(),
                      dir.c_str(), secondsSince(start));
@@ -136,20 +138,55 @@ int analyze(const AnalyzeOptions& opt, const AnalysisFigures& figures, const Ens
         if (!opt.reference.empty() || opt.json || opt.spectra || opt.psth || opt.health)
             throw ConfigError("--ensemble goes without --reference, --json, --spectra, --psth and --health (it writes "
                               "JSON files into --ensemble-out)");
-        std::vector<std::string> dirs{opt.dir};
+        std::vector<std::string> dirs;
+        if (!opt.dir.empty()) dirs.push_back(opt.dir);
         dirs.insert(dirs.end(), opt.ensemble.begin(), opt.ensemble.end());
+        if (dirs.size() == 1 && isSweepFolder(dirs.front())) {
+            // The seeds of each grid point of a sweep (docs/sweeps.md, "Seed ensembles").
+            const std::string out = opt.ensembleOut.empty() ? (std::filesystem::path(dirs.front()) / "ensemble").string()
+                                                            : opt.ensembleOut;
+            std::function<void(const EnsembleKs&, const std::string&)> draw;
+            if (opt.figures) {
+                if (!ensembleFigures) throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
+                const std::vector<std::string> formats = opt.formats.empty() ? std::vector<std::string>{"png"} : opt.formats;
+                draw = [&, formats](const EnsembleKs& ks, const std::string& groupDir) {
+                    const std::string figOut =
+                        opt.figuresOut.empty() ? groupDir
+                                               : (std::filesystem::path(opt.figuresOut) /
+                                                  std::filesystem::path(groupDir).filename())
+                                                     .string();
+                    ensembleFigures(ks, figOut, formats);
+                };
+            }
+            return analyzeSweepEnsemble(dirs.front(), options, out, opt.quiet, draw);
+        }
+        for (const std::string& d : dirs)
+            if (isSweepFolder(d))
+                throw ConfigError("--ensemble: " + d + " is a sweep folder; give it alone (microcircuit analyze "
+                                  "--ensemble " + d + ") for the KS distances between the seeds of each of its grid "
+                                  "points, or give its point folders (" + d + "/points/NNNN)");
+        if (dirs.size() < 2)
+            throw ConfigError("--ensemble needs at least two realisations: analyze DIR --ensemble DIR2 [DIR3 ...], or "
+                              "one sweep folder: analyze --ensemble SWEEPDIR");
+        const std::string ensembleOut = opt.ensembleOut.empty() ? "ensemble" : opt.ensembleOut;
         std::function<void(const EnsembleKs&)> draw;
         if (opt.figures) {
             if (!ensembleFigures) throw ConfigError("--figures needs the Qt build of microcircuit (MC_BUILD_GUI=ON)");
-            const std::string out = opt.figuresOut.empty() ? opt.ensembleOut : opt.figuresOut;
+            const std::string out = opt.figuresOut.empty() ? ensembleOut : opt.figuresOut;
             const std::vector<std::string> formats = opt.formats.empty() ? std::vector<std::string>{"png"} : opt.formats;
             draw = [&, out, formats](const EnsembleKs& ks) {
                 ensembleFigures(ks, out, formats);
                 if (!opt.quiet) std::fprintf(stderr, "ensemble figure written to %s/ensemble_ks\n", out.c_str());
             };
         }
-        return analyzeEnsemble(dirs, options, opt.ensembleOut, opt.quiet, draw);
+        return analyzeEnsemble(dirs, options, ensembleOut, opt.quiet, draw);
     }
+    if (opt.dir.empty())
+        throw ConfigError("analyze needs a folder: microcircuit analyze DIR (or analyze --ensemble SWEEPDIR)");
+    if (isSweepFolder(opt.dir))
+        throw ConfigError(opt.dir + " is a sweep folder: analyze one of its points (" + opt.dir +
+                          "/points/NNNN), or the KS distances between its seeds with microcircuit analyze --ensemble " +
+                          opt.dir);
 
     const SpikeData data = readWithProgress(opt.dir, progress, opt.quiet);
     auto start = std::chrono::steady_clock::now();
@@ -201,7 +238,6 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
         "validation statistics (rates, ISI CVs, spike-count correlations) of a spike folder, ours or NEST's");
     cmd->add_option("DIR", opt->dir,
                     "folder with population_nodeids.dat and spike_recorder-*.dat or *.gdf files, or a SONATA report *.h5")
-        ->required()
         ->check(nonEmptyPath());
     cmd->add_option("--t-min", opt->tMin, "start of the analysed interval (ms, default: t_presim from sim_dict.json, else 500)");
     cmd->add_option("--t-max", opt->tMax,
@@ -213,10 +249,12 @@ void addAnalyzeCommand(CLI::App& app, std::function<int()>& action, AnalysisFigu
     cmd->add_option("--reference", opt->reference, "second folder (e.g. NEST's): adds KS distances per statistic")
         ->check(nonEmptyPath());
     cmd->add_option("--ensemble", opt->ensemble,
-                    "more realisations (folders) of the same model: KS distances between all pairs of DIR and these")
+                    "more realisations (folders) of the same model: KS distances between all pairs of DIR and these; "
+                    "or one sweep folder alone: KS distances between the seeds of each of its grid points")
         ->check(nonEmptyPath());
     cmd->add_option("--ensemble-out", opt->ensembleOut,
-                    "folder for rate/spike_cvs/spike_ccs_ks_distances.json (default: ./ensemble)")
+                    "folder for rate/spike_cvs/spike_ccs_ks_distances.json (default: ./ensemble; SWEEPDIR/ensemble "
+                    "for a sweep)")
         ->check(nonEmptyPath());
     cmd->add_flag("--json", opt->json, "print one JSON object keyed by population name (with --health also a \"health\" key)");
     cmd->add_flag("--figures", opt->figures, "draw raster, box plot and distribution figures");

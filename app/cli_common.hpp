@@ -63,5 +63,14 @@ void checkMemory(const Config& config, int threads);
 /// `draw`, when set, draws the ensemble figure from the distances.
 int analyzeEnsemble(const std::vector<std::string>& dirs, const AnalysisOptions& options, const std::string& outDir,
                     bool quiet, const std::function<void(const EnsembleKs&)>& draw = {});
+/// Whether `dir` is a sweep folder (holds sweep.json).
+bool isSweepFolder(const std::string& dir);
+/// `analyze --ensemble SWEEPDIR`: the KS distances between the seeds of every
+/// grid point (points differing only in seed), each written into
+/// outDir/NNNN/ (NNNN: the grid point), with outDir/ks_summary.csv and .json
+/// (mean, sd, max over the pairs per grid point and population). `draw`,
+/// when set, draws each grid point's ensemble figure into its folder.
+int analyzeSweepEnsemble(const std::string& sweepDir, const AnalysisOptions& options, const std::string& outDir,
+                         bool quiet, const std::function<void(const EnsembleKs&, const std::string&)>& draw = {});
 
 } // namespace mc::cli

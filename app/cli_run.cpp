@@ -65,6 +65,10 @@ Config resolveRun(const RunOptions& opt, std::int64_t& totalSteps) {
     if (totalSteps <= 0)
         throw ConfigError("--session " + opt.session + ": end_step = " + std::to_string(totalSteps) +
                           " is not allowed: the session simulated nothing to replay");
+    // The folder's sim_dict.json says how long the session ran (not its
+    // configuration's planned t_sim), so that `analyze` reads the whole run.
+    const double endMs = static_cast<double>(totalSteps) * config.sim.sim_resolution;
+    if (endMs > config.sim.t_presim) config.sim.t_sim = endMs - config.sim.t_presim;
     return config;
 }
 

@@ -230,21 +230,7 @@ int sweepMain(SweepOptions opt, const SweepFigures& figures) {
     if (opt.reuse) checkReuse(spec, points);
     if (!opt.slurm) checkFigures(opt, figures, spec.axes.size());
     else if (opt.figures) throw ConfigError("--figures goes without --slurm: draw them with microcircuit sweep collect --figures DIR");
-    const std::string text = sweepToJson(spec, points);
-    const fs::path dir(opt.out);
-    const fs::path specPath = dir / "sweep.json";
-    std::error_code ec;
-    if (fs::exists(specPath, ec)) {
-        if (readTextFile(specPath.string()) != text)
-            throw ConfigError(opt.out + " holds a different sweep (its sweep.json differs from these flags); resume it "
-                              "with the same flags, or choose another --out");
-    } else {
-        if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
-            throw ConfigError("--out " + opt.out + " is not empty and holds no sweep.json; a sweep needs its own folder");
-        fs::create_directories(dir, ec);
-        if (ec) throw ConfigError("--out " + opt.out + ": cannot create the folder (" + ec.message() + ")");
-        writeFileAtomic(specPath.string(), text);
-    }
+    prepareSweepFolder(opt.out, sweepToJson(spec, points), "--out");
     if (!opt.quiet) std::printf("sweep of %zu points in %s\n", points.size(), opt.out.c_str());
     if (opt.slurm) {
         SlurmOptions so;

@@ -4,6 +4,7 @@
 #include "figures/plot_style.hpp"
 #include "microcircuit/errors.hpp"
 #include "microcircuit/json_read.hpp"
+#include "microcircuit/model.hpp"
 #include "microcircuit/sweep.hpp"
 
 #include <QFontMetricsF>
@@ -26,26 +27,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-const char* columnOf(SweepStatistic s) {
-    switch (s) {
-    case SweepStatistic::MeanRate: return "mean_rate";
-    case SweepStatistic::MeanCv: return "mean_cv";
-    case SweepStatistic::Synchrony: return "synchrony";
-    case SweepStatistic::State: return "state";
-    }
-    return "";
-}
-
-QString titleOf(SweepStatistic s) {
-    switch (s) {
-    case SweepStatistic::MeanRate: return "mean rate (spikes/s)";
-    case SweepStatistic::MeanCv: return "mean CV of ISIs";
-    case SweepStatistic::Synchrony: return "synchrony index";
-    case SweepStatistic::State: return "activity state";
-    }
-    return "";
-}
-
 int stateIndex(const std::string& name, const std::string& file) {
     for (int k = 0; k < 4; ++k)
         if (name == stateName(static_cast<ActivityState>(k))) return k;
@@ -54,7 +35,9 @@ int stateIndex(const std::string& name, const std::string& file) {
 
 QString valueLabel(const std::string& jsonText) {
     QString s = QString::fromStdString(jsonText);
-    if (s.size() >= 2 && s.startsWith('"') && s.endsWith('"')) s = s.mid(1, s.size() - 2);
+    if (s.size() >= 2 && s.startsWith('"') && s.endsWith('"')) return s.mid(1, s.size() - 2);
+    // Whole numbers without their ".0" (JSON writes 12.0 for a double).
+    if (s.endsWith(".0") && s.size() > 2 && (s[s.size() - 3].isDigit())) s.chop(2);
     return s;
 }
 
@@ -71,12 +54,39 @@ void checkSweepMapAxes(std::size_t axes) {
                                  : " (sweep at most two fields with --set, or draw from summary.csv yourself)"));
 }
 
-SweepMap readSweepMap(const std::string& dir, SweepStatistic statistic) {
-    const SweepSpec spec = readSweep(dir);
+const char* sweepStatisticColumn(SweepStatistic s) {
+    switch (s) {
+    case SweepStatistic::MeanRate: return "mean_rate";
+    case SweepStatistic::MeanCv: return "mean_cv";
+    case SweepStatistic::MeanCc: return "mean_cc";
+    case SweepStatistic::Synchrony: return "synchrony";
+    case SweepStatistic::State: return "state";
+    }
+    return "";
+}
+
+QString sweepStatisticTitle(SweepStatistic s) {
+    switch (s) {
+    case SweepStatistic::MeanRate: return "mean rate (spikes/s)";
+    case SweepStatistic::MeanCv: return "mean CV of ISIs";
+    case SweepStatistic::MeanCc: return "mean spike-count correlation";
+    case SweepStatistic::Synchrony: return "synchrony index";
+    case SweepStatistic::State: return "activity state";
+    }
+    return "";
+}
+
+std::pair<int, int> sweepMapCellOf(const SweepSpec& spec, const SweepPoint& point) {
+    const auto at = [&](std::size_t a) {
+        const auto& v = spec.axes[a].values;
+        return static_cast<int>(std::find(v.begin(), v.end(), point.values[a]) - v.begin());
+    };
+    return {at(0), spec.axes.size() == 2 ? at(1) : 0};
+}
+
+SweepMap buildSweepMap(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<SweepRow>& rows,
+                       SweepStatistic statistic) {
     checkSweepMapAxes(spec.axes.size());
-    const std::vector<SweepPoint> points = expandSweep(spec);
-    const std::string file = (fs::path(dir) / "summary.json").string();
-    const json summary = parseJson(readInputFile(file), file);
     SweepMap map;
     map.statistic = statistic;
     map.xField = spec.axes[0].field;
@@ -88,37 +98,35 @@ SweepMap readSweepMap(const std::string& dir, SweepStatistic statistic) {
         map.yValues = {""};
     }
     const std::size_t nx = map.xValues.size(), ny = map.yValues.size();
+    for (const char* name : kPopNames) map.populations.push_back(name);
     // Per population and cell: the values over the seeds.
-    std::map<std::string, std::vector<std::vector<double>>> samples;
-    try {
-        for (const json& row : summary.at("rows")) {
-            const int index = row.at("point").get<int>();
-            if (index < 0 || index >= static_cast<int>(points.size()))
-                throw ConfigError(file + ": point " + std::to_string(index) + " is not a point of this sweep");
-            const SweepPoint& p = points[static_cast<std::size_t>(index)];
-            const auto at = [&](std::size_t a) {
-                const auto& v = spec.axes[a].values;
-                return static_cast<std::size_t>(std::find(v.begin(), v.end(), p.values[a]) - v.begin());
-            };
-            const std::size_t cell = (spec.axes.size() == 2 ? at(1) * nx : 0) + at(0);
-            const std::string pop = row.at("population").get<std::string>();
-            if (!samples.count(pop)) {
-                map.populations.push_back(pop);
-                samples[pop].resize(nx * ny);
-            }
-            const json& v = row.at(columnOf(statistic));
-            double value = kNaN;
-            if (statistic == SweepStatistic::State) value = stateIndex(v.get<std::string>(), file);
-            else if (v.is_number()) value = v.get<double>();
-            samples[pop][cell].push_back(value);
+    std::vector<std::vector<std::vector<double>>> samples(map.populations.size(),
+                                                          std::vector<std::vector<double>>(nx * ny));
+    for (const SweepRow& row : rows) {
+        if (row.point < 0 || row.point >= static_cast<int>(points.size()))
+            throw ConfigError("point " + std::to_string(row.point) + " is not a point of this sweep");
+        const auto pop = std::find(map.populations.begin(), map.populations.end(), row.stats.population);
+        if (pop == map.populations.end())
+            throw ConfigError("point " + std::to_string(row.point) + ": unknown population \"" +
+                              row.stats.population.substr(0, 60) + "\"");
+        const auto [column, r] = sweepMapCellOf(spec, points[static_cast<std::size_t>(row.point)]);
+        const PointPopulationStats& st = row.stats;
+        double value = kNaN;
+        switch (statistic) {
+        case SweepStatistic::MeanRate: value = st.meanRate; break;
+        case SweepStatistic::MeanCv: value = st.meanCv; break;
+        case SweepStatistic::MeanCc: value = st.meanCc; break;
+        case SweepStatistic::Synchrony: value = st.synchrony; break;
+        case SweepStatistic::State: value = static_cast<int>(st.state); break;
         }
-    } catch (const json::exception& e) {
-        throw ConfigError(file + ": not a sweep summary (" + std::string(e.what()).substr(0, 120) + ")");
+        samples[static_cast<std::size_t>(pop - map.populations.begin())][static_cast<std::size_t>(r) * nx +
+                                                                          static_cast<std::size_t>(column)]
+            .push_back(value);
     }
-    for (const std::string& pop : map.populations) {
+    for (const auto& popSamples : samples) {
         std::vector<double> cells(nx * ny, kNaN);
         for (std::size_t c = 0; c < cells.size(); ++c) {
-            const auto& s = samples[pop][c];
+            const auto& s = popSamples[c];
             if (statistic == SweepStatistic::State) {
                 std::array<int, 4> count{};
                 for (double v : s) ++count[static_cast<std::size_t>(v)];
@@ -135,6 +143,44 @@ SweepMap readSweepMap(const std::string& dir, SweepStatistic statistic) {
         map.cells.push_back(std::move(cells));
     }
     return map;
+}
+
+SweepMap onePopulation(const SweepMap& map, std::size_t population) {
+    SweepMap one = map;
+    one.populations = {map.populations.at(population)};
+    one.cells = {map.cells.at(population)};
+    return one;
+}
+
+SweepMap readSweepMap(const std::string& dir, SweepStatistic statistic) {
+    const SweepSpec spec = readSweep(dir);
+    checkSweepMapAxes(spec.axes.size());
+    const std::vector<SweepPoint> points = expandSweep(spec);
+    const std::string file = (fs::path(dir) / "summary.json").string();
+    const json summary = parseJson(readInputFile(file), file);
+    std::vector<SweepRow> rows;
+    const auto number = [](const json& v) { return v.is_number() ? v.get<double>() : kNaN; };
+    try {
+        for (const json& row : summary.at("rows")) {
+            SweepRow r;
+            r.point = row.at("point").get<int>();
+            r.stats.population = row.at("population").get<std::string>();
+            r.stats.meanRate = number(row.at("mean_rate"));
+            r.stats.stdRate = number(row.at("std_rate"));
+            r.stats.meanCv = number(row.at("mean_cv"));
+            r.stats.meanCc = number(row.at("mean_cc"));
+            r.stats.synchrony = number(row.at("synchrony"));
+            r.stats.state = static_cast<ActivityState>(stateIndex(row.at("state").get<std::string>(), file));
+            rows.push_back(std::move(r));
+        }
+    } catch (const json::exception& e) {
+        throw ConfigError(file + ": not a sweep summary (" + std::string(e.what()).substr(0, 120) + ")");
+    }
+    try {
+        return buildSweepMap(spec, points, rows, statistic);
+    } catch (const ConfigError& e) {
+        throw ConfigError(file + ": " + e.what());
+    }
 }
 
 QColor stateColor(ActivityState state) {
@@ -172,11 +218,25 @@ Layout layoutOf(const QRectF& rect) {
             QRectF(rect.right() - legendW, rect.top(), legendW, rect.height())};
 }
 
-QRectF plotOf(const QRectF& rect, int pop) {
+QRectF plotOf(const QRectF& rect, const SweepMap& map, int pop) {
     const QRectF area = layoutOf(rect).panels;
+    const std::size_t panels = map.cells.size();
+    // Room on the left for the y values and the y field's name, however
+    // narrow the panels are (the window's Sweep panel is narrower than a figure).
+    const QFontMetricsF fm(figureFont(rect, 0.022));
+    double yw = 0;
+    if (!map.yField.empty())
+        for (const auto& v : map.yValues) yw = std::max(yw, fm.horizontalAdvance(valueLabel(v)));
+    const double needed = map.yField.empty() ? fm.height() : fm.height() * 0.6 + yw + fm.height() * 1.6;
+    if (panels == 1) { // one population: one panel over the whole area
+        const double left = std::max(area.width() * 0.14, needed);
+        return QRectF(area.left() + left, area.top() + area.height() * 0.07, area.width() * 0.94 - left,
+                      area.height() * 0.78);
+    }
     const double w = area.width() / 4, h = area.height() / 2;
     const QRectF panel(area.left() + w * (pop % 4), area.top() + h * ((pop / 4) % 2), w, h);
-    return QRectF(panel.left() + w * 0.32, panel.top() + h * 0.10, w * 0.62, h * 0.66);
+    const double left = std::min(w * 0.6, std::max(w * 0.32, needed));
+    return QRectF(panel.left() + left, panel.top() + h * 0.10, w * 0.94 - left, h * 0.66);
 }
 
 /// Every k-th label so that labels do not overlap.
@@ -188,7 +248,7 @@ int labelStep(int n, double space, double labelSize) {
 } // namespace
 
 QRectF sweepMapCell(const QRectF& rect, const SweepMap& map, int pop, int column, int row) {
-    const QRectF plot = plotOf(rect, pop);
+    const QRectF plot = plotOf(rect, map, pop);
     const double nx = static_cast<double>(std::max<std::size_t>(1, map.xValues.size()));
     const double ny = static_cast<double>(std::max<std::size_t>(1, map.yValues.size()));
     const double w = plot.width() / nx, h = plot.height() / ny;
@@ -223,7 +283,7 @@ void paintSweepMap(QPainter& p, const QRectF& rect, const SweepMap& map) {
                 p.fillRect(sweepMapCell(rect, map, pop, c, r).adjusted(0, 0, 1, 1),
                            colorOf(map.cells[k][static_cast<std::size_t>(r * nx + c)]));
         p.setRenderHint(QPainter::Antialiasing, true);
-        const QRectF plot = plotOf(rect, pop);
+        const QRectF plot = plotOf(rect, map, pop);
         p.setPen(pen);
         p.setBrush(Qt::NoBrush);
         p.drawRect(plot);
@@ -266,7 +326,7 @@ void paintSweepMap(QPainter& p, const QRectF& rect, const SweepMap& map) {
     }
     // Legend: colour bar with ticks, or the states' swatches.
     const QRectF legend = layoutOf(rect).legend;
-    const QString title = titleOf(map.statistic);
+    const QString title = sweepStatisticTitle(map.statistic);
     p.setPen(pen);
     p.drawText(QPointF(legend.left() + 4, legend.top() + legend.height() * 0.07), title);
     if (states) {
@@ -274,8 +334,10 @@ void paintSweepMap(QPainter& p, const QRectF& rect, const SweepMap& map) {
             const QRectF sw(legend.left() + 4, legend.top() + legend.height() * (0.12 + 0.07 * k), fm.height(),
                             fm.height());
             p.fillRect(sw, stateColor(static_cast<ActivityState>(k)));
-            p.drawText(QPointF(sw.right() + fm.height() * 0.4, sw.center().y() + fm.ascent() / 2 - fm.descent() / 2),
-                       stateName(static_cast<ActivityState>(k)));
+            // Wrapped where the legend is narrow ("asynchronous irregular").
+            const QRectF text(sw.right() + fm.height() * 0.4, sw.top() - fm.height() * 0.6,
+                              legend.right() - sw.right() - fm.height() * 0.4, sw.height() + fm.height() * 1.2);
+            p.drawText(text, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, stateName(static_cast<ActivityState>(k)));
         }
         const QRectF sw(legend.left() + 4, legend.top() + legend.height() * (0.12 + 0.07 * 4), fm.height(), fm.height());
         p.fillRect(sw, kNoValueColor);

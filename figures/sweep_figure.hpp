@@ -3,6 +3,7 @@
 #pragma once
 
 #include "microcircuit/health.hpp"
+#include "microcircuit/sweep.hpp"
 
 #include <QColor>
 #include <QPainter>
@@ -13,7 +14,10 @@
 
 namespace mc::figures {
 
-enum class SweepStatistic { MeanRate, MeanCv, Synchrony, State };
+enum class SweepStatistic { MeanRate, MeanCv, MeanCc, Synchrony, State };
+/// The summary column of a statistic ("mean_rate", ...) and its title in the maps.
+const char* sweepStatisticColumn(SweepStatistic statistic);
+QString sweepStatisticTitle(SweepStatistic statistic);
 
 /// The grid of one statistic: x is the first swept field, y the second (one
 /// row when only one field is swept). Seeds are averaged (undefined values
@@ -33,6 +37,23 @@ struct SweepMap {
 /// have one or two swept fields.
 SweepMap readSweepMap(const std::string& dir, SweepStatistic statistic);
 
+/// One population's statistics at one point, as a summary row holds them.
+struct SweepRow {
+    int point = 0;
+    PointPopulationStats stats;
+};
+
+/// The map of `rows` (any subset of the points, e.g. those finished so far):
+/// every cell of the grid and all 8 populations, NaN where no row gives a
+/// value. Throws mc::ConfigError unless the sweep has one or two swept
+/// fields, or when a row names a point the sweep does not have.
+SweepMap buildSweepMap(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<SweepRow>& rows,
+                       SweepStatistic statistic);
+/// The map of one population only (painted as one large panel).
+SweepMap onePopulation(const SweepMap& map, std::size_t population);
+/// The cell (column, row) of a point in the map's grid.
+std::pair<int, int> sweepMapCellOf(const SweepSpec& spec, const SweepPoint& point);
+
 /// Throws mc::ConfigError unless a sweep over `axes` swept fields can be drawn.
 void checkSweepMapAxes(std::size_t axes);
 
@@ -45,6 +66,7 @@ QColor scaleColor(double t);
 inline const QColor kNoValueColor{0xdd, 0xdd, 0xdd};
 
 /// Paints the map: a 2 x 4 grid of panels (L2/3E, L2/3I in the top row, ...),
+/// or one panel filling the plot area when the map has one population,
 /// each cell a grid point, with the fields' names on the axes, and a colour
 /// bar (or state legend) on the right.
 void paintSweepMap(QPainter& painter, const QRectF& rect, const SweepMap& map);

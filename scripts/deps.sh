@@ -7,7 +7,10 @@ packages=(
   libtbb-dev nlohmann-json3-dev libcli11-dev
   libhdf5-dev # SONATA spike reports (HDF5)
   libfftw3-dev # power spectra (analyze --spectra)
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev # videos (File → Record video, render)
+  ffmpeg # ffprobe checks the videos in the tests
   xvfb xauth libgl1-mesa-dri
+  linux-perf # profiles of the window and the engine (docs/performance.md, "GUI speed")
   # release checks (tests/test_release.py, scripts/test_package.sh)
   hdf5-tools python3-h5py # independent readers of SONATA reports in the tests
   python3 python3-yaml python3-jsonschema lintian man-db desktop-file-utils appstream

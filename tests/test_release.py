@@ -146,7 +146,7 @@ class ManualPage(unittest.TestCase):
         self.helps = all_helps()
 
     def test_every_command_and_flag_of_help_is_in_the_page_and_back(self):
-        self.assertEqual(sorted(self.helps), ["", "analyze", "bench", "config", "export-nest", "run", "sweep", "view"])
+        self.assertEqual(sorted(self.helps), ["", "analyze", "bench", "config", "export-nest", "gui", "render", "run", "sweep", "view"])
         flags, _, _ = help_items(self.helps["run"])
         self.assertIn("--scale", flags)  # the parser sees the flags at all
         self.assertIn("-q", flags)

@@ -110,7 +110,7 @@ class TestSpikeData : public QObject {
     }
     void largeFileAcrossReadBlocks() {
         // > 16 MB, so rows straddle the reader's block boundaries; the last
-        // row has no newline.
+        // row has no newline but is whole (written like the others), so it counts.
         QTemporaryDir dir;
         writeFile(dir.path(), "population_nodeids.dat", kNodeIds);
         std::string text = "sender\ttime_ms\n";
@@ -135,6 +135,31 @@ class TestSpikeData : public QObject {
         QVERIFY(std::abs(got - sum) < 1e-6 * sum);
         QCOMPARE(timesOf(d, 1).front(), 0.0);
         QCOMPARE(timesOf(d, 1).size(), std::size_t{62500});
+    }
+    void lastLineCutOffIsLeftOutAndNamed() {
+        // A run killed while writing leaves a last row without its line end;
+        // read as it stands, "2\t12.3" would be a spike at the wrong time.
+        QTemporaryDir dir;
+        writeFile(dir.path(), "population_nodeids.dat", kNodeIds);
+        writeFile(dir.path(), "spike_recorder-25-0.dat", "sender\ttime_ms\n1\t2.125\n3\t4.500\n2\t12.3");
+        writeFile(dir.path(), "spike_recorder-26-0.dat", "sender\ttime_ms\n4\t7.250\n5"); // cut in the time column
+        const SpikeData d = readSpikeFolder(dir.path().toStdString());
+        QCOMPARE(d.totalSpikes, std::size_t{3});
+        QVERIFY(timesOf(d, 2).empty());
+        QVERIFY(timesOf(d, 5).empty());
+        QCOMPARE(d.warnings.size(), std::size_t{2});
+        QVERIFY2(d.warnings[0].find("spike_recorder-25-0.dat:4: last line \"2 12.3\" has no line end") !=
+                     std::string::npos,
+                 d.warnings[0].c_str());
+        QVERIFY2(d.warnings[1].find("spike_recorder-26-0.dat:3:") != std::string::npos, d.warnings[1].c_str());
+        // A hand-made file without a final line end loses nothing.
+        writeFile(dir.path(), "spike_recorder-25-0.dat", "sender\ttime_ms\n1\t2.125\n3\t4.500\n2\t12.300");
+        writeFile(dir.path(), "spike_recorder-26-0.dat", "4 7.5\n5 9.25");
+        const SpikeData whole = readSpikeFolder(dir.path().toStdString());
+        QCOMPARE(whole.totalSpikes, std::size_t{5});
+        QCOMPARE(timesOf(whole, 2), (std::vector<double>{12.3}));
+        QCOMPARE(timesOf(whole, 5), (std::vector<double>{9.25}));
+        QVERIFY(whole.warnings.empty());
     }
     void missingFolderAndTable() {
         QTemporaryDir dir;

@@ -328,6 +328,85 @@ class TestSweep : public QObject {
         QVERIFY(rates["L4E"].toObject()["list"].toArray()[0].toDouble() > 0.0);
     }
 
+    void ensembleOverASweepsSeedAxis() {
+        // The small sweep: 4 grid points x 2 seeds. Each grid point's
+        // distances equal analyze --ensemble on its two point folders.
+        const QString out = m_dir.filePath("seed_ks");
+        Result r = runBinary({"analyze", "--ensemble", m_ref, "--ensemble-out", out, "-q"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("grid point 3: net.g=-5.0 net.bg_rate=9 (points 6 7)"));
+        for (int g = 0; g < 4; ++g) {
+            const QString one = m_dir.filePath(QString("pair_ks_%1").arg(g));
+            const QString a = QString("%1/points/%2").arg(m_ref).arg(2 * g, 4, 10, QChar('0'));
+            const QString b = QString("%1/points/%2").arg(m_ref).arg(2 * g + 1, 4, 10, QChar('0'));
+            r = runBinary({"analyze", a, "--ensemble", b, "--ensemble-out", one, "-q"});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            for (const char* s : {"rate", "spike_cvs", "spike_ccs"}) {
+                const QString file = QString("/%1_ks_distances.json").arg(s);
+                const QByteArray mine = readAll(QString("%1/%2").arg(out).arg(g, 4, 10, QChar('0')) + file);
+                QVERIFY(!mine.isEmpty());
+                QCOMPARE(mine, readAll(one + file));
+            }
+        }
+        // ks_summary.csv: 4 grid points x 8 populations; the mean over one pair is that pair's distance.
+        const QList<QByteArray> lines = readAll(out + "/ks_summary.csv").trimmed().split('\n');
+        QCOMPARE(lines.size(), 1 + 4 * 8);
+        QVERIFY(lines[0].startsWith("grid_point,net.g,net.bg_rate,points,population,rate_ks_mean,rate_ks_sd,rate_ks_max"));
+        const QJsonObject rate0 = QJsonDocument::fromJson(readAll(out + "/0000/rate_ks_distances.json")).object();
+        const QList<QByteArray> row = lines[1].split(',');
+        QCOMPARE(row[3], QByteArray("0 1"));
+        QCOMPARE(row[4], QByteArray("L23E"));
+        const double d = rate0["L23E"].toObject()["list"].toArray()[0].toDouble();
+        QVERIFY2(std::abs(row[5].toDouble() - d) <= 1e-9, row[5].constData()); // 10 digits in the CSV
+        QCOMPARE(row[7], row[5]); // max of one pair
+    }
+
+    void ensembleOverIdenticalSeedsIsZero() {
+        // Seeds [7, 7]: two identical realisations of each grid point.
+        const QString file = m_dir.filePath("same_seed.json");
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"axes": {"net.bg_rate": [8]}, "seeds": [7, 7]})");
+        f.close();
+        const QString dir = m_dir.filePath("same_seed");
+        Result r = runBinary({"sweep", "--file", file, "--scale", "0.02", "--t-presim", "100", "--t-sim", "200",
+                              "--out", dir, "-q"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runBinary({"analyze", "--ensemble", dir, "-q"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray rows = QJsonDocument::fromJson(readAll(dir + "/ensemble/ks_summary.json")).object()["rows"].toArray();
+        QCOMPARE(rows.size(), 8);
+        int defined = 0;
+        for (const auto& v : rows)
+            for (const char* key : {"rate_ks_max", "spike_cvs_ks_max", "spike_ccs_ks_max"})
+                if (!v.toObject()[key].isNull()) {
+                    ++defined;
+                    QCOMPARE(v.toObject()[key].toDouble(), 0.0);
+                }
+        QVERIFY(defined >= 8);
+    }
+
+    void ensembleOverASweepRefusesWhatItCannotDo() {
+        const auto refused = [&](const QStringList& sweepArgs, const char* expected) {
+            const QString dir = m_dir.filePath(QString("refuse_%1").arg(qHash(sweepArgs.join(' '))));
+            QStringList args{"sweep", "--scale", "0.02", "--set", "net.bg_rate=8,9", "--slurm", "--out", dir};
+            Result r = runBinary(args + sweepArgs);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            r = runBinary({"analyze", "--ensemble", dir});
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(expected), r.err.constData());
+        };
+        refused({}, "one seed per grid point");
+        refused({"--seeds", "2"}, "4 of 4 points are not finished yet: 0 1 2 3");
+        refused({"--seeds", "2", "--no-record"}, "ran with --no-record");
+        Result r = runBinary({"analyze", m_ref});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("is a sweep folder"), r.err.constData());
+        r = runBinary({"analyze", m_ref + "/points/0000", "--ensemble", m_ref});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("give it alone"), r.err.constData());
+    }
+
     void slurmArrayTasksRunLocallyGiveTheSameSummary() {
         // The job array, each task run here with SLURM_ARRAY_TASK_ID set as
         // Slurm would (test_slurm runs it on a real one-node cluster).

@@ -114,7 +114,6 @@ class TestUiRaster : public QObject {
         const std::vector<Spike> spikes = {{0, 9}, {150, 49}};
         RasterFrame f;
         f.stored = spikes;
-        f.visibleEnd = spikes.size();
         f.stepSpan = 100;
         f.nSpan = 200;
         f.firstNeuron = {0, 100, 200, 200, 200, 200, 200, 200, 200};
@@ -244,7 +243,6 @@ class TestUiRaster : public QObject {
         Theme theme;
         RasterFrame f;
         f.stored = spikes;
-        f.visibleEnd = spikes.size();
         f.t0Step = 999 + 200; // scrolled: the window starts at step 1200
         f.stepSpan = 600;
         f.nSpan = 200;

@@ -131,16 +131,18 @@ class TestUiScreenshots : public QObject {
         QSignalSpy built(c, &SimController::built);
         QAction* lesson = nullptr;
         for (QAction* a : w.findChildren<QAction*>())
-            if (a->text().startsWith("4. Thalamic pulse")) lesson = a;
+            if (a->text().startsWith("3. A thalamic pulse")) lesson = a;
         QVERIFY(lesson);
         QVERIFY(!lesson->toolTip().isEmpty());
         lesson->trigger();
         QVERIFY(built.wait(20000));
-        QCOMPARE(c->config().stim.th_start, 700.0); // the lesson's scheduled pulse is kept
         QCOMPARE(c->config().net.bg_input_type, std::string("poisson"));
+        // The lesson's first step schedules a pulse 300 ms after the build.
+        QTRY_VERIFY_WITH_TIMEOUT(!c->events().empty(), 10000);
+        QCOMPARE(c->events().front().kind, TimedEvent::Kind::ThalamicPulse);
         bool described = false;
         for (QLabel* l : w.findChildren<QLabel*>())
-            described = described || (!l->isHidden() && l->text().contains("Thalamic pulse"));
+            described = described || (!l->isHidden() && l->text().contains("Step 1 of 3"));
         QVERIFY(described);
     }
 

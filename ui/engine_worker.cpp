@@ -84,6 +84,18 @@ void EngineWorker::setProbes(std::vector<std::int32_t> neurons) {
     });
 }
 
+void EngineWorker::setPhaseTiming(bool on) {
+    post([this, on] {
+        m_phaseTiming = on;
+        if (m_sim) m_sim->setPhaseTiming(on);
+    });
+}
+
+EngineWorker::Stats EngineWorker::stats() const {
+    std::lock_guard lock(m_statsMutex);
+    return m_stats;
+}
+
 void EngineWorker::setSpeed(double speed) {
     post([this, speed] {
         m_speed = std::max(0.0, speed);
@@ -93,6 +105,18 @@ void EngineWorker::setSpeed(double speed) {
 
 void EngineWorker::apply(TimedEvent event) {
     post([this, event = std::move(event)]() mutable { applyEvent(std::move(event), false); });
+}
+
+void EngineWorker::schedule(TimedEvent event) {
+    post([this, event = std::move(event)]() mutable {
+        if (!m_sim) return;
+        const auto later = [&](const TimedEvent& e) { return e.t_ms > event.t_ms; };
+        m_scheduled.insert(std::find_if(m_scheduled.begin(), m_scheduled.end(), later), std::move(event));
+    });
+}
+
+void EngineWorker::clearScheduled() {
+    post([this] { m_scheduled.clear(); });
 }
 
 void EngineWorker::resetPacing() {
@@ -154,7 +178,14 @@ void EngineWorker::build(std::stop_token stop) {
         auto sim = std::make_unique<Simulation>(config, options);
         if (stop.stop_requested()) return;
         m_sim = std::move(sim);
+        m_scheduled.clear(); // stimuli meant for the previous network
         m_generation = generation;
+        m_sim->setPhaseTiming(m_phaseTiming);
+        m_chunkSteps = kChunkSteps;
+        {
+            std::lock_guard statsLock(m_statsMutex);
+            m_stats = Stats{};
+        }
         m_sink = std::make_unique<Sink>(m_channel, generation);
         auto info = std::make_shared<BuildInfo>();
         info->generation = generation;
@@ -188,11 +219,37 @@ void EngineWorker::runChunk(std::stop_token, std::unique_lock<std::mutex>& lock)
         // Replayed changes due now, then a chunk that ends at the next one.
         while (m_replayNext < m_replay.size() && m_replaySteps[m_replayNext] <= m_sim->steps())
             applyEvent(m_replay[m_replayNext++], true);
-        std::int64_t n = kChunkSteps;
+        const double h = m_sim->resolution();
+        while (!m_scheduled.empty() && eventStep(m_scheduled.front(), h) <= m_sim->steps()) {
+            TimedEvent e = std::move(m_scheduled.front());
+            m_scheduled.pop_front();
+            const bool onTime = eventStep(e, h) == m_sim->steps();
+            if (!onTime) e.start_ms = -1.0; // late: onset now
+            applyEvent(std::move(e), onTime);
+        }
+        std::int64_t n = m_chunkSteps;
+        if (m_speed > 0.0) // paced: at most kPacedChunkSeconds of wall time's worth of model time
+            n = std::min(n, std::max(kChunkSteps, static_cast<std::int64_t>(m_speed * kPacedChunkSeconds * 1e3 /
+                                                                            m_sim->resolution())));
         if (m_paused) n = std::min(n, m_stepBudget);
         if (m_replayNext < m_replay.size()) n = std::min(n, m_replaySteps[m_replayNext] - m_sim->steps());
+        if (!m_scheduled.empty()) n = std::min(n, eventStep(m_scheduled.front(), h) - m_sim->steps());
         if (n > 0) {
+            const Clock::time_point start = Clock::now();
             m_sim->run(n, m_sink.get());
+            const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+            // The next chunk lasts about kChunkWallSeconds at this network's pace.
+            const double perStep = seconds / static_cast<double>(n);
+            if (n >= kChunkSteps && perStep > 0.0)
+                m_chunkSteps = std::clamp(static_cast<std::int64_t>(kChunkWallSeconds / perStep), kChunkSteps,
+                                          kMaxChunkSteps);
+            {
+                std::lock_guard statsLock(m_statsMutex);
+                ++m_stats.chunks;
+                m_stats.steps += n;
+                m_stats.runSeconds += seconds;
+                if (m_phaseTiming) m_stats.phases = m_sim->phaseTimes();
+            }
             if (!m_sim->probes().empty() && m_callbacks.probeSamples)
                 m_callbacks.probeSamples(m_sim->takeProbeTraces(), m_generation);
             if (m_paused) m_stepBudget -= n;

@@ -58,7 +58,26 @@ class EngineWorker {
         std::function<void(ProbeTraces traces, int generation)> probeSamples;
     };
 
-    static constexpr std::int64_t kChunkSteps = 10; ///< 1 ms at the default resolution
+    /// Shortest chunk (1 ms at the default resolution), the length while paced at low speeds.
+    static constexpr std::int64_t kChunkSteps = 10;
+    /// Longest chunk (100 ms at the default resolution).
+    static constexpr std::int64_t kMaxChunkSteps = 1000;
+    /// Wall time a chunk aims at when the speed allows (s). Each chunk wakes
+    /// the engine's team of threads once, so 1 ms chunks of a fast network
+    /// spend a large part of the time waking threads; a command waits at most
+    /// one chunk.
+    static constexpr double kChunkWallSeconds = 0.005;
+    /// Wall time of paced model time a chunk may cover at most (s), so a
+    /// paced run still feeds the views smoothly.
+    static constexpr double kPacedChunkSeconds = 0.010;
+
+    /// What the engine thread did, for measurements (thread-safe copy).
+    struct Stats {
+        std::int64_t chunks = 0;
+        std::int64_t steps = 0;
+        double runSeconds = 0.0;          ///< wall time inside Simulation::run
+        std::vector<PhaseTimes> phases;   ///< per worker, while phase timing is on
+    };
 
     EngineWorker(Callbacks callbacks, SpikeChannel& channel, int threads = 0);
     /// Stops (cancelling a build in progress) and joins the thread.
@@ -78,9 +97,19 @@ class EngineWorker {
     void setSpeed(double speed);
     /// Applies a change at the next chunk boundary and reports it (with its step).
     void apply(TimedEvent event);
+    /// Applies a stimulus exactly before the step of its t_ms (its onset), so
+    /// that it is logged at that step; if that step is already past when the
+    /// command arrives, it applies at once with the onset moved to now.
+    /// Pending ones are dropped by clearScheduled() and by a new network.
+    void schedule(TimedEvent event);
+    void clearScheduled();
     /// Follows these neurons from the next chunk on (Simulation::setProbes);
     /// a new network starts without probes.
     void setProbes(std::vector<std::int32_t> neurons);
+    /// Times the phases of every step of the network (Simulation::setPhaseTiming), from the next chunk on.
+    void setPhaseTiming(bool on);
+    /// Since the last network was built (any thread).
+    Stats stats() const;
 
   private:
     using Clock = std::chrono::steady_clock;
@@ -114,10 +143,16 @@ class EngineWorker {
     std::vector<TimedEvent> m_replay;
     std::vector<std::int64_t> m_replaySteps; ///< eventStep of each replayed change
     std::size_t m_replayNext = 0;
+    std::deque<TimedEvent> m_scheduled; ///< schedule()d events in time order
     std::int64_t m_stepBudget = 0;
     double m_speed = 1.0;
     Clock::time_point m_anchorWall;
     std::int64_t m_anchorStep = 0;
+
+    std::int64_t m_chunkSteps = kChunkSteps; ///< length of the next chunk at full pace
+    bool m_phaseTiming = false;
+    mutable std::mutex m_statsMutex; ///< guards m_stats
+    Stats m_stats;
 
     std::jthread m_thread; // last: starts after every member above exists
 };

@@ -339,7 +339,6 @@ bool askFigureOptions(QWidget* parent, const QString& title, const RasterFigureV
         origin = new QComboBox(&dialog);
         origin->addItem("Model time", QVariant());
         origin->addItem(QString("Relative to the window start (%1 ms)").arg(view->t0Ms, 0, 'f', 1), view->t0Ms);
-        const double h = view->resolutionMs;
         std::vector<double> offered;
         for (const TimedEvent& e : view->events) {
             const double t = markerMs(e);

@@ -1,12 +1,16 @@
 #include "ui/main_window.hpp"
 
 #include "ui/controls/control_panel.hpp"
+#include "ui/lessons/lesson_panel.hpp"
 #include "ui/perf_probe.hpp"
 #include "ui/probes/probe_menu.hpp"
 #include "ui/probes/probe_panel.hpp"
 #include "ui/raster/raster_view.hpp"
 #include "ui/controls/exploration_docks.hpp"
 #include "ui/sim_controller.hpp"
+#include "ui/video/video_menu.hpp"
+#include "ui/video/video_recorder.hpp"
+#include "ui/sweep/sweep_panel.hpp"
 
 #include "microcircuit/config_io.hpp"
 
@@ -117,10 +121,14 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     dock->setMinimumWidth(300);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     m_explore = addExplorationDocks(*this, m_controller);
+    addSweepDock(*this, m_controller);
 
     createStatusBar();
     createMenus();
     installProbeMenu(this, nullptr, m_probePanel, m_raster, m_controller);
+    m_activity = installActivityTools(*this, m_controller, m_charts, m_controls);
+    m_video = new VideoRecorder(m_controller, m_raster, m_splitter, this);
+    installVideoMenu(this, m_video);
 
     connect(m_controller, &SimController::built, this, &MainWindow::onBuilt);
     connect(m_controller, &SimController::stateChanged, this, &MainWindow::onStateChanged);
@@ -155,10 +163,15 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
     m_probe = new PerfProbe(
         [this] {
             return QString("t_model=%1s speed=%2x fps=%3 spikes/s=%4")
-                .arg(m_controller->modelTimeMs() / 1000.0, 0, 'f', 2)
-                .arg(m_controller->achievedSpeed(), 0, 'f', 2)
-                .arg(m_raster->framesPerSecond(), 0, 'f', 1)
-                .arg(m_controller->spikesPerModelSecond(), 0, 'f', 0);
+                       .arg(m_controller->modelTimeMs() / 1000.0, 0, 'f', 2)
+                       .arg(m_controller->achievedSpeed(), 0, 'f', 2)
+                       .arg(m_raster->framesPerSecond(), 0, 'f', 1)
+                       .arg(m_controller->spikesPerModelSecond(), 0, 'f', 0) +
+                   // The raster's own work (ui/raster/raster_ring.cpp).
+                   QString(" raster_paint_ms=%1 raster_spikes/frame=%2 raster_full/s=%3")
+                       .arg(m_raster->paintMs(), 0, 'f', 2)
+                       .arg(m_raster->spikesDrawnPerFrame(), 0, 'f', 0)
+                       .arg(m_raster->fullRedrawsPerSecond(), 0, 'f', 1);
         },
         this);
     // 1500 x 950, or all of a smaller screen; once shown (and framed by the
@@ -171,6 +184,8 @@ MainWindow::MainWindow(int threads, QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() = default;
+
+SweepPanel* MainWindow::sweepPanel() const { return findChild<SweepPanel*>(); }
 
 QString MainWindow::bannerText() const {
     return m_banner->isHidden() ? QString() : m_banner->text();
@@ -320,7 +335,7 @@ void MainWindow::updateStatus() {
     m_statusSpikes->setToolTip(
         "Spikes per second of model time, whole network, over the last 2 s of running" +
         (m_controller->droppedSpikes() > 0
-             ? QString(". %1 spikes were not shown: the display fell behind.").arg(m_controller->droppedSpikes())
+             ? QString(". %1 spikes were lost: the memory ran out.").arg(m_controller->droppedSpikes())
              : QString()));
 }
 
@@ -381,6 +396,7 @@ void MainWindow::showMessage(bool error, const QString& title, const QString& te
 void MainWindow::setPresentationMode(bool on) {
     m_theme.presentation = on;
     if (m_presentationAction) m_presentationAction->setChecked(on);
+    if (m_lessonPanel) m_lessonPanel->setLargeText(on);
     if (on) {
         showFullScreen();
     } else {
@@ -420,6 +436,7 @@ void MainWindow::applyTheme() {
     m_raster->setTheme(m_theme);
     m_probePanel->setTheme(m_theme);
     m_charts->setTheme(m_theme);
+    if (m_activity.psth) m_activity.setTheme(m_theme);
     if (auto* dock = findChild<QDockWidget*>("controls")) dock->setMinimumWidth(m_theme.presentation ? 370 : 300);
     const QString size = m_theme.presentation ? "16pt" : "11pt";
     m_banner->setStyleSheet(QString("QLabel { background: #fff3b0; color: #3a2a00; border: 2px solid #d9a400; "

@@ -3,8 +3,10 @@
 // file handling live in main_window_menus.cpp and main_window_files.cpp.
 #pragma once
 
+#include "ui/activity/activity_tools.hpp"
 #include "ui/charts/charts_panel.hpp"
 #include "ui/controls/exploration_docks.hpp"
+#include "ui/lessons/lesson_file.hpp"
 #include "ui/sim_controller.hpp"
 #include "ui/figure_export.hpp"
 #include "ui/theme.hpp"
@@ -12,6 +14,7 @@
 #include "microcircuit/params.hpp"
 
 #include <QMainWindow>
+#include <QStringList>
 #include <QTimer>
 
 QT_BEGIN_NAMESPACE
@@ -25,12 +28,15 @@ QT_END_NAMESPACE
 namespace mc::ui {
 
 class ControlPanel;
+class LessonPanel;
 class PerfProbe;
 class ProbePanel;
 class RasterView;
 class ReplayBar;
 class ReplayPlayer;
 class SimController;
+class VideoRecorder;
+class SweepPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -52,9 +58,16 @@ class MainWindow : public QMainWindow {
     const ExplorationDocks& explorationDocks() const { return m_explore; }
     /// The membrane-potential probes under the raster (Probe menu).
     ProbePanel* probePanel() const { return m_probePanel; }
+    /// File → Record video (ui/video/).
+    VideoRecorder* videoRecorder() const { return m_video; }
+    /// The Sweep panel (ui/sweep/), in a dock shown by View → Sweep panel.
+    SweepPanel* sweepPanel() const;
     const Theme& theme() const { return m_theme; }
+    /// Repeat…, the PSTH and spectrum panels and the health check (ui/activity/).
+    const ActivityTools& activity() const { return m_activity; }
     /// Event-loop latency probe (worst lateness per second).
     const PerfProbe* perfProbe() const { return m_probe; }
+    PerfProbe* perfProbe() { return m_probe; }
 
     void setPresentationMode(bool on);
     void setColourBlindSafe(bool on);
@@ -75,6 +88,12 @@ class MainWindow : public QMainWindow {
     bool exportSpikesCsvTo(const QString& path, bool wholeRun);
     bool exportSpikesNestTo(const QString& folder, bool wholeRun);
     bool exportStatisticsTo(const QString& path);
+    /// File → Export → For NEST… (main_window_nest.cpp): configNow() as the
+    /// reference's dictionaries and run scripts. A folder holding an earlier
+    /// export is replaced whole only with `replace`; one holding other files is
+    /// refused. The export's warnings are shown (and kept in lastNestWarnings()).
+    bool exportForNestTo(const QString& folder, bool replace);
+    const QStringList& lastNestWarnings() const { return m_lastNestWarnings; }
     /// The reference's horizontal box plot of per-neuron rates (whole run after the warm-up).
     bool exportBoxPlotTo(const QString& path, const FigureSize& size = kBoxPlotFigure);
 
@@ -84,6 +103,14 @@ class MainWindow : public QMainWindow {
     void openRecording(const QString& folder);
     ReplayPlayer* replayPlayer() const { return m_replay; }
     ReplayBar* replayBar() const { return m_replayBar; }
+
+    /// The lesson panel (a dock, shown when a lesson starts) and its lessons.
+    LessonPanel* lessonPanel() const { return m_lessonPanel; }
+    /// Offers the lessons of a teacher's file (docs/lessons.md) in the panel;
+    /// a malformed file shows the reader's message and changes nothing.
+    bool loadLessonsFrom(const QString& path);
+    /// The lessons bundled in resources/lessons/ (one file each, in name order).
+    static std::vector<Lesson> bundledLessons(QString* error = nullptr);
 
     /// The last message shown to the user (errors included).
     const QString& lastMessage() const { return m_lastMessage; }
@@ -113,13 +140,15 @@ class MainWindow : public QMainWindow {
     void showMessage(bool error, const QString& title, const QString& text);
     void showShortcuts();
     void showAbout();
-    void applyLesson(int index);
+    /// The Lessons menu and the lesson dock (main_window_lessons.cpp).
+    void createLessonMenu();
     void applyTheme();
     QString askSavePath(const QString& title, const QString& suggested, const QString& filter);
     QString askOpenPath(const QString& title, const QString& filter);
     void exportRasterAs(const QString& format);
     void exportChartAs(ChartKind kind, const QString& format);
     void exportBoxPlotAs(const QString& format);
+    void exportForNestAsked();
     /// Timeline bar, status label and title of replay (main_window_replay.cpp).
     void createReplay(QLayout* layout);
     void onSourceChanged();
@@ -127,9 +156,11 @@ class MainWindow : public QMainWindow {
     SimController* m_controller;
     RasterView* m_raster;
     ProbePanel* m_probePanel;
+    LessonPanel* m_lessonPanel = nullptr;
     ChartsPanel* m_charts;
     ControlPanel* m_controls;
     ExplorationDocks m_explore;
+    ActivityTools m_activity;
     QLabel* m_banner;
     QLabel* m_info;
     QLabel* m_statusTime;
@@ -151,10 +182,12 @@ class MainWindow : public QMainWindow {
     QSplitter* m_splitter = nullptr;
     QTimer m_statusTimer;
     PerfProbe* m_probe = nullptr;
+    VideoRecorder* m_video = nullptr;
     Theme m_theme;
     QFont m_normalFont;
     QString m_lastMessage;
     QString m_pendingLessonText;
+    QStringList m_lastNestWarnings;
 };
 
 } // namespace mc::ui

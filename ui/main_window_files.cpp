@@ -70,7 +70,7 @@ bool MainWindow::loadConfigFrom(const QString& path) {
 
 bool MainWindow::saveConfigTo(const QString& path) {
     try {
-        writeTextFileAtomic(path.toStdString(), configToJson(m_controller->config()));
+        writeTextFileAtomic(path.toStdString(), configToJson(m_controller->configNow()));
         return true;
     } catch (const std::exception& e) {
         showMessage(true, "Could not save the configuration", e.what());

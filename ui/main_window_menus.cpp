@@ -1,4 +1,4 @@
-// Menus, keyboard shortcuts, lessons, the shortcut list and the About box.
+// Menus, keyboard shortcuts, the shortcut list and the About box (lessons: main_window_lessons.cpp).
 #include "ui/main_window.hpp"
 
 #include "ui/controls/control_panel.hpp"
@@ -13,20 +13,11 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QMenuBar>
 #include <QMessageBox>
 
 namespace mc::ui {
 namespace {
-
-QJsonArray lessons() {
-    QFile f(":/lessons/lessons.json");
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    return QJsonDocument::fromJson(f.readAll()).object().value("lessons").toArray();
-}
 
 struct Shortcut {
     const char* keys;
@@ -48,6 +39,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+E", "export the raster as PNG"},
     {"Ctrl+O / Ctrl+S", "open / save a session"},
     {"Ctrl+Shift+O", "open a configuration (ours, or the reference's sim/net/stim_dict.json)"},
+    {"Ctrl+Shift+V", "record a video of the raster (and charts) / stop recording"},
     {"F1", "this list"},
     {"Ctrl+Q", "quit"},
 };
@@ -116,6 +108,10 @@ void MainWindow::createMenus() {
         const QString p = askSavePath("Export statistics", "statistics.json", "JSON (*.json)");
         if (!p.isEmpty()) exportStatisticsTo(p);
     });
+    QMenu* exportMenu = file->addMenu("E&xport");
+    exportMenu->addAction("For &NEST…", this, &MainWindow::exportForNestAsked)
+        ->setToolTip("The configuration running now (live changes included) as the reference PyNEST package's "
+                     "sim/net/stim_dict.json, run_microcircuit.py and submit.slurm");
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
@@ -147,14 +143,7 @@ void MainWindow::createMenus() {
     sim->addAction("Cancel rebuild", QKeySequence(Qt::Key_Escape), m_controller, &SimController::cancelBuild);
     sim->addAction("Reset to defaults", m_controls, &ControlPanel::resetRequested);
 
-    QMenu* lessonMenu = menuBar()->addMenu("&Lessons");
-    const QJsonArray all = lessons();
-    for (int i = 0; i < all.size(); ++i) {
-        QAction* a =
-            lessonMenu->addAction(all[i].toObject().value("name").toString(), this, [this, i] { applyLesson(i); });
-        a->setToolTip(all[i].toObject().value("description").toString());
-    }
-    lessonMenu->setToolTipsVisible(true);
+    createLessonMenu();
 
     QMenu* view = menuBar()->addMenu("&View");
     m_presentationAction = view->addAction("Presentation mode", QKeySequence(Qt::Key_F11), this,
@@ -179,26 +168,11 @@ void MainWindow::createMenus() {
     }
     if (auto* dock = findChild<QDockWidget*>("controls")) view->addAction(dock->toggleViewAction());
     view->addActions(m_explore.toggleActions());
+    if (auto* dock = findChild<QDockWidget*>("sweep")) view->addAction(dock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("Keyboard shortcuts", QKeySequence(Qt::Key_F1), this, &MainWindow::showShortcuts);
     help->addAction("About microcircuit", this, &MainWindow::showAbout);
-}
-
-void MainWindow::applyLesson(int index) {
-    const QJsonObject lesson = lessons().at(index).toObject();
-    Config c = defaultConfig();
-    try {
-        applyConfigJson(c, QJsonDocument(lesson.value("config").toObject()).toJson().toStdString(),
-                        lesson.value("name").toString().toStdString());
-        c.validate();
-    } catch (const std::exception& e) {
-        showMessage(true, "Lesson could not be loaded", e.what());
-        return;
-    }
-    m_pendingLessonText = "<b>" + lesson.value("name").toString().toHtmlEscaped() + "</b> — " +
-                          lesson.value("description").toString().toHtmlEscaped();
-    m_controller->rebuild(c);
 }
 
 void MainWindow::showShortcuts() {

@@ -28,6 +28,8 @@ void MainWindow::createReplay(QLayout* layout) {
         if (!m_controller->isRecording()) m_replayBar->hide();
         showMessage(!cancelled, cancelled ? "Opening cancelled" : "The recording could not be opened", message);
     });
+    connect(m_replay, &ReplayPlayer::voltagesProblem, this,
+            [this](const QString& message) { showMessage(false, "Recorded voltages not shown", message); });
     connect(m_replayBar, &ReplayBar::simulateRequested, this, [this] {
         const Recording* r = m_replay->recording();
         if (!r) return;

@@ -25,6 +25,7 @@ void PerfProbe::tick() {
     m_expected = now + kIntervalMs;
     if (now - m_secondStart >= 1000) {
         m_lastWorst = m_worst;
+        m_max = std::max(m_max, m_worst);
         m_worst = 0.0;
         m_secondStart = now;
         if (m_log)

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 
 namespace mc::ui {
@@ -19,6 +20,9 @@ class PerfProbe : public QObject {
     explicit PerfProbe(std::function<QString()> report, QObject* parent = nullptr);
     /// Worst lateness of the event loop in the last full second (ms).
     double worstLatencyMs() const { return m_lastWorst; }
+    /// Worst lateness since the last resetMaxLatency() (ms).
+    double maxLatencyMs() const { return std::max(m_max, m_worst); }
+    void resetMaxLatency() { m_max = m_worst = 0.0; }
 
   private:
     void tick();
@@ -27,7 +31,7 @@ class PerfProbe : public QObject {
     QElapsedTimer m_clock;
     qint64 m_expected = 0;
     qint64 m_secondStart = 0;
-    double m_worst = 0.0, m_lastWorst = 0.0;
+    double m_worst = 0.0, m_lastWorst = 0.0, m_max = 0.0;
     bool m_log = false;
 };
 

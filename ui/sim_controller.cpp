@@ -120,6 +120,16 @@ const Config& SimController::config() const {
     return m_info ? m_info->config : m_defaultConfig;
 }
 
+Config SimController::configNow() const {
+    Config c = currentConfig();
+    if (c.stim.thalamic_input && c.stim.th_start >= kNeverMs) {
+        c.stim.thalamic_input = false;
+        c.stim.th_start = Config{}.stim.th_start;
+    }
+    c.events.assign(m_replayRemaining.begin(), m_replayRemaining.end());
+    return c;
+}
+
 void SimController::rebuild(const Config& config, std::vector<TimedEvent> replay) {
     // A configuration's own events are played like a session's changes.
     Config live = forLiveUse(config);
@@ -242,6 +252,13 @@ void SimController::startDcTransient(double startMs, double durMs) {
     m_worker->apply(std::move(e));
 }
 
+void SimController::scheduleStimulus(TimedEvent event) {
+    event.t_ms = event.start_ms;
+    m_worker->schedule(std::move(event));
+}
+
+void SimController::clearScheduledStimuli() { m_worker->clearScheduled(); }
+
 std::vector<TimedEvent> SimController::markedEvents() const {
     std::vector<TimedEvent> marked;
     if (m_info) {
@@ -351,6 +368,13 @@ void SimController::onBuilt(std::shared_ptr<const BuildInfo> info) {
     if (m_replayRemaining.empty() && m_replayEndStep <= 0) m_replayEndStep = -1;
     emit built();
     updateState();
+}
+
+void SimController::showRecordedProbes(std::vector<ProbeTrace> traces) {
+    if (!m_info) return;
+    m_probes.reset(m_info->derived, m_info->config.sim.sim_resolution);
+    m_probes.setRecorded(std::move(traces));
+    emit probesChanged();
 }
 
 void SimController::setProbes(const std::vector<std::int32_t>& neurons) {

@@ -72,6 +72,12 @@ class SimController : public QObject {
     /// Starts a DC transient now (startMs < 0) or at startMs, lasting durMs.
     void startDcTransient(double startMs, double durMs);
 
+    /// Applies a thalamic pulse or DC transient exactly at its onset
+    /// (event.start_ms, on the time grid), logged at that step (EngineWorker::schedule).
+    void scheduleStimulus(TimedEvent event);
+    /// Drops the stimuli scheduled and not yet applied.
+    void clearScheduledStimuli();
+
     /// Follows these neurons' V_m and current (at most 8; see ProbeStore).
     /// Needs no rebuild and changes no spike.
     void setProbes(const std::vector<std::int32_t>& neurons);
@@ -88,6 +94,11 @@ class SimController : public QObject {
     const Config& config() const;
     /// The configuration it runs with now: config() with the live changes applied.
     const Config& currentConfig() const { return m_info ? m_current : m_defaultConfig; }
+    /// What `microcircuit config` prints for the network as it runs now (File
+    /// → Save configuration, Export → For NEST): currentConfig() with the live
+    /// changes made so far, without the thalamic synapses the window always
+    /// builds (forLiveUse), and with the timed changes still to come.
+    Config configNow() const;
     std::shared_ptr<const BuildInfo> buildInfo() const { return m_info; }
     const std::vector<TimedEvent>& events() const { return m_events; }
     /// What the raster marks: the live changes and stimuli, and the stimuli
@@ -106,6 +117,8 @@ class SimController : public QObject {
     /// `spikes`: how many the recording holds (the store makes room for them once).
     void showRecording(const BuildInfo& info, std::vector<TimedEvent> events, const QString& folder,
                        std::size_t spikes = 0);
+    /// The probe panel shows these recorded traces (a folder's voltmeter files) in place of any probes.
+    void showRecordedProbes(std::vector<ProbeTrace> traces);
     /// Continues the store with the recording's next spikes up to `endStep`.
     void feedRecording(std::span<const Spike> spikes, std::int64_t endStep);
     /// Scrubs back: the store keeps the recording's spikes before `endStep`.
@@ -121,7 +134,13 @@ class SimController : public QObject {
     double achievedSpeed() const { return m_achievedSpeed; }
     /// Spikes per second of model time over the last ~2 s of running (kept as it was while paused).
     double spikesPerModelSecond() const { return m_spikeRate; }
+    /// Spikes lost because memory ran out (the hand-off never drops otherwise).
     std::uint64_t droppedSpikes() const { return m_dropped; }
+    /// Most spikes that waited at once for the GUI thread (how far it fell behind).
+    std::size_t mostSpikesWaiting() { return m_channel.mostWaiting(); }
+    /// Measurements: the engine's per-step phase times (EngineWorker::setPhaseTiming).
+    void setPhaseTiming(bool on) { m_worker->setPhaseTiming(on); }
+    EngineWorker::Stats engineStats() const { return m_worker->stats(); }
 
   signals:
     void buildStarted();

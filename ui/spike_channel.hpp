@@ -1,13 +1,21 @@
 // Hand-off of spikes from the engine thread to the GUI thread: a double
-// buffer. The engine appends a chunk's spikes to the back buffer; the GUI
-// swaps it with its (empty) front buffer. The mutex is held only for the
-// append (a memcpy) or the swap, never while simulating or drawing.
+// buffer. The engine appends a chunk's spikes to the back buffer (the one
+// copy on the way); the GUI swaps it with its (empty) front buffer and hands
+// that to the consumers (store, raster, statistics). Both buffers keep their
+// room, so after the first seconds nothing is allocated. The mutex is held
+// only for the append or the swap, never while simulating or drawing.
+//
+// Never drops a spike and never makes the engine wait: when the GUI falls
+// behind (a stalled event loop, a slow frame) the back buffer grows and the
+// GUI takes all of it at its next drain. Only if memory runs out are spikes
+// dropped, and then counted.
 #pragma once
 
 #include "microcircuit/spike_sink.hpp"
 
 #include <cstdint>
 #include <mutex>
+#include <new>
 #include <span>
 #include <vector>
 
@@ -15,8 +23,11 @@ namespace mc::ui {
 
 class SpikeChannel {
   public:
-    /// Most spikes held between two drains; beyond it spikes are dropped and counted.
-    static constexpr std::size_t kCapacity = 32u << 20;
+    /// Room reserved at the start (spikes): about 4 s of a scale-0.1 network,
+    /// 0.2 s at full scale; the buffer grows beyond it when the GUI is late.
+    static constexpr std::size_t kInitialRoom = std::size_t{1} << 16;
+
+    SpikeChannel() { m_back.reserve(kInitialRoom); }
 
     /// Engine thread: appends spikes of network `generation`, simulated up to `endStep`.
     void push(std::span<const Spike> spikes, std::int64_t endStep, int generation) {
@@ -25,17 +36,21 @@ class SpikeChannel {
             m_back.clear();
             m_generation = generation;
             m_dropped = 0;
+            m_waiting = 0;
         }
-        const std::size_t room = kCapacity > m_back.size() ? kCapacity - m_back.size() : 0;
-        const std::size_t n = std::min(room, spikes.size());
-        m_back.insert(m_back.end(), spikes.begin(), spikes.begin() + static_cast<std::ptrdiff_t>(n));
-        m_dropped += spikes.size() - n;
+        try {
+            m_back.insert(m_back.end(), spikes.begin(), spikes.end());
+        } catch (const std::bad_alloc&) {
+            m_dropped += spikes.size(); // out of memory: counted, the run goes on
+        }
         m_endStep = endStep;
+        m_waiting += spikes.size();
+        if (m_waiting > m_mostWaiting) m_mostWaiting = m_waiting;
     }
 
     struct Drained {
         std::int64_t endStep = -1; ///< -1: nothing from this generation yet
-        std::uint64_t dropped = 0;
+        std::uint64_t dropped = 0; ///< spikes lost for want of memory since the last take
     };
 
     /// GUI thread: takes everything of `generation` into `out` (cleared first).
@@ -47,7 +62,14 @@ class SpikeChannel {
         out.swap(m_back);
         Drained d{m_endStep, m_dropped};
         m_dropped = 0;
+        m_waiting = 0;
         return d;
+    }
+
+    /// Most spikes the engine handed over between two takes (how far the GUI fell behind).
+    std::size_t mostWaiting() {
+        std::lock_guard lock(m_mutex);
+        return m_mostWaiting;
     }
 
   private:
@@ -55,6 +77,8 @@ class SpikeChannel {
     std::vector<Spike> m_back;
     std::int64_t m_endStep = -1;
     std::uint64_t m_dropped = 0;
+    std::size_t m_waiting = 0;
+    std::size_t m_mostWaiting = 0;
     int m_generation = 0;
 };
 

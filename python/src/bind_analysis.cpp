@@ -63,6 +63,8 @@ void bindAnalysis(py::module_& m) {
                 py::gil_scoped_release release;
                 data = readSpikeFolder(folder);
             }
+            for (const std::string& w : data.warnings)
+                if (PyErr_WarnEx(PyExc_UserWarning, w.c_str(), 1) != 0) throw py::error_already_set();
             return analysisToDict(data, analysisOptions(tMin, tMax, subsample, seed, ccBin, rateBin));
         },
         py::arg("folder"), py::arg("t_min") = 500.0, py::arg("t_max") = -1.0, py::arg("subsample") = 200,

@@ -166,6 +166,7 @@ void ChartsPanel::clear() {
             for (QBoxSet* set : s->boxSets())
                 set->clear();
     m_stats = WindowStats{};
+    m_window.reset();
     m_shownStep.fill(-1);
     m_shownGeneration.fill(-1);
 }
@@ -340,13 +341,12 @@ void ChartsPanel::refreshChart(ChartKind kind) {
         updateMeanRates(now);
         break;
     case ChartKind::RateDistribution:
-        m_stats = computeWindowStats(m_controller->store(), std::max(0.0, now - kDistributionMs), now);
+        m_stats = m_window.update(m_controller->store());
         updateBoxes(kind, m_stats.rates);
         break;
     case ChartKind::CvDistribution:
         // Computed with the rate distribution one tick earlier (same window).
-        if (m_stats.toMs <= 0.0)
-            m_stats = computeWindowStats(m_controller->store(), std::max(0.0, now - kDistributionMs), now);
+        if (m_stats.toMs <= 0.0) m_stats = m_window.update(m_controller->store());
         updateBoxes(kind, m_stats.cvs);
         break;
     }

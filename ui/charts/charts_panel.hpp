@@ -1,9 +1,12 @@
 // The live charts (Qt Charts): smoothed population rates over time, the
 // current mean rate per population, and the distributions of per-neuron rates
 // and ISI CVs as box plots (like the reference's box plot). Refreshed from the
-// SpikeStore a few times per second.
+// SpikeStore a few times per second, one chart per tick; the distributions
+// come from running per-neuron sums (WindowAccumulator), not from the stored
+// spikes, so a refresh costs the new spikes and one pass over the neurons.
 #pragma once
 
+#include "ui/charts/window_accumulator.hpp"
 #include "ui/spike_store.hpp"
 #include "ui/theme.hpp"
 
@@ -51,6 +54,9 @@ class ChartsPanel : public QWidget {
     const WindowStats& stats() const { return m_stats; }
     /// Refreshes all charts now (exports and tests); the timer refreshes one at a time.
     void refresh();
+    /// The mean-rate chart's rate axis reaches at least this (Hz): room for
+    /// the health check's reference band drawn over it (ui/activity/).
+    void setMeanRatesFloor(double hz) { m_meanRatesFloor = hz; }
 
   signals:
     void exportRequested(mc::ui::ChartKind kind, const QString& format);
@@ -88,6 +94,8 @@ class ChartsPanel : public QWidget {
     std::array<QBoxPlotSeries*, kNumCharts> m_boxes{};
     std::array<QValueAxis*, kNumCharts> m_boxY{};
     WindowStats m_stats;
+    WindowAccumulator m_window{kDistributionMs}; // the distributions' sums, updated as spikes arrive
+    double m_meanRatesFloor = 0.0;
     QTimer m_timer;
     int m_next = 0;
     std::array<std::int64_t, kNumCharts> m_shownStep{-1, -1, -1, -1};

@@ -3,6 +3,7 @@
 #include "ui/charts/charts_panel.hpp"
 
 #include "ui/axis_ticks.hpp"
+#include "ui/charts/box_summary.hpp"
 #include "ui/sim_controller.hpp"
 
 #include <QBarSet>
@@ -16,14 +17,6 @@
 
 namespace mc::ui {
 namespace {
-
-double quantile(std::vector<float>& v, double q) {
-    if (v.empty()) return 0.0;
-    const double pos = q * static_cast<double>(v.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const auto hi = std::min(v.size() - 1, lo + 1);
-    return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
 
 /// Ticks at round values (1, 2, 5 x 10^k) from 0 up to `top`.
 void setNiceRange(QValueAxis* axis, double top) {
@@ -65,7 +58,7 @@ void ChartsPanel::updateSeries(double now) {
 
 void ChartsPanel::updateMeanRates(double now) {
     const auto rates = m_controller->store().populationRates(std::max(0.0, now - kMeanMs), now);
-    double ymax = 1.0;
+    double ymax = std::max(1.0, m_meanRatesFloor);
     for (int p = 0; p < kNumPops; ++p) {
         m_excBars->replace(p, isExcitatory(p) ? rates[p] : 0.0);
         m_inhBars->replace(p, isExcitatory(p) ? 0.0 : rates[p]);
@@ -78,23 +71,17 @@ void ChartsPanel::updateBoxes(ChartKind kind, const std::array<std::vector<float
     const int i = static_cast<int>(kind);
     const auto sets = m_boxes[i]->boxSets();
     double ymax = kind == ChartKind::CvDistribution ? 1.5 : 1.0;
+    std::vector<float> v;
     for (int p = 0; p < kNumPops && p < sets.size(); ++p) {
-        std::vector<float> v = values[p];
-        std::sort(v.begin(), v.end());
-        const double q1 = quantile(v, 0.25), med = quantile(v, 0.5), q3 = quantile(v, 0.75);
-        // Whiskers as matplotlib's boxplot: the most extreme data within 1.5 IQR.
-        const double iqr = q3 - q1;
-        double lo = q1, hi = q3;
-        for (float x : v) {
-            if (x >= q1 - 1.5 * iqr) lo = std::min(lo, double(x));
-            if (x <= q3 + 1.5 * iqr) hi = std::max(hi, double(x));
-        }
-        sets[p]->setValue(QBoxSet::LowerExtreme, lo);
-        sets[p]->setValue(QBoxSet::LowerQuartile, q1);
-        sets[p]->setValue(QBoxSet::Median, med);
-        sets[p]->setValue(QBoxSet::UpperQuartile, q3);
-        sets[p]->setValue(QBoxSet::UpperExtreme, hi);
-        ymax = std::max(ymax, hi);
+        // O(n) per population (nth_element), on a copy: the stats stay in neuron order.
+        v.assign(values[p].begin(), values[p].end());
+        const BoxSummary b = boxSummary(v);
+        sets[p]->setValue(QBoxSet::LowerExtreme, b.lowerWhisker);
+        sets[p]->setValue(QBoxSet::LowerQuartile, b.q1);
+        sets[p]->setValue(QBoxSet::Median, b.median);
+        sets[p]->setValue(QBoxSet::UpperQuartile, b.q3);
+        sets[p]->setValue(QBoxSet::UpperExtreme, b.upperWhisker);
+        ymax = std::max(ymax, b.upperWhisker);
     }
     setNiceRange(m_boxY[i], ymax * 1.05);
 }

@@ -283,6 +283,8 @@ QWidget* ControlPanel::stimulusGroup() {
     return box;
 }
 
+void ControlPanel::addStimulusRow(QWidget* row) { static_cast<QFormLayout*>(m_stimulusBox->layout())->addRow(row); }
+
 QWidget* ControlPanel::networkGroup() {
     auto* box = new QGroupBox("Network (rebuilds)");
     auto* form = new QFormLayout(box);

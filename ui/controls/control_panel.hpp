@@ -42,6 +42,8 @@ class ControlPanel : public QWidget {
     /// Schedules a thalamic pulse at the "Pulse at" time; refused (with a
     /// note) when that time is already past.
     void schedulePulse();
+    /// Adds a row at the end of the Stimuli group (Repeat… and its indicator).
+    void addStimulusRow(QWidget* row);
 
   signals:
     void resetRequested();

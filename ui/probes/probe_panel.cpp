@@ -98,10 +98,12 @@ void paintProbes(QPainter& p, const QRectF& area, const ProbeStore& store, const
         const double vTh = config.net.neuron.V_th[pop], vReset = config.net.neuron.V_reset[pop];
         double lo = vReset - 3.0, hi = vTh + 2.0;
         double iLo = 0.0, iHi = 0.0;
+        const bool hasCurrent = t.current.size() == t.vm.size(); // a recorded voltmeter has V_m only
         const auto a = std::lower_bound(t.steps.begin(), t.steps.end(), static_cast<std::int64_t>(t0 / h) - 2);
         for (std::size_t k = static_cast<std::size_t>(a - t.steps.begin()); k < t.steps.size(); ++k) {
             if ((t.steps[k] + 1) * h > t1) break;
             lo = std::min(lo, t.vm[k]);
+            if (!hasCurrent) continue;
             iLo = std::min(iLo, t.current[k]);
             iHi = std::max(iHi, t.current[k]);
         }
@@ -112,16 +114,21 @@ void paintProbes(QPainter& p, const QRectF& area, const ProbeStore& store, const
         if (i > 0) p.drawLine(QPointF(area.left(), top), QPointF(area.right(), top));
         p.setPen(theme.text());
         p.drawText(QRectF(x0 + 4, top + 1, x1 - x0, 14), Qt::AlignLeft | Qt::AlignVCenter,
-                   QString::fromStdString(store.label(t.neuron)) + QString("   V_m [mV] %1 … %2;  I_syn [pA] %3 … %4")
-                                                                       .arg(lo, 0, 'f', 1)
-                                                                       .arg(hi, 0, 'f', 1)
-                                                                       .arg(iLo, 0, 'f', 0)
-                                                                       .arg(iHi, 0, 'f', 0));
+                   QString::fromStdString(store.label(t.neuron)) +
+                       (hasCurrent ? QString("   V_m [mV] %1 … %2;  I_syn [pA] %3 … %4")
+                                         .arg(lo, 0, 'f', 1)
+                                         .arg(hi, 0, 'f', 1)
+                                         .arg(iLo, 0, 'f', 0)
+                                         .arg(iHi, 0, 'f', 0)
+                                   : QString("   V_m [mV] %1 … %2 (recorded by a voltmeter; no I_syn)")
+                                         .arg(lo, 0, 'f', 1)
+                                         .arg(hi, 0, 'f', 1)));
         p.drawText(QRectF(area.left(), vTop - 7, left - 4, 14), Qt::AlignRight | Qt::AlignVCenter,
                    QString("θ %1").arg(vTh, 0, 'f', 0));
         p.drawText(QRectF(area.left(), yV(vReset) - 7, left - 4, 14), Qt::AlignRight | Qt::AlignVCenter,
                    QString("reset %1").arg(vReset, 0, 'f', 0));
-        p.drawText(QRectF(area.left(), iTop, left - 4, iBottom - iTop), Qt::AlignRight | Qt::AlignVCenter, "I_syn");
+        if (hasCurrent)
+            p.drawText(QRectF(area.left(), iTop, left - 4, iBottom - iTop), Qt::AlignRight | Qt::AlignVCenter, "I_syn");
         QPen dashed(QColor(0x80, 0x80, 0x80), 1.0, Qt::DashLine);
         p.setPen(dashed);
         p.drawLine(QPointF(x0, yV(vTh)), QPointF(x1, yV(vTh)));
@@ -129,7 +136,7 @@ void paintProbes(QPainter& p, const QRectF& area, const ProbeStore& store, const
         p.setPen(dashed);
         p.drawLine(QPointF(x0, yV(vReset)), QPointF(x1, yV(vReset)));
         const double yZero = iBottom - (0.0 - iLo) / (iHi - iLo) * (iBottom - iTop);
-        p.drawLine(QPointF(x0, yZero), QPointF(x1, yZero));
+        if (hasCurrent) p.drawLine(QPointF(x0, yZero), QPointF(x1, yZero));
         // Spikes: a stroke from the threshold up, at the spike's time stamp.
         const QColor colour = probeColour(static_cast<int>(i));
         p.setPen(QPen(colour, theme.presentation ? 2.5 : 1.5));
@@ -142,7 +149,8 @@ void paintProbes(QPainter& p, const QRectF& area, const ProbeStore& store, const
         drawSeries(
             p, t, [&](std::size_t k) { return t.vm[k]; }, h, t0, t1, x0, x1, vTop, vBottom, lo, hi);
         p.setPen(QPen(colour.lighter(130), 1.0));
-        drawSeries(
+        if (hasCurrent)
+            drawSeries(
             p, t, [&](std::size_t k) { return t.current[k]; }, h, t0, t1, x0, x1, iTop, iBottom, iLo, iHi);
     }
     p.restore();

@@ -57,6 +57,11 @@ void ProbeStore::append(const ProbeTraces& tr) {
     }
 }
 
+void ProbeStore::setRecorded(std::vector<ProbeTrace> traces) {
+    if (traces.size() > static_cast<std::size_t>(kMaxProbes)) traces.resize(kMaxProbes);
+    m_traces = std::move(traces);
+}
+
 void ProbeStore::noteSpikes(std::span<const Spike> spikes) {
     if (m_traces.empty()) return;
     for (const Spike& s : spikes)
@@ -89,9 +94,15 @@ std::string ProbeStore::toCsv() const {
         for (std::size_t k = 0; k < t.steps.size(); ++k) {
             char line[128];
             const std::int64_t us = (t.steps[k] + 1) * micros;
-            std::snprintf(line, sizeof line, "%d,%s,%lld.%03lld,%.6f,%.6f\n", t.neuron + 1, pop.c_str(),
-                          static_cast<long long>(us / 1000), static_cast<long long>(us % 1000), t.vm[k], t.current[k]);
+            std::snprintf(line, sizeof line, "%d,%s,%lld.%03lld,%.6f,", t.neuron + 1, pop.c_str(),
+                          static_cast<long long>(us / 1000), static_cast<long long>(us % 1000), t.vm[k]);
             out += line;
+            // A recorded voltmeter has no current: the field stays empty.
+            if (k < t.current.size()) {
+                std::snprintf(line, sizeof line, "%.6f", t.current[k]);
+                out += line;
+            }
+            out += '\n';
         }
     }
     return out;

@@ -37,6 +37,9 @@ class ProbeStore {
     std::vector<std::int32_t> neurons() const;
     /// Appends a chunk of the engine's samples (its neurons must be neurons()).
     void append(const ProbeTraces& traces);
+    /// Replay: shows recorded traces (at most kMaxProbes; `current` may be
+    /// empty, a voltmeter records V_m only) in place of any probes.
+    void setRecorded(std::vector<ProbeTrace> traces);
     /// Notes the probed neurons' spikes among a drained batch.
     void noteSpikes(std::span<const Spike> spikes);
 

@@ -52,6 +52,11 @@ void RasterView::setTheme(const Theme& theme) {
     update();
 }
 
+void RasterView::setIncremental(bool on) {
+    m_incremental = on;
+    update();
+}
+
 void RasterView::setWindowMs(double ms) {
     m_windowMs = std::clamp(ms, 1.0, 600000.0);
     emit viewChanged();
@@ -127,14 +132,11 @@ void RasterView::paintGL() {
     if (m_controller->hasNetwork() && m_renderer.isReady()) {
         RasterFrame f;
         const double h = store.resolution();
+        // The renderer draws what arrived since the last frame into its ring
+        // and shows the window from there (raster_ring.cpp).
         f.stored = store.all();
         f.storedBase = store.discarded();
-        // A spike of step s is drawn at time (s + 1) h.
-        const auto s0 = static_cast<std::int64_t>(std::floor(t0Ms() / h)) - 1;
-        const auto s1 = static_cast<std::int64_t>(std::ceil(t1Ms() / h));
-        const auto vis = store.range(s0, s1);
-        f.visibleBegin = static_cast<std::size_t>(vis.data() - f.stored.data());
-        f.visibleEnd = f.visibleBegin + vis.size();
+        f.endStep = store.endStep();
         f.generation = m_controller->buildInfo()->generation;
         f.t0Step = static_cast<std::int64_t>(std::llround(t0Ms() / h)) - 1;
         f.stepSpan = m_windowMs / h;
@@ -149,7 +151,8 @@ void RasterView::paintGL() {
         f.plot = QRect(static_cast<int>(plot.x() * dpr), static_cast<int>(plot.y() * dpr),
                        static_cast<int>(plot.width() * dpr), static_cast<int>(plot.height() * dpr));
         f.framebuffer = QSize(static_cast<int>(width() * dpr), static_cast<int>(height() * dpr));
-        m_renderer.render(f);
+        m_incremental ? m_renderer.render(f) : m_renderer.renderDirect(f);
+        m_spikesSum += m_renderer.lastFrame().spikesDrawn;
     }
     paintOverlay();
     m_paintMsSum += paintClock.nsecsElapsed() * 1e-6;
@@ -160,6 +163,11 @@ void RasterView::paintGL() {
         m_fps = m_fpsFrames * 1000.0 / static_cast<double>(m_fpsClock.restart());
         m_paintMs = m_paintMsSum / static_cast<double>(m_fpsFrames);
         m_paintMsSum = 0.0;
+        m_spikesPerFrame = static_cast<double>(m_spikesSum) / static_cast<double>(m_fpsFrames);
+        m_spikesSum = 0;
+        m_fullRedrawsPerSecond = static_cast<double>(m_renderer.fullRedraws() - m_fullRedrawsAtSecond) * m_fps /
+                                 static_cast<double>(m_fpsFrames);
+        m_fullRedrawsAtSecond = m_renderer.fullRedraws();
         m_fpsFrames = 0;
     }
 }

@@ -61,7 +61,17 @@ class RasterView : public QOpenGLWidget {
     double framesPerSecond() const { return m_fps; }
     /// Mean GUI-thread time of one paintGL over the last second (ms), GL submission included.
     double paintMs() const { return m_paintMs; }
+    /// Spikes drawn per frame (mean over the last second): only the new ones
+    /// while the view scrolls, all of the ring's on a full redraw.
+    double spikesDrawnPerFrame() const { return m_spikesPerFrame; }
+    /// Full redraws of the ring per second (zoom, pan, resize, colours...).
+    double fullRedrawsPerSecond() const { return m_fullRedrawsPerSecond; }
+    /// The renderer's counters (last frame's work, full redraws so far).
+    const RasterRenderer& renderer() const { return m_renderer; }
     const QString& glError() const { return m_renderer.error(); }
+    /// false: every frame draws the window's spikes straight from the store
+    /// instead of through the ring (tests compare both ways).
+    void setIncremental(bool on);
 
   signals:
     void exportRequested(const QString& format);
@@ -94,6 +104,7 @@ class RasterView : public QOpenGLWidget {
     SimController* m_controller;
     QTimer m_frameTimer;
     bool m_dirty = false;
+    bool m_incremental = true;
     RasterRenderer m_renderer;
     Theme m_theme;
     double m_windowMs = 1000.0;
@@ -109,6 +120,8 @@ class RasterView : public QOpenGLWidget {
     qint64 m_frames = 0;
     double m_fps = 0.0;
     double m_paintMs = 0.0, m_paintMsSum = 0.0;
+    double m_spikesPerFrame = 0.0, m_fullRedrawsPerSecond = 0.0;
+    std::uint64_t m_spikesSum = 0, m_fullRedrawsAtSecond = 0;
     QElapsedTimer m_fpsClock;
     qint64 m_fpsFrames = 0;
 };

@@ -96,8 +96,23 @@ Recording loadRecording(const std::string& folder, const ReadProgress& progress,
         if (data.nScaling > 0.0) config.net.N_scaling = config.net.K_scaling = data.nScaling;
         note = e.what();
     }
+    const std::vector<std::string> warnings = data.warnings;
+    std::vector<std::int64_t> firstIds, counts;
+    for (const auto& pop : data.populations) {
+        firstIds.push_back(pop.firstId);
+        counts.push_back(pop.size());
+    }
     Recording r = makeRecording(std::move(data), config, known);
     if (!note.empty()) r.note = note;
+    for (const std::string& w : warnings) // lines the reader left out
+        r.note += (r.note.empty() ? "" : "\n") + w;
+    std::vector<std::int32_t> firstIndex(r.info.derived.first_neuron.begin(),
+                                         r.info.derived.first_neuron.begin() + static_cast<std::ptrdiff_t>(firstIds.size()));
+    r.voltages = readRecordedVoltages(folder, firstIds, counts, firstIndex, r.info.config.sim.sim_resolution, cancel);
+    // Each trace's spikes, as the live probe panel marks them.
+    for (ProbeTrace& t : r.voltages.traces)
+        for (const Spike& s : r.spikes)
+            if (s.neuron == t.neuron && !t.steps.empty() && s.step >= t.steps.front()) t.spikes.push_back(s.step);
     return r;
 }
 

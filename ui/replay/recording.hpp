@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ui/engine_worker.hpp"
+#include "ui/replay/recorded_voltages.hpp"
 #include "ui/session.hpp"
 
 #include "microcircuit/recording.hpp"
@@ -22,6 +23,8 @@ struct Recording {
     std::int64_t endStep = 0;       ///< end of the recording (the run's end if known, else after the last spike)
     bool configKnown = false;       ///< the folder's dicts describe a network of exactly the recorded sizes
     std::string note;               ///< why the configuration is not known, if it is not
+    /// The folder's voltmeter traces (voltmeter-<id>-<vp>.dat), their spikes filled in.
+    RecordedVoltages voltages;
 };
 
 /// Reads `folder` with mc::readRecording (any format it reads) and converts it.

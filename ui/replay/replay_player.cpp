@@ -89,6 +89,10 @@ void ReplayPlayer::finishLoad() {
     m_loopTo = endMs();
     m_carryMs = 0.0;
     m_controller->showRecording(m_recording->info, m_recording->events, m_loadingFolder, m_recording->spikes.size());
+    // The folder's voltmeter traces in the probe panel (none: the panel is emptied).
+    m_controller->showRecordedProbes(m_recording->voltages.traces);
+    if (!m_recording->voltages.problem.empty())
+        emit voltagesProblem(QString::fromStdString(m_recording->voltages.problem));
     emit loaded();
     emit timeChanged(0.0);
 }

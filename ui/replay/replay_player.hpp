@@ -53,6 +53,8 @@ class ReplayPlayer : public QObject {
     void loaded();
     void loadFailed(const QString& message, bool cancelled);
     void timeChanged(double ms);
+    /// Some of the folder's voltmeter files could not be read (file, line, why); the spikes replay all the same.
+    void voltagesProblem(const QString& message);
 
   private:
     void finishLoad();

@@ -32,6 +32,11 @@ struct NestExport {
     std::vector<std::string> files; ///< written, in order
 };
 
+/// The files exportForNest writes besides the dictionaries and events.json
+/// (which are run files, isRunFileName): a folder holding only these and run
+/// files is an earlier export, which a new export may replace.
+inline constexpr const char* kNestExportScripts[] = {"run_microcircuit.py", "submit.slurm", "README.txt"};
+
 /// Writes the folder (created if needed; files written atomically). Throws
 /// ConfigError if it cannot be written.
 NestExport exportForNest(const Config& config, const std::string& folder);

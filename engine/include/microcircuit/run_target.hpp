@@ -19,7 +19,9 @@ class RunTarget {
 public:
     /// Takes the lock and checks the folder; creates the work folder.
     /// Throws ConfigError (naming the folder, and the pid of a run holding it).
-    RunTarget(const std::string& folder, bool overwrite);
+    /// `alsoOwned`: further file names this writer owns besides the run
+    /// files (isRunFileName), e.g. an export's scripts; they may be replaced.
+    RunTarget(const std::string& folder, bool overwrite, std::vector<std::string> alsoOwned = {});
     /// Releases the lock. A work folder neither committed nor abandoned is
     /// abandoned (renamed as interrupted), never deleted.
     ~RunTarget();
@@ -49,6 +51,8 @@ public:
     const std::vector<std::string>& leftovers() const { return m_leftovers; }
 
 private:
+    bool owns(const std::string& name) const;
+    std::vector<std::string> m_alsoOwned;
     std::vector<std::string> m_leftovers;
     std::string m_note;
     std::string m_final; ///< absolute

@@ -47,6 +47,9 @@ struct SpikeData {
     double tEnd = -1.0;             ///< t_presim + t_sim from sim_dict.json (ms); < 0 if unknown
     double nScaling = -1.0;         ///< from net_dict.json; < 0 if unknown
     std::vector<std::string> files; ///< spike files read, in reading order
+    /// What was read but not used, one sentence each (e.g. a last line cut
+    /// off without its line end when the writing program was killed).
+    std::vector<std::string> warnings;
 };
 
 /// One (sender, time) pair, as in a spike file.

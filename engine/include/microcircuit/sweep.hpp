@@ -61,6 +61,16 @@ std::string sweepToJson(const SweepSpec& spec, const std::vector<SweepPoint>& po
 SweepSpec sweepFromJson(const std::string& text, const std::string& origin);
 /// Reads DIR/sweep.json. Throws ConfigError if it is missing or invalid.
 SweepSpec readSweep(const std::string& dir);
+/// Makes `dir` the folder of the sweep whose sweep.json is `sweepJson`:
+/// creates it and writes sweep.json, or, if it already holds exactly this
+/// sweep, leaves it as it is (to resume). `flag` names the folder in messages
+/// ("--out" on the command line). Throws ConfigError for a folder holding a
+/// different sweep, a non-empty folder without sweep.json, or one that cannot
+/// be created.
+void prepareSweepFolder(const std::string& dir, const std::string& sweepJson, const std::string& flag);
+/// Points that differ only in their seed (the realisations of one grid
+/// point), each group in point order, groups in the order of their first point.
+std::vector<std::vector<int>> seedGroups(const SweepSpec& spec, const std::vector<SweepPoint>& points);
 
 /// Statistics of one population at one point (stats.json of the point).
 struct PointPopulationStats {
@@ -69,6 +79,10 @@ struct PointPopulationStats {
     double synchrony = 0;                                     ///< health.hpp's index; NaN when undefined
     ActivityState state = ActivityState::Silent;
 };
+
+/// The statistics of a finished point, from its stats.json. Throws
+/// ConfigError naming the file when it is missing or not a point's statistics.
+std::vector<PointPopulationStats> readPointStatistics(const std::string& dir, const SweepPoint& point);
 
 /// Whether point `b` can run on a network built for point `a` with spikes
 /// identical to a fresh build: same seed and rebuild fields, and only live

@@ -41,13 +41,14 @@ std::string freshSibling(const std::string& base, const std::string& tag) {
     }
 }
 
-/// Removes the files this program writes from `dir`, then `dir` if empty.
-bool removeRunFiles(const std::string& dir) {
+/// Removes the files this program writes (`owned`) from `dir`, then `dir` if empty.
+template <class Owned>
+bool removeRunFiles(const std::string& dir, const Owned& owned) {
     std::error_code ec;
     try {
         for (const auto& e : fs::directory_iterator(dir, ec)) {
             const std::string name = e.path().filename().string();
-            if (e.is_regular_file(ec) && isRunFileName(name)) fs::remove(e.path(), ec);
+            if (e.is_regular_file(ec) && owned(name)) fs::remove(e.path(), ec);
         }
     } catch (const fs::filesystem_error&) {
         return false;
@@ -75,7 +76,15 @@ bool isRunFileName(const std::string& fileName) {
     return false;
 }
 
-RunTarget::RunTarget(const std::string& folder, bool overwrite) {
+bool RunTarget::owns(const std::string& fileName) const {
+    if (isRunFileName(fileName)) return true;
+    std::string name = fileName;
+    if (endsWith(name, ".part")) name.resize(name.size() - 5);
+    return std::find(m_alsoOwned.begin(), m_alsoOwned.end(), name) != m_alsoOwned.end();
+}
+
+RunTarget::RunTarget(const std::string& folder, bool overwrite, std::vector<std::string> alsoOwned)
+    : m_alsoOwned(std::move(alsoOwned)) {
     if (folder.empty())
         throw ConfigError("the output folder (--out, or sim.data_path in a configuration) must not be empty");
     std::error_code ec;
@@ -159,7 +168,7 @@ RunTarget::RunTarget(const std::string& folder, bool overwrite) {
                 std::error_code fe;
                 const bool regular = e.is_regular_file(fe);
                 all.push_back(name);
-                if (!regular || !isRunFileName(name)) {
+                if (!regular || !owns(name)) {
                     foreign.push_back(regular ? name : name + "/");
                     continue;
                 }
@@ -240,7 +249,7 @@ std::string RunTarget::commit() {
         }
     }
     m_done = true;
-    if (!removeRunFiles(old)) {
+    if (!removeRunFiles(old, [this](const std::string& n) { return owns(n); })) {
         // Files that appeared in the old folder during the run are kept,
         // under a name that says what the folder is.
         std::string kept = old;
@@ -263,7 +272,7 @@ std::string RunTarget::abandon() {
 
 void RunTarget::discard() {
     m_done = true;
-    removeRunFiles(m_work);
+    removeRunFiles(m_work, [this](const std::string& n) { return owns(n); });
 }
 
 } // namespace mc

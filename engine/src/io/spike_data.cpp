@@ -61,6 +61,59 @@ void finish(SpikeData& data, std::vector<Columns>& columns) {
     }
 }
 
+/// Digits after the decimal point in the time column of the last line of
+/// `text` (the second field), or -1 if that line holds no number there.
+int timeDecimals(std::string_view text) {
+    const std::size_t nl = text.rfind('\n');
+    std::string_view row = nl == std::string_view::npos ? text : text.substr(nl + 1);
+    const auto field = [&row]() {
+        const std::size_t b = row.find_first_not_of(" \t\r");
+        if (b == std::string_view::npos) return std::string_view{};
+        const std::size_t e = std::min(row.find_first_of(" \t\r", b), row.size());
+        std::string_view f = row.substr(b, e - b);
+        row.remove_prefix(e);
+        return f;
+    };
+    field();
+    const std::string_view time = field();
+    if (time.empty() || time.find_first_not_of("0123456789.") != std::string_view::npos) return -1;
+    const std::size_t dot = time.find('.');
+    return dot == std::string_view::npos ? 0 : static_cast<int>(time.size() - dot - 1);
+}
+
+/// The text after a file's last '\n'. Every writer ends each row with one
+/// (ours, NEST 2 and 3), so such a line is usually a row cut off when the
+/// writing program was killed: "12\t1234.5" may have been "12\t1234.567".
+/// It is kept only if it is a whole row with at least as many decimals as the
+/// row before it (a cut-off time has fewer; a hand-made file without a final
+/// line end keeps its last row); otherwise it is left out and `warnings` says so.
+template <class Add>
+void finishLastLine(const std::string& text, const std::string& origin, std::int64_t line, int lastDecimals,
+                    const Add& add, std::vector<std::string>& warnings) {
+    if (text.find_first_not_of(" \t\r") == std::string::npos) return;
+    const int decimals = timeDecimals(text);
+    if (lastDecimals < 0 || decimals >= lastDecimals) {
+        try {
+            std::vector<std::pair<std::int64_t, double>> row;
+            detail::parseSpikeLines(text, origin, line,
+                                    [&row](std::int64_t sender, double t, std::int64_t) { row.emplace_back(sender, t); });
+            for (const auto& [sender, t] : row)
+                add(sender, t, line);
+            return;
+        } catch (const ConfigError&) {
+        }
+    }
+    std::string shown = text.substr(0, 40);
+    for (char& c : shown) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\t') c = ' ';
+        else if (u < 0x20 || u >= 0x7f) c = '?';
+    }
+    warnings.push_back(origin + ":" + std::to_string(line) + ": last line \"" + shown +
+                       "\" has no line end and fewer decimals than the rows before it (cut off while the run "
+                       "was writing?); left out");
+}
+
 bool isSpikeFile(const fs::path& p) {
     const std::string name = p.filename().string();
     const std::string ext = p.extension().string();
@@ -153,6 +206,7 @@ SpikeData readSpikeFolder(const std::string& folder, const ReadProgress& progres
             columns[p].time.push_back(t);
         };
         std::int64_t line = 1;
+        int lastDecimals = -1;
         text.clear();
         while (in) {
             const std::size_t kept = text.size();
@@ -164,13 +218,14 @@ SpikeData readSpikeFolder(const std::string& folder, const ReadProgress& progres
             const std::size_t lastNewline = text.rfind('\n');
             if (lastNewline != std::string::npos) {
                 line += detail::parseSpikeLines(std::string_view(text.data(), lastNewline + 1), origin, line, add);
+                lastDecimals = timeDecimals(std::string_view(text.data(), lastNewline));
                 text.erase(0, lastNewline + 1);
             }
             if (progress)
                 progress(totalBytes ? static_cast<double>(doneBytes) / totalBytes : 0.0, file.filename().string());
         }
         if (in.bad()) throw ConfigError(origin + ": cannot be read");
-        detail::parseSpikeLines(text, origin, line, add); // a last line without '\n'
+        finishLastLine(text, origin, line, lastDecimals, add, data.warnings);
         data.files.push_back(file.filename().string());
     }
     if (progress) progress(1.0, "grouping by neuron");

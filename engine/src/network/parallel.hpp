@@ -50,9 +50,13 @@ inline void spinHint() {
 
 /// A reusable barrier for a team that meets every simulation step (~10^4
 /// times per model second). Waiting threads spin briefly (a step of a small
-/// network takes microseconds), then yield, then sleep on the generation
-/// counter (a futex), so an oversubscribed machine, e.g. the GUI and the
-/// engine sharing two cores, is not slowed down by spinning.
+/// network takes microseconds), then sleep on the generation counter (a
+/// futex), so an oversubscribed machine, e.g. the GUI and the engine sharing
+/// two cores, is not slowed down by spinning. They do not yield in between:
+/// a thread that yields to a runnable GUI or X server thread gives it the
+/// rest of a time slice (milliseconds, ~100 steps) and runs again only when
+/// the scheduler returns to it, while a thread woken from the futex preempts
+/// at once (issue 19, docs/performance.md "GUI speed").
 class SpinBarrier {
 public:
     explicit SpinBarrier(int parties) : m_parties(static_cast<std::uint32_t>(parties)) {}
@@ -76,13 +80,9 @@ public:
     }
     void wait(std::uint32_t generation) {
         if (m_parties == 1) return;
-        for (int spin = 0; spin < 512; ++spin) {
+        for (int spin = 0; spin < kSpins; ++spin) {
             if (generationOf(m_state.load(std::memory_order_acquire)) != generation) return;
             spinHint();
-        }
-        for (int spin = 0; spin < 8; ++spin) {
-            if (generationOf(m_state.load(std::memory_order_acquire)) != generation) return;
-            std::this_thread::yield();
         }
         m_sleepers.fetch_add(1, std::memory_order_seq_cst);
         for (std::uint64_t seen = m_state.load(std::memory_order_seq_cst); generationOf(seen) == generation;
@@ -90,6 +90,10 @@ public:
             m_state.wait(seen);
         m_sleepers.fetch_sub(1, std::memory_order_relaxed);
     }
+
+    /// Pauses before sleeping: ~10-40 us on current x86 cores (as long as the
+    /// spinning and the yields before issue 19 together).
+    static constexpr int kSpins = 1024;
 
 private:
     static std::uint32_t generationOf(std::uint64_t state) { return static_cast<std::uint32_t>(state >> 32); }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -46,6 +47,36 @@ std::string shellQuote(const std::string& s) {
 }
 
 } // namespace
+
+std::vector<PointPopulationStats> readPointStatistics(const std::string& dir, const SweepPoint& point) {
+    const std::string path = (fs::path(dir) / point.folder / "stats.json").string();
+    const ordered_json j = parseJson(readInputFile(path), path);
+    const auto number = [](const ordered_json& v) { return v.is_number() ? v.get<double>() : std::nan(""); };
+    std::vector<PointPopulationStats> out;
+    try {
+        if (j.at("point") != point.index)
+            throw ConfigError(path + ": holds the statistics of point " + jsonExcerpt(j.at("point")) + ", not of point " +
+                              std::to_string(point.index));
+        for (const ordered_json& pop : j.at("populations")) {
+            PointPopulationStats s;
+            s.population = pop.at("population").get<std::string>();
+            s.meanRate = number(pop.at("mean_rate"));
+            s.stdRate = number(pop.at("std_rate"));
+            s.meanCv = number(pop.at("mean_cv"));
+            s.meanCc = number(pop.at("mean_cc"));
+            s.synchrony = number(pop.at("synchrony"));
+            const std::string state = pop.at("state").get<std::string>();
+            int k = 0;
+            while (k < 4 && state != stateName(static_cast<ActivityState>(k))) ++k;
+            if (k == 4) throw ConfigError(path + ": unknown state \"" + state.substr(0, 60) + "\"");
+            s.state = static_cast<ActivityState>(k);
+            out.push_back(std::move(s));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw ConfigError(path + ": not a sweep point's statistics (" + std::string(e.what()).substr(0, 120) + ")");
+    }
+    return out;
+}
 
 std::vector<int> writeSummary(const std::string& dir, const SweepSpec& spec, const std::vector<SweepPoint>& points,
                               bool partial) {

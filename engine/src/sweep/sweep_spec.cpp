@@ -1,6 +1,7 @@
 // Sweep specification: axes from flags or a file, the points, sweep.json.
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
+#include "microcircuit/file_write.hpp"
 #include "microcircuit/json_read.hpp"
 #include "microcircuit/live.hpp"
 #include "microcircuit/sweep.hpp"
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 
 namespace mc {
 namespace {
@@ -268,6 +270,39 @@ SweepSpec readSweep(const std::string& dir) {
     if (!std::filesystem::exists(path))
         throw ConfigError(dir + " is not a sweep folder: it has no sweep.json (start the sweep with microcircuit sweep --out " + dir + ")");
     return sweepFromJson(readInputFile(path), path);
+}
+
+void prepareSweepFolder(const std::string& dir, const std::string& sweepJson, const std::string& flag) {
+    namespace fs = std::filesystem;
+    const fs::path specPath = fs::path(dir) / "sweep.json";
+    std::error_code ec;
+    if (fs::exists(specPath, ec)) {
+        if (readInputFile(specPath.string()) != sweepJson)
+            throw ConfigError(flag + " " + dir + " holds a different sweep (its sweep.json differs from these settings); "
+                              "resume it with the same settings, or choose another folder");
+        return;
+    }
+    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
+        throw ConfigError(flag + " " + dir + " is not empty and holds no sweep.json; a sweep needs its own folder");
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir))
+        throw ConfigError(flag + " " + dir + ": cannot create the folder (" + (ec ? ec.message() : "not a folder") + ")");
+    writeFileAtomic(specPath.string(), sweepJson);
+}
+
+std::vector<std::vector<int>> seedGroups(const SweepSpec& spec, const std::vector<SweepPoint>& points) {
+    // A swept sim.rng_seed is a seed axis too: its value is left out of the key.
+    std::map<std::vector<std::string>, std::size_t> groupOf;
+    std::vector<std::vector<int>> groups;
+    for (const SweepPoint& p : points) {
+        std::vector<std::string> key;
+        for (std::size_t a = 0; a < spec.axes.size(); ++a)
+            if (spec.axes[a].field != "sim.rng_seed") key.push_back(p.values[a]);
+        const auto [it, added] = groupOf.emplace(std::move(key), groups.size());
+        if (added) groups.emplace_back();
+        groups[it->second].push_back(p.index);
+    }
+    return groups;
 }
 
 } // namespace mc
