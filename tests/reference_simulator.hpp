@@ -24,6 +24,7 @@
 #include "microcircuit/model.hpp"
 #include "microcircuit/spike_sink.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -35,7 +36,7 @@ public:
     explicit ReferenceSimulator(const detail::Network& net)
         : m_n(net.derived.total_neurons), m_H(net.delaySlots + 1), m_step(net.step), m_v(net.v.begin(), net.v.end()),
           m_current(net.current.begin(), net.current.end()), m_ref(net.refractory.begin(), net.refractory.end()),
-          m_arrivals(m_H) {
+          m_arrivals(m_H), m_parrotArrivals(static_cast<std::size_t>(net.deviceDelaySteps) + 1) {
         m_out.resize(net.numSources);
         detail::forEachSynapse(net, [&](const detail::SynapseView& v) {
             m_out[v.source].push_back(static_cast<std::int32_t>(m_targets.size()));
@@ -94,7 +95,7 @@ private:
         m_arrivals[t % m_H].clear();
         const bool split = net.scaling.split;
         const std::uint32_t key = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Poisson, t);
-        const bool stimOn = activeAt(net.dcTransients, t - 1);
+        const bool stimOn = dcCurrentArrived(net, t - 1);
         std::vector<std::int32_t> fired;
         for (std::int32_t i = 0; i < m_n; ++i) {
             const int p = net.populationOf(i);
@@ -123,12 +124,23 @@ private:
             }
         }
         const std::int32_t nTh = net.numSources - m_n;
-        if (nTh > 0 && activeAt(net.thalamicPulses, t)) {
-            const std::uint32_t thKey = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Thalamus, t);
-            const auto& cdf = net.thalamicPoisson.cdf;
-            for (std::int32_t k = 0; k < nTh; ++k) {
-                const std::uint32_t u = detail::neuronDraw(thKey, static_cast<std::uint32_t>(k));
-                for (std::uint32_t c = 0; c < cdf.size() && u >= cdf[c]; ++c) fired.push_back(m_n + k);
+        if (nTh > 0) {
+            const std::int64_t D = net.deviceDelaySteps;
+            if (D == 0) {
+                // "exact": the thalamic neurons are the generator.
+                if (activeAt(net.thalamicPulses, t)) drawThalamus(net, t, nTh, fired);
+            } else {
+                // NEST: one poisson_generator, active for start < s <= end
+                // (its draws keyed by s - 1, as the engine keys them), feeds
+                // the parrots through a connection of D steps; a parrot
+                // repeats what arrives in the step it arrives. Overlapping
+                // pulses: one generator, on while any of them is.
+                const bool on = std::any_of(net.thalamicPulses.begin(), net.thalamicPulses.end(),
+                                            [t](const auto& w) { return t > w[0] && t <= w[1]; });
+                if (on) drawThalamus(net, t - 1, nTh, m_parrotArrivals[(t + D) % m_parrotArrivals.size()]);
+                auto& now = m_parrotArrivals[t % m_parrotArrivals.size()];
+                fired.insert(fired.end(), now.begin(), now.end());
+                now.clear();
             }
         }
         for (std::int32_t s : fired) {
@@ -136,6 +148,34 @@ private:
             for (std::int32_t syn : m_out[s]) m_arrivals[(t + m_delays[syn]) % m_H].push_back(syn);
         }
         ++m_step;
+    }
+
+    /// The thalamic neurons' Poisson counts keyed by step `key` (a count k
+    /// is k spikes of the neuron).
+    void drawThalamus(const detail::Network& net, std::int64_t key, std::int32_t nTh,
+                      std::vector<std::int32_t>& out) const {
+        const std::uint32_t thKey = detail::stepKey(net.config.sim.rng_seed, detail::Purpose::Thalamus, key);
+        const auto& cdf = net.thalamicPoisson.cdf;
+        for (std::int32_t k = 0; k < nTh; ++k) {
+            const std::uint32_t u = detail::neuronDraw(thKey, static_cast<std::uint32_t>(k));
+            for (std::uint32_t c = 0; c < cdf.size() && u >= cdf[c]; ++c) out.push_back(m_n + k);
+        }
+    }
+
+    /// Whether the DC transient's current has arrived at the end of step u
+    /// (and so enters V in step u + 1). "exact": the device is on in the
+    /// steps start .. end - 1 and reaches the neuron at once. NEST: a
+    /// dc_generator sends in the steps s with start < s + 2 <= end, s >= 0
+    /// (a current generator's is_active), and the current arrives D steps
+    /// later.
+    static bool dcCurrentArrived(const detail::Network& net, std::int64_t u) {
+        const std::int64_t D = net.deviceDelaySteps;
+        if (D == 0) return activeAt(net.dcTransients, u);
+        const std::int64_t s = u - D; // the step the device sent it
+        if (s < 0) return false;
+        for (const auto& w : net.dcTransients)
+            if (w[0] < s + 2 && s + 2 <= w[1]) return true;
+        return false;
     }
 
     static bool activeAt(const std::vector<std::array<std::int64_t, 2>>& w, std::int64_t t) {
@@ -157,6 +197,8 @@ private:
     std::vector<std::vector<std::int32_t>> m_out;    ///< per source: its synapses (indices)
     std::vector<std::int32_t> m_targets, m_delays, m_codes;
     std::vector<std::vector<std::int32_t>> m_arrivals; ///< per step slot: synapses arriving then
+    /// Per step slot (ring of deviceDelaySteps + 1): the parrots' arrivals.
+    std::vector<std::vector<std::int32_t>> m_parrotArrivals;
 };
 
 } // namespace mc::test

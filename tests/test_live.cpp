@@ -98,6 +98,45 @@ private slots:
         // More drive to L6I lowers L6E's rate.
         const auto drive = ratesAfter(R"({"net": {"K_ext": [1600,1500,2100,1900,2000,1900,2900,2500]}})");
         QVERIFY2(drive[6] < 0.5 * base[6], qPrintable(QString("L6E %1 -> %2 Hz").arg(base[6]).arg(drive[6])));
+
+        // The same through the per-population drive factors (issue 12).
+        for (const char* set : {R"({"net": {"bg_rate_factors": [1,1,1,1,1,1,1,1.2]}})",
+                                R"({"net": {"K_ext_factors": [1,1,1,1,1,1,1,1.2]}})"}) {
+            const auto r = ratesAfter(set);
+            QVERIFY2(r[6] < 0.5 * base[6], qPrintable(QString("%1: L6E %2 -> %3 Hz").arg(set).arg(base[6]).arg(r[6])));
+            QVERIFY2(r[7] > base[7], qPrintable(QString("%1: L6I %2 -> %3 Hz").arg(set).arg(base[7]).arg(r[7])));
+        }
+    }
+
+    // The per-population drive factors change exactly their population's
+    // drive: the Poisson rate (bg_rate x round(K_ext x K_scaling)), the DC
+    // drive of bg_input_type dc (and its K_scaling compensation as the rate
+    // and in-degree would), never the DC transient; at 1 they change nothing.
+    void perPopulationDriveFactors() {
+        Config c;
+        const DerivedParams d0 = deriveParameters(c);
+        Config r = c;
+        r.net.bg_rate_factors[7] = 1.5;
+        r.net.K_ext_factors[3] = 2.0;
+        r.net.dc_factors[5] = 3.0; // no effect with Poisson drive
+        const DerivedParams d1 = deriveParameters(r);
+        for (int p = 0; p < kNumPops; ++p) {
+            const double f = p == 7 ? 1.5 : 1.0;
+            const std::int32_t k = p == 3 ? static_cast<std::int32_t>(std::nearbyint(c.net.K_ext[p] * 2.0 * c.net.K_scaling))
+                                          : d0.ext_indegree[p];
+            QCOMPARE(d1.ext_indegree[p], k);
+            QCOMPARE(d1.poisson_rate[p], c.net.bg_rate * f * k);
+            QCOMPARE(d1.dc_transient_amp[p], d0.dc_transient_amp[p]);
+            if (p != 7 && p != 3) QCOMPARE(d1.dc_amp[p], d0.dc_amp[p]);
+        }
+        QVERIFY(d1.dc_amp[7] != d0.dc_amp[7]); // the compensation of the drive follows the rate
+        c.net.bg_input_type = r.net.bg_input_type = "dc";
+        const DerivedParams e0 = deriveParameters(c), e1 = deriveParameters(r);
+        QCOMPARE(e1.dc_drive[5], 3.0 * e0.dc_drive[5]);
+        QCOMPARE(e1.dc_drive[7], 1.5 * e0.dc_drive[7]);
+        QCOMPARE(e1.dc_drive[3], 2.0 * e0.dc_drive[3]);
+        QCOMPARE(e1.dc_compensation[5], e0.dc_compensation[5]);
+        QCOMPARE(e1.dc_drive[0], e0.dc_drive[0]);
     }
 
     // The desktop program's drive control (bg_rate_factor with Poisson

@@ -374,7 +374,11 @@ private slots:
         for (int k = 1; k < kPulses; ++k)
             QVERIFY(sim.scheduleThalamicPulse((kFirst + k * kPeriod) * kH));
         const int maxDelay = sim.network().delaySlots, steps = kFirst + kPulses * kPeriod;
-        QVERIFY(maxDelay < kPeriod - kLength);
+        // NEST's timing (the default): the parrots fire from 1 + 10 steps
+        // after a pulse's start (devicesReachNeuronsAtNestsStep).
+        const int shift = sim.network().deviceDelaySteps > 0 ? static_cast<int>(sim.network().deviceDelaySteps) + 1 : 0;
+        QCOMPARE(shift, 11);
+        QVERIFY(maxDelay + shift < kPeriod - kLength);
         std::vector<double> prev(n, 0.0);
         std::array<double, kNumPops> total{};
         for (int t = 0; t < steps; ++t) {
@@ -386,7 +390,7 @@ private slots:
                 prev[i] = cur;
             }
             const int since = (t - kFirst) % kPeriod; // steps since the last pulse began
-            const bool during = t > kFirst && since > 0 && since < kLength + maxDelay;
+            const bool during = t > kFirst && since > shift && since < kLength + maxDelay + shift;
             for (int p = 0; p < kNumPops; ++p) {
                 total[p] += step[p];
                 const bool possible = during && c.stim.conn_probs_th[p] > 0.0;
@@ -404,32 +408,122 @@ private slots:
         }
     }
 
-    // MODEL.md "DC transient": amplitude 0.3 pA x K_ext over [650, 750) ms,
-    // i.e. the device is on in steps 6500..7499; step 5 of the update sets
-    // I_stim for the next step, so the current acts in steps 6501..7500 (the
-    // first change of V is after 6502 steps) and V follows the closed form of
-    // a current step up, then decays from where it was.
+    // MODEL.md "DC transient": amplitude 0.3 pA x K_ext over [650, 750) ms.
+    // "exact": the device is on in steps 6500..7499; step 5 of the update
+    // sets I_stim for the next step, so the current acts in steps 6501..7500
+    // (the first change of V is after 6502 steps). "nest" (the default): the
+    // dc_generator sends in steps 6499..7498 and its 1 ms connection brings
+    // the current 10 steps later, so it acts in steps 6510..7509, 9 steps
+    // after "exact". V follows the closed form of a current step up, then
+    // decays from where it was.
+    void dcTransientFollowsClosedForm_data() {
+        QTest::addColumn<QString>("timing");
+        QTest::addColumn<int>("shift");
+        QTest::newRow("exact") << "exact" << 0;
+        QTest::newRow("nest") << "nest" << 9;
+    }
     void dcTransientFollowsClosedForm() {
+        QFETCH(QString, timing);
+        QFETCH(int, shift);
         Config c = isolatedNeuronsConfig();
         c.net.bg_rate = 0.0;
         c.net.K_ext[0] = 1000.0; // 0.3 pA x 1000 = 300 pA (below rheobase)
         c.stim.dc_transient = true;
+        c.stim.timing = timing.toStdString();
         Simulation sim(c, withThreads(1));
         const double amp = 300.0;
         QVERIFY(std::abs(sim.derived().dc_transient_amp[0] - amp) < 1e-9);
         QCOMPARE(sim.derived().dc_amp[0], 0.0);
         const double R = kTauM / kCm;
         const double vEnd = amp * R * (1.0 - std::exp(-1000 * kH / kTauM));
+        const int on = 6501 + shift, off = 7501 + shift;
         for (int n = 1; n <= 9000; ++n) { // n steps done
             sim.run(1);
             double expected = 0.0;
-            if (n > 6501 && n <= 7501) expected = amp * R * (1.0 - std::exp(-(n - 6501) * kH / kTauM));
-            else if (n > 7501) expected = vEnd * std::exp(-(n - 7501) * kH / kTauM);
+            if (n > on && n <= off) expected = amp * R * (1.0 - std::exp(-(n - on) * kH / kTauM));
+            else if (n > off) expected = vEnd * std::exp(-(n - off) * kH / kTauM);
             const double v = sim.membranePotential(kProbe) - kEL;
             if (std::abs(v - expected) > 1e-4)
                 QFAIL(qPrintable(QString("after %1 steps v = %2 mV, closed form %3").arg(n).arg(v, 0, 'g', 10)
                                      .arg(expected, 0, 'g', 10)));
         }
+    }
+
+    // The step at which the devices first and last reach a neuron, worked
+    // out along NEST's chain (stim.timing "nest"), with the thalamic delay
+    // fixed (sd 0) at d steps and D = 1 ms / h steps of the devices' default
+    // delay. Thalamus: the poisson_generator is active in the steps s with
+    // S < s <= E (S, E: the steps of th_start and th_start + th_duration),
+    // each spike stamped at the end of step s reaches its parrot_neuron in
+    // step s + D, which fires then; the parrot's spike reaches the target in
+    // step s + D + d. So the first thalamic PSC jumps in step S + 1 + D + d
+    // and the last in step E + D + d. "exact": the thalamic neurons fire in
+    // steps S .. E - 1, the PSC jumps in steps S + d .. E - 1 + d.
+    // DC transient: the dc_generator sends in the steps s with
+    // S' - 2 < s <= E' - 2, the current arrives at the end of step s + D
+    // and enters V in the next: V first moves in step S' + D and last feels
+    // the current in step E' + D - 1. "exact": steps S' + 1 .. E'.
+    void devicesReachNeuronsAtNestsStep_data() {
+        QTest::addColumn<QString>("timing");
+        QTest::addColumn<double>("h");
+        QTest::addColumn<int>("D");
+        QTest::newRow("nest, h 0.1") << "nest" << 0.1 << 10;
+        QTest::newRow("nest, h 0.2") << "nest" << 0.2 << 5;
+        QTest::newRow("exact, h 0.1") << "exact" << 0.1 << 0;
+    }
+    void devicesReachNeuronsAtNestsStep() {
+        QFETCH(QString, timing);
+        QFETCH(double, h);
+        QFETCH(int, D);
+        const bool nest = timing == "nest";
+        Config c = isolatedNeuronsConfig();
+        c.sim.sim_resolution = h;
+        c.stim.timing = timing.toStdString();
+        c.stim.thalamic_input = true;
+        c.stim.th_start = 20.0;
+        c.stim.th_duration = 4.0;
+        c.stim.th_rate = 10000.0; // ~90 thalamic synapses: spikes in every step
+        c.stim.delay_th_mean = 1.6;
+        c.stim.delay_th_rel_std = 0.0;
+        c.stim.dc_transient = true;
+        c.stim.dc_transient_start = 30.0;
+        c.stim.dc_transient_dur = 5.0;
+        c.net.bg_rate = 0.0;    // no DC drive
+        c.net.K_ext[0] = 100.0; // a 30 pA transient
+        const std::int32_t target = 2; // the L4E neuron: it has thalamic synapses
+        Simulation sim(c, withThreads(1));
+        QCOMPARE(sim.network().deviceDelaySteps, std::int64_t{D});
+        QVERIFY(sim.derived().num_th_synapses[target] > 50);
+        const int d = static_cast<int>(std::lround(1.6 / h));
+        const int S = static_cast<int>(std::lround(20.0 / h)), E = static_cast<int>(std::lround(24.0 / h));
+        const int firstPsc = nest ? S + 1 + D + d : S + d, lastPsc = nest ? E + D + d : E - 1 + d;
+        const int S2 = static_cast<int>(std::lround(30.0 / h)), E2 = static_cast<int>(std::lround(35.0 / h));
+        const int firstDc = nest ? S2 + D : S2 + 1, lastDc = nest ? E2 + D - 1 : E2;
+        const float P11 = static_cast<float>(std::exp(-h / kTauS));
+        const float P22 = static_cast<float>(std::exp(-h / kTauM));
+        int seenFirstPsc = -1, seenLastPsc = -1, seenFirstDc = -1, seenLastDc = -1;
+        float prevI = 0.0f;
+        double prevV = 0.0;
+        for (int t = 0; t < E2 + 3 * D + 10; ++t) { // step t
+            sim.run(1);
+            const float I = static_cast<float>(sim.synapticCurrent(target));
+            if (I - P11 * prevI > 1.0f) {
+                if (seenFirstPsc < 0) seenFirstPsc = t;
+                seenLastPsc = t;
+            }
+            prevI = I;
+            // The probe (L2/3E) has no synapses: V moves only with the transient.
+            const double v = sim.membranePotential(kProbe) - kEL;
+            if (v - P22 * prevV > 1e-6) {
+                if (seenFirstDc < 0) seenFirstDc = t;
+                seenLastDc = t;
+            }
+            prevV = v;
+        }
+        QCOMPARE(seenFirstPsc, firstPsc);
+        QCOMPARE(seenLastPsc, lastPsc);
+        QCOMPARE(seenFirstDc, firstDc);
+        QCOMPARE(seenLastDc, lastDc);
     }
 };
 

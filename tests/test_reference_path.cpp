@@ -185,9 +185,10 @@ private slots:
                   "tau_syn": [0.5,0.5,0.5,0.5,0.5,0.8,0.5,0.5], "E_L": [-65,-65,-65,-65,-60,-65,-65,-65],
                   "V_reset": [-65,-65,-65,-65,-62,-65,-65,-65],
                   "t_ref": [2,2,2,2,2,2,3,2], "I_e": [0,0,0,0,0,0,0,50]}}})")},
-            {700, set(R"({"net": {"K_ext": [1600,1500,2500,1900,2000,1900,2900,2100], "bg_rate": 9.0}})")},
+            {700, set(R"({"net": {"K_ext": [1600,1500,2500,1900,2000,1900,2900,2100], "bg_rate": 9.0,
+                  "bg_rate_factors": [1,1,1,1.3,1,1,1,1], "K_ext_factors": [1,1,1,1,1,1,0.8,1]}})")},
             {800, [](Simulation& s) { s.applyConfig(s.builtConfig()); }},
-            {900, set(R"({"net": {"bg_input_type": "dc", "PSP_exc_mean": 0.2}})")},
+            {900, set(R"({"net": {"bg_input_type": "dc", "PSP_exc_mean": 0.2, "dc_factors": [1,1,1,1,1,1.4,1,1]}})")},
         };
         const QString difference = compareWithReference(sim, 1100, schedule);
         QVERIFY2(difference.isEmpty(), qPrintable(difference));

@@ -72,13 +72,18 @@ DerivedParams deriveParameters(const Config& config) {
     const bool poisson = net.bg_input_type == "poisson";
     for (int y = 0; y < kNumPops; ++y) {
         const double tau_s = neuron.tau_syn[y];
-        d.ext_indegree[y] = static_cast<std::int32_t>(std::nearbyint(net.K_ext[y] * net.K_scaling));
+        // The drive's rate and in-degree with their per-population factors
+        // (x * 1.0 == x: exactly the reference's values when they are 1).
+        const double rate = net.bg_rate * net.bg_rate_factors[y];
+        const double kExt = net.K_ext[y] * net.K_ext_factors[y];
+        d.ext_indegree[y] = static_cast<std::int32_t>(std::nearbyint(kExt * net.K_scaling));
         double dc = 0.0;
         if (poisson) {
-            d.poisson_rate[y] = net.bg_rate * d.ext_indegree[y];
+            d.poisson_rate[y] = rate * d.ext_indegree[y];
         } else {
             // The DC replaces the mean of the full Poisson input (unscaled K_ext, w_ext).
-            d.dc_drive[y] = net.bg_rate * net.K_ext[y] * fullWeightExt[y] * tau_s * 1e-3;
+            d.dc_drive[y] = rate * kExt * fullWeightExt[y] * tau_s * 1e-3;
+            d.dc_drive[y] *= net.dc_factors[y];
         }
         if (net.K_scaling != 1.0) {
             // Mean input lost by the sqrt(K) weight scaling, restored as DC.
@@ -88,7 +93,7 @@ DerivedParams deriveParameters(const Config& config) {
                              net.full_mean_rates[x];
             }
             dc += 1e-3 * tau_s * (1.0 - sqrtK) * recurrent;
-            if (poisson) dc += 1e-3 * tau_s * (1.0 - sqrtK) * fullWeightExt[y] * net.K_ext[y] * net.bg_rate;
+            if (poisson) dc += 1e-3 * tau_s * (1.0 - sqrtK) * fullWeightExt[y] * kExt * rate;
         }
         d.dc_compensation[y] = dc;
         d.dc_amp[y] = d.dc_drive[y] + dc;

@@ -79,6 +79,9 @@ void Config::validate() const {
     checkList("net.full_num_neurons", net.full_num_neurons, h);
     checkList("net.full_mean_rates", net.full_mean_rates, h);
     checkList("net.K_ext", net.K_ext, h);
+    checkList("net.bg_rate_factors", net.bg_rate_factors, h);
+    checkList("net.K_ext_factors", net.K_ext_factors, h);
+    checkList("net.dc_factors", net.dc_factors, h);
     checkList("net.neuron_params.V0_std.optimized", net.neuron.V0_std_optimized, h);
     checkList("net.neuron_params.V0_mean.optimized", net.neuron.V0_mean_optimized, h);
     checkMatrix("net.conn_probs", net.conn_probs, h, false);
@@ -146,6 +149,7 @@ void Config::validate() const {
     check("stim.dc_transient_start", stim.dc_transient_start, h);
     check("stim.dc_transient_dur", stim.dc_transient_dur, h);
     check("stim.dc_transient_amp", stim.dc_transient_amp, h);
+    checkText("stim.timing", stim.timing);
 
     double last = 0.0;
     for (std::size_t i = 0; i < events.size(); ++i) {

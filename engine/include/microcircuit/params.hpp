@@ -102,6 +102,16 @@ struct NetParams {
     std::string bg_input_type = "poisson"; ///< "poisson" (project default) or "dc" (reference default)
     double bg_rate = 8.0;          ///< rate of each cortico-cortical input (Hz)
     PopArray K_ext = {1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100};
+    /// Per-population factors on the background drive (not in the
+    /// reference: all 1 there). Apply live. bg_rate_factors: on bg_rate;
+    /// K_ext_factors: on K_ext as the drive uses it (the DC transient keeps
+    /// dc_transient_amp x K_ext); both change the Poisson rate, the DC drive
+    /// and the K_scaling compensation of the drive as the rate and in-degree
+    /// they multiply would. dc_factors: on the DC drive of bg_input_type "dc"
+    /// (not on the compensation or I_e).
+    PopArray bg_rate_factors = uniform(1.0);
+    PopArray K_ext_factors = uniform(1.0);
+    PopArray dc_factors = uniform(1.0);
     double delay_poisson = 1.5;    ///< delay of the Poisson background (ms)
     std::string V0_type = "optimized"; ///< "optimized" or "original"
     NeuronParams neuron;
@@ -128,6 +138,15 @@ struct StimParams {
     double dc_transient_start = 650.0; ///< (ms)
     double dc_transient_dur = 100.0;   ///< (ms)
     double dc_transient_amp = 0.3;     ///< pA per external in-degree: amplitude = amp * K_ext[y]
+    /// When the thalamic pulse and the DC transient reach the neurons.
+    /// "nest": as in the reference, through NEST's devices and their 1 ms
+    /// connections (a thalamic spike drawn by the poisson_generator in step
+    /// s, active for th_start < s*h <= th_start + th_duration, is relayed by
+    /// its parrot_neuron in step s + 10 and arrives after the drawn delay;
+    /// the dc_generator's current enters V from the step of dc_transient_start
+    /// + 1 ms); "exact": at the given times (thalamic neurons fire from the
+    /// step of th_start, the DC enters V one step after dc_transient_start).
+    std::string timing = "nest";
 };
 
 /// A change at a given model time while the network runs: the configuration

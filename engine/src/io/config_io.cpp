@@ -231,6 +231,9 @@ Section netSection(NetParams& n) {
         .field("bg_input_type", n.bg_input_type)
         .field("bg_rate", n.bg_rate)
         .field("K_ext", n.K_ext)
+        .field("bg_rate_factors", n.bg_rate_factors)
+        .field("K_ext_factors", n.K_ext_factors)
+        .field("dc_factors", n.dc_factors)
         .field("delay_poisson", n.delay_poisson)
         .field("V0_type", n.V0_type);
     NeuronParams* neuron = &n.neuron;
@@ -290,7 +293,8 @@ Section stimSection(StimParams& s) {
         .field("dc_transient", s.dc_transient)
         .field("dc_transient_start", s.dc_transient_start)
         .field("dc_transient_dur", s.dc_transient_dur)
-        .field("dc_transient_amp", s.dc_transient_amp);
+        .field("dc_transient_amp", s.dc_transient_amp)
+        .field("timing", s.timing);
     // Older reference names of the DC transient.
     sec.alias("dc_input", [&s](const ordered_json& j, const std::string& f) { read(j, f, s.dc_transient); });
     sec.alias("dc_start", [&s](const ordered_json& j, const std::string& f) { read(j, f, s.dc_transient_start); });

@@ -160,6 +160,19 @@ Dicts buildDicts(const Config& c) {
                                  "\" cannot be expressed: NEST scales the "
                                  "thalamic synapse count with K_scaling only (th_scaling = \"reference\")");
     }
+    for (const char* k : {"bg_rate_factors", "K_ext_factors", "dc_factors"}) {
+        const PopArray& f = std::string(k) == "bg_rate_factors" ? c.net.bg_rate_factors
+                            : std::string(k) == "K_ext_factors" ? c.net.K_ext_factors
+                                                                : c.net.dc_factors;
+        if (f == uniform(1.0)) continue;
+        d.net[k] = n[k];
+        d.warnings.push_back(std::string(k) + " (per-population factors on the drive) cannot be expressed: NEST "
+                             "uses bg_rate and K_ext as they are");
+    }
+    if (c.stim.timing != defaults.stim.timing && (c.stim.thalamic_input || c.stim.dc_transient))
+        d.warnings.push_back("stim.timing = \"" + c.stim.timing +
+                             "\" cannot be expressed: NEST's devices reach the neurons through their 1 ms "
+                             "connections (stim.timing = \"nest\")");
     for (std::size_t i = 0; i < c.events.size(); ++i) {
         const TimedEvent& e = c.events[i];
         std::string what = e.kind == TimedEvent::Kind::Set             ? "set " + e.set

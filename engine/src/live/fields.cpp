@@ -110,6 +110,12 @@ std::vector<FieldInfo> makeTable() {
                        "rate of each external (cortico-cortical) input"));
     t.push_back(number("net.K_ext", G::Drive, S::PerPopulation, "", 0.0, 1e5,
                        "number of external inputs per neuron, per population"));
+    t.push_back(number("net.bg_rate_factors", G::Drive, S::PerPopulation, "", 0.0, 100.0,
+                       "factor on bg_rate per population (Poisson rate and the DC that replaces it)"));
+    t.push_back(number("net.K_ext_factors", G::Drive, S::PerPopulation, "", 0.0, 100.0,
+                       "factor on the external in-degree K_ext of the drive per population (not the DC transient)"));
+    t.push_back(number("net.dc_factors", G::Drive, S::PerPopulation, "", 0.0, 100.0,
+                       "factor on the DC drive per population with bg_input_type dc (not its compensation, not I_e)"));
     t.push_back(delay("net.delay_poisson", G::Drive, "delay of the Poisson background"));
     t.push_back(words("net.V0_type", G::Neurons, "optimized|original",
                       "initial membrane potentials: per-population fits, or one normal distribution"));
@@ -160,6 +166,9 @@ std::vector<FieldInfo> makeTable() {
     t.push_back(number("stim.dc_transient_dur", G::Stimuli, S::Number, "ms", 0.0, 1e9, "duration of the DC transient"));
     t.push_back(number("stim.dc_transient_amp", G::Stimuli, S::Number, "pA", -1e4, 1e4,
                        "DC transient amplitude per external input (times K_ext)"));
+    t.push_back(words("stim.timing", G::Stimuli, "nest|exact",
+                      "when the thalamic pulse and DC transient reach the neurons: through NEST's devices and "
+                      "their 1 ms connections, as the reference (nest), or at the given times (exact)"));
     return t;
 }
 

@@ -17,7 +17,7 @@ using nlohmann::ordered_json;
 /// stimulus strengths, neuron parameters, and the run's own settings (which
 /// do not touch the network). Structure (sizes, probabilities, delays, seed,
 /// time step, initial potentials, which stimuli exist) needs a rebuild.
-constexpr std::array<std::string_view, 26> kLiveFields = {
+constexpr std::array<std::string_view, 29> kLiveFields = {
     "sim.t_presim",
     "sim.t_sim",
     "sim.data_path",
@@ -30,6 +30,9 @@ constexpr std::array<std::string_view, 26> kLiveFields = {
     "net.bg_input_type",
     "net.bg_rate",
     "net.K_ext",
+    "net.bg_rate_factors",
+    "net.K_ext_factors",
+    "net.dc_factors",
     "net.neuron_params.E_L",
     "net.neuron_params.V_th",
     "net.neuron_params.V_reset",

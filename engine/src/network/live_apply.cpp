@@ -61,36 +61,79 @@ double largestBuiltCode(const Network& net, int y, int x) {
 /// code, is far inside the half code of the rounding itself.
 constexpr int kRhoShift = 24;
 
-/// Rewrites the codes of source class x from the codes as built with the
-/// current rho. Codes of rows whose rho did not change come out as they
-/// were, so the loop needs no test per synapse.
-void rewriteColumn(Network& net, int x) {
+/// Rewrites, from the codes as built and the current rho, the codes of the
+/// synapses from source class x onto the populations in `targets` (bit y
+/// for population y); the others are not touched. Shards without such
+/// targets are skipped, and the synapses to rewrite are cut into pieces
+/// for all workers, whatever shard they lie in. Each code depends only on
+/// its built code and rho, so the pieces and the thread count do not
+/// change the result.
+void rewriteColumn(Network& net, int x, std::uint32_t targets) {
     const int D = net.delaySlots;
     const auto [firstSource, endSource] = sourcesOf(net, x);
+    const int shards = static_cast<int>(net.shards.size());
     if (net.scaling.base.size() != net.shards.size()) net.scaling.base.resize(net.shards.size());
     std::array<std::int64_t, kNumPops> q{};
     for (int y = 0; y < kNumPops; ++y) q[y] = std::llround(net.scaling.rho[y][x] * (1 << kRhoShift));
-    net.workers->parallelFor(static_cast<int>(net.shards.size()), [&](int k) {
-        Shard& sh = net.shards[k];
-        const std::uint32_t begin = sh.offsets[static_cast<std::size_t>(firstSource) * D];
-        const std::uint32_t end = sh.offsets[static_cast<std::size_t>(endSource) * D];
-        std::vector<std::int16_t>& base = net.scaling.base[k][x];
-        const bool first = base.empty();
-        if (first) base.resize(end - begin);
+    struct Piece {
+        int shard;
+        std::uint32_t begin, end;
+    };
+    std::vector<Piece> pieces;
+    std::vector<std::vector<std::uint8_t>> popOf(shards);
+    std::int64_t total = 0;
+    std::vector<std::array<std::uint32_t, 2>> range(shards, {0, 0});
+    for (int k = 0; k < shards; ++k) {
+        const Shard& sh = net.shards[k];
+        if (sh.count == 0) continue;
+        const std::uint32_t present = [&] {
+            std::uint32_t m = 0;
+            for (int p = net.populationOf(sh.first); p <= net.populationOf(sh.first + sh.count - 1); ++p) m |= 1u << p;
+            return m;
+        }();
+        if ((present & targets) == 0) continue;
+        range[k] = {sh.offsets[static_cast<std::size_t>(firstSource) * D], sh.offsets[static_cast<std::size_t>(endSource) * D]};
+        total += range[k][1] - range[k][0];
         // Population of each local target (the shard's neurons are contiguous).
-        std::vector<std::uint8_t> popOf(static_cast<std::size_t>(sh.count));
-        for (std::int32_t i = 0; i < sh.count; ++i) popOf[i] = static_cast<std::uint8_t>(net.populationOf(sh.first + i));
+        popOf[k].resize(static_cast<std::size_t>(sh.count));
+        for (std::int32_t i = 0; i < sh.count; ++i) popOf[k][i] = static_cast<std::uint8_t>(net.populationOf(sh.first + i));
+        WeightScaling::BaseCodes& b = net.scaling.base[k][x];
+        if (!b.codes && range[k][1] > range[k][0]) {
+            // Not zeroed: only the entries of saved populations are ever read.
+            b.codes.reset(new std::int16_t[range[k][1] - range[k][0]]);
+            b.begin = range[k][0];
+        }
+    }
+    // About four pieces per worker, none below 64 Ki synapses.
+    const std::int64_t pieceSize =
+        std::max<std::int64_t>(std::int64_t{1} << 16, total / (4 * std::max(1, net.workers->threads())) + 1);
+    for (int k = 0; k < shards; ++k)
+        for (std::uint32_t i = range[k][0]; i < range[k][1];) {
+            const std::uint32_t e = static_cast<std::uint32_t>(std::min<std::int64_t>(range[k][1], i + pieceSize));
+            pieces.push_back({k, i, e});
+            i = e;
+        }
+    net.workers->parallelFor(static_cast<int>(pieces.size()), [&](int n) {
+        const Piece& piece = pieces[n];
+        Shard& sh = net.shards[piece.shard];
+        const WeightScaling::BaseCodes& b = net.scaling.base[piece.shard][x];
+        const std::uint32_t fresh = targets & ~b.saved; // save these codes now
+        const std::uint8_t* pop = popOf[piece.shard].data();
         std::uint32_t* syn = sh.synapses.data();
-        std::int16_t* b = base.data() - begin;
+        std::int16_t* base = b.codes.get() - b.begin;
         constexpr std::int64_t half = std::int64_t{1} << (kRhoShift - 1);
-        for (std::uint32_t i = begin; i < end; ++i) {
+        for (std::uint32_t i = piece.begin; i < piece.end; ++i) {
             const std::int32_t local = synapseTarget(syn[i]);
-            if (first) b[i] = static_cast<std::int16_t>(synapseCode(syn[i]));
+            const std::uint32_t bit = 1u << pop[local];
+            if ((targets & bit) == 0) continue;
+            if (fresh & bit) base[i] = static_cast<std::int16_t>(synapseCode(syn[i]));
             // Rounds half up (towards +infinity); the same on every machine.
-            const std::int64_t scaled = (std::int64_t{b[i]} * q[popOf[local]] + half) >> kRhoShift;
+            const std::int64_t scaled = (std::int64_t{base[i]} * q[pop[local]] + half) >> kRhoShift;
             syn[i] = packSynapse(local, static_cast<std::int32_t>(std::clamp<std::int64_t>(scaled, -kMaxCode, kMaxCode)));
         }
     });
+    for (int k = 0; k < shards; ++k)
+        if (range[k][1] > range[k][0]) net.scaling.base[k][x].saved |= targets;
 }
 
 /// The weight scaling for the wanted ratios, and which codes must change.
@@ -170,9 +213,12 @@ std::array<std::array<double, kColumns>, kNumPops> weightRatios(const Network& n
 void applyScaling(Network& net, const ScalingPlan& plan) {
     const auto rewrite = [&] {
         net.scaling.rho = plan.scaling.rho;
-        for (int x = 0; x < kColumns; ++x)
-            if (std::any_of(plan.rewrite[x].begin(), plan.rewrite[x].end(), [](bool b) { return b; }))
-                rewriteColumn(net, x);
+        for (int x = 0; x < kColumns; ++x) {
+            std::uint32_t targets = 0;
+            for (int y = 0; y < kNumPops; ++y)
+                if (plan.rewrite[x][y]) targets |= 1u << y;
+            if (targets != 0) rewriteColumn(net, x, targets);
+        }
     };
     changeWeights(net, plan.scaling.split, plan.anyRewrite ? std::function<void()>(rewrite) : std::function<void()>());
     net.scaling.unitEx = plan.scaling.unitEx;

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory>
 #include <vector>
 
 namespace mc::detail {
@@ -76,9 +77,17 @@ struct WeightScaling {
     /// some population scales them differently; otherwise one signed sum per
     /// neuron halves the memory that delivery writes to.
     bool split = false;
-    /// The codes as built, per shard and source class, saved before a class's
-    /// codes are first rewritten (empty until then).
-    std::vector<std::array<std::vector<std::int16_t>, kColumns>> base;
+    /// The codes as built of one shard's synapses from one source class,
+    /// saved population by population just before the codes of the
+    /// synapses onto that population are first rewritten; until then the
+    /// codes in the shard are the built ones.
+    struct BaseCodes {
+        std::unique_ptr<std::int16_t[]> codes; ///< per synapse from `begin` (null until first needed)
+        std::uint32_t begin = 0;               ///< index of the first synapse of the class in the shard
+        std::uint32_t saved = 0;               ///< bit y: the codes of synapses onto population y are saved
+    };
+    /// Per shard and source class.
+    std::vector<std::array<BaseCodes, kColumns>> base;
 };
 
 /// Written by one worker while the others read their own shards: aligned to
@@ -186,8 +195,14 @@ struct Network {
         PhaseTimes times;
     };
     std::vector<WorkerPhases> phases;
-    std::vector<std::array<std::int64_t, 2>> thalamicPulses; ///< [start, end) steps
-    std::vector<std::array<std::int64_t, 2>> dcTransients;   ///< [start, end) steps
+    /// The pulses and transients as given ([start, end) steps of th_start,
+    /// dc_transient_start, ...); when they reach the neurons depends on
+    /// deviceDelaySteps (thalamicFires, dcTransientOn).
+    std::vector<std::array<std::int64_t, 2>> thalamicPulses;
+    std::vector<std::array<std::int64_t, 2>> dcTransients;
+    /// stim.timing "nest": the steps of NEST's default 1 ms delay between a
+    /// device and its targets; "exact": 0.
+    std::int64_t deviceDelaySteps = 0;
     double buildSeconds = 0.0;
     /// Probes (Simulation::setProbes): the samples so far; each shard's
     /// worker writes the entries of its own probes.
@@ -249,6 +264,24 @@ void applyLiveConfig(Network& net, const Config& config);
 /// Advances `steps` steps (stepping.cpp); when `out` is given, the spikes are
 /// appended to it sorted by step and neuron.
 void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out);
+
+/// Whether the thalamic neurons fire in step t. With NEST's timing
+/// (deviceDelaySteps = D > 0) a thalamic neuron is a parrot_neuron: the
+/// poisson_generator is active in the steps s with start < s <= end
+/// (StimulationDevice::is_active), its spike of step s reaches the parrot
+/// through the 1 ms connection in step s + D, and the parrot fires then;
+/// so the parrots fire in the steps start + 1 + D .. end + D. "exact": the
+/// steps start .. end - 1. `drawStep` is the step whose random key draws
+/// the counts: the same trains in both timings, shifted.
+bool thalamicFires(const Network& net, std::int64_t t, std::int64_t& drawStep);
+
+/// Whether the DC transient's current enters V in step t. A neuron's device
+/// current for step t is the one that arrived at the end of step t - 1.
+/// NEST: a dc_generator (a current generator: is_active with step + 2) sends
+/// in the steps s with start - 2 < s <= end - 2 (and s >= 0); the current
+/// arrives D steps later, at the end of step s + D, so it enters V in the
+/// steps max(start, 1) + D .. end + D - 1. "exact": start + 1 .. end.
+bool dcTransientOn(const Network& net, std::int64_t t);
 /// Spikes per population so far.
 std::array<std::int64_t, kNumPops> totalSpikeCounts(const Network& net);
 

@@ -60,6 +60,9 @@ Simulation::Simulation(const Config& config, const BuildOptions& options)
         m_net.reset();
         throw ConfigError(buf);
     }
+    // NEST's default delay (1 ms) in steps, as NEST rounds it to the grid.
+    if (config.stim.timing == "nest")
+        net.deviceDelaySteps = std::max<std::int64_t>(1, toSteps(1.0, config.sim.sim_resolution));
     if (config.stim.thalamic_input) scheduleThalamicPulse(config.stim.th_start);
     if (config.stim.dc_transient) scheduleDcTransient(config.stim.dc_transient_start, config.stim.dc_transient_dur);
 }

@@ -230,8 +230,9 @@ void update(const Network& net, Shard& shard, std::int64_t t, std::vector<std::i
 void thalamicSpikes(const Network& net, std::int64_t t, std::vector<std::int32_t>& out) {
     out.clear();
     const std::int32_t nTh = net.numSources - net.derived.total_neurons;
-    if (nTh == 0 || !activeAt(net.thalamicPulses, t) || net.thalamicPoisson.cdf.empty()) return;
-    const std::uint32_t key = stepKey(net.config.sim.rng_seed, Purpose::Thalamus, t);
+    std::int64_t drawStep = t;
+    if (nTh == 0 || !thalamicFires(net, t, drawStep) || net.thalamicPoisson.cdf.empty()) return;
+    const std::uint32_t key = stepKey(net.config.sim.rng_seed, Purpose::Thalamus, drawStep);
     const std::vector<std::uint32_t>& cdf = net.thalamicPoisson.cdf;
     for (std::int32_t k = 0; k < nTh; ++k) {
         const std::uint32_t u = neuronDraw(key, static_cast<std::uint32_t>(k));
@@ -252,6 +253,21 @@ void readProbes(Network& net, const Shard& shard, std::size_t sample) {
 }
 
 } // namespace
+
+bool thalamicFires(const Network& net, std::int64_t t, std::int64_t& drawStep) {
+    const std::int64_t D = net.deviceDelaySteps;
+    drawStep = D > 0 ? t - D - 1 : t;
+    return activeAt(net.thalamicPulses, drawStep);
+}
+
+bool dcTransientOn(const Network& net, std::int64_t t) {
+    const std::int64_t D = net.deviceDelaySteps;
+    if (D == 0) return activeAt(net.dcTransients, t - 1);
+    const std::int64_t u = t - D;
+    for (const auto& w : net.dcTransients)
+        if (u >= std::max<std::int64_t>(w[0], 1) && u < w[1]) return true;
+    return false;
+}
 
 void changeWeights(Network& net, bool split, const std::function<void()>& rewrite) {
     const bool wasSplit = net.scaling.split;
@@ -404,8 +420,7 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
         for (std::int64_t t = first; t < first + steps; ++t) {
             std::vector<std::vector<std::int32_t>>& slot = net.history[t % H];
             const bool poissonOn = t >= net.poissonDelaySteps;
-            // The device current applied in step t was set at the end of step t - 1.
-            const bool stimOn = activeAt(net.dcTransients, t - 1);
+            const bool stimOn = dcTransientOn(net, t);
             const std::uint32_t key = stepKey(net.config.sim.rng_seed, Purpose::Poisson, t);
             for (int k = worker; k < shards; k += threads) {
                 Shard& shard = net.shards[k];
