@@ -203,8 +203,10 @@ class TestUiRaster : public QObject {
         QCOMPARE(grabbed.devicePixelRatio(), 1.0); // Xvfb: screen pixels are the grab's
         const QPoint at = view.mapToGlobal(QPoint(0, 0));
         const auto shown = [&] {
-            return view.screen()->grabWindow(0, at.x(), at.y(), view.width(), view.height()).toImage().convertToFormat(
-                QImage::Format_RGB32);
+            return view.screen()
+                ->grabWindow(0, at.x(), at.y(), view.width(), view.height())
+                .toImage()
+                .convertToFormat(QImage::Format_RGB32);
         };
         QTRY_VERIFY_WITH_TIMEOUT(shown() == grabbed, 5000);
     }

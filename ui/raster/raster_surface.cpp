@@ -69,8 +69,8 @@ bool RasterSurface::event(QEvent* e) {
     case QEvent::MouseButtonPress:
         if (static_cast<QMouseEvent*>(e)->button() == Qt::RightButton) {
             auto* m = static_cast<QMouseEvent*>(e);
-            QContextMenuEvent menu(QContextMenuEvent::Mouse, m->position().toPoint(),
-                                   m->globalPosition().toPoint(), m->modifiers());
+            QContextMenuEvent menu(QContextMenuEvent::Mouse, m->position().toPoint(), m->globalPosition().toPoint(),
+                                   m->modifiers());
             QCoreApplication::sendEvent(m_view, &menu);
             return true;
         }

@@ -5,14 +5,14 @@
 #include "ui/sim_controller.hpp"
 
 #include <QContextMenuEvent>
-#include <QMenu>
 #include <QCursor>
+#include <QMenu>
 #include <QOpenGLContext>
 #include <QOpenGLExtraFunctions>
 #include <QOpenGLFramebufferObject>
 #include <QOpenGLPaintDevice>
-#include <QVBoxLayout>
 #include <QToolTip>
+#include <QVBoxLayout>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -43,8 +43,8 @@ RasterView::RasterView(SimController* controller, QWidget* parent)
         m_dirty = false;
         update();
         // A tooltip under a still mouse follows the scrolling raster.
-        if (m_follow && !m_dragging && QToolTip::isVisible() &&
-            rect().contains(mapFromGlobal(QCursor::pos()))) showHover(m_hoverPos);
+        if (m_follow && !m_dragging && QToolTip::isVisible() && rect().contains(mapFromGlobal(QCursor::pos())))
+            showHover(m_hoverPos);
     });
     m_frameTimer.start();
     connect(controller, &SimController::built, this, [this] {

@@ -13,8 +13,7 @@
 
 namespace mc::ui {
 
-VideoRecorder::VideoRecorder(SimController* controller, RasterView* raster, QWidget* rasterAndCharts,
-                             QObject* parent)
+VideoRecorder::VideoRecorder(SimController* controller, RasterView* raster, QWidget* rasterAndCharts, QObject* parent)
     : QObject(parent), m_controller(controller), m_raster(raster), m_rasterAndCharts(rasterAndCharts) {
     m_tick.setTimerType(Qt::PreciseTimer);
     connect(&m_tick, &QTimer::timeout, this, &VideoRecorder::onWallTick);

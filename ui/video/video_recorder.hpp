@@ -22,7 +22,6 @@
 #include <cstdint>
 #include <memory>
 
-
 class QWidget;
 
 namespace mc::ui {
@@ -47,8 +46,7 @@ class VideoRecorder : public QObject {
     Q_OBJECT
   public:
     /// `raster`: the raster view; `rasterAndCharts`: the widget holding both.
-    VideoRecorder(SimController* controller, RasterView* raster, QWidget* rasterAndCharts,
-                  QObject* parent = nullptr);
+    VideoRecorder(SimController* controller, RasterView* raster, QWidget* rasterAndCharts, QObject* parent = nullptr);
     ~VideoRecorder() override;
 
     /// Starts; false (with `why`) if the file cannot be opened or nothing runs.
