@@ -74,6 +74,11 @@ bool RasterSurface::event(QEvent* e) {
             QCoreApplication::sendEvent(m_view, &menu);
             return true;
         }
+        // Without a window manager nobody activates the main window, and the
+        // X server sends keys to the window under the pointer: this one.
+        // Activating the main window makes it Qt's focus window, to which Qt
+        // routes every key (and so the window's shortcuts keep working).
+        if (QWidget* top = m_view->window(); top && !top->isActiveWindow()) top->activateWindow();
         m_view->setFocus(Qt::MouseFocusReason);
         [[fallthrough]];
     case QEvent::MouseButtonRelease:
