@@ -1,5 +1,6 @@
 #include "ui/activity/psth_panel.hpp"
 
+#include "ui/activity/paint_canvas.hpp"
 #include "ui/activity/spike_window.hpp"
 #include "ui/axis_ticks.hpp"
 #include "ui/figure_export.hpp"
@@ -180,25 +181,6 @@ void paintPsth(QPainter& p, const QRectF& area, const PsthResult& psth, const Th
     }
 }
 
-namespace {
-
-class PsthCanvas : public QWidget {
-  public:
-    explicit PsthCanvas(std::function<void(QPainter&, const QRectF&)> paint) : m_paint(std::move(paint)) {
-        setMinimumSize(360, 300);
-    }
-
-  protected:
-    void paintEvent(QPaintEvent*) override {
-        QPainter p(this);
-        m_paint(p, QRectF(rect()));
-    }
-
-  private:
-    std::function<void(QPainter&, const QRectF&)> m_paint;
-};
-
-} // namespace
 
 PsthPanel::PsthPanel(SimController* controller, QWidget* parent) : QWidget(parent), m_controller(controller) {
     auto* layout = new QVBoxLayout(this);
@@ -226,8 +208,9 @@ PsthPanel::PsthPanel(SimController* controller, QWidget* parent) : QWidget(paren
     bar->addWidget(m_trials, 1);
     bar->addWidget(exportButton);
     layout->addLayout(bar);
-    m_canvas = new PsthCanvas(
-        [this](QPainter& p, const QRectF& r) { paintPsth(p, r, m_result, m_theme, m_sigmaMs, lockedToText()); });
+    m_canvas = new PaintCanvas(
+        [this](QPainter& p, const QRectF& r) { paintPsth(p, r, m_result, m_theme, m_sigmaMs, lockedToText()); },
+        QSize(360, 300));
     layout->addWidget(m_canvas, 1);
     connect(m_lock, &QComboBox::currentIndexChanged, this, [this](int i) {
         setLockKind(i == 0 ? TimedEvent::Kind::ThalamicPulse : TimedEvent::Kind::DcTransient);

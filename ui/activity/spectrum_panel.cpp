@@ -1,5 +1,6 @@
 #include "ui/activity/spectrum_panel.hpp"
 
+#include "ui/activity/paint_canvas.hpp"
 #include "ui/activity/spike_window.hpp"
 #include "ui/figure_export.hpp"
 #include "ui/sim_controller.hpp"
@@ -144,25 +145,6 @@ void paintSpectra(QPainter& p, const QRectF& area, const SpectrumResult& s, cons
     }
 }
 
-namespace {
-
-class Canvas : public QWidget {
-  public:
-    explicit Canvas(std::function<void(QPainter&, const QRectF&)> paint) : m_paint(std::move(paint)) {
-        setMinimumSize(360, 260);
-    }
-
-  protected:
-    void paintEvent(QPaintEvent*) override {
-        QPainter p(this);
-        m_paint(p, QRectF(rect()));
-    }
-
-  private:
-    std::function<void(QPainter&, const QRectF&)> m_paint;
-};
-
-} // namespace
 
 SpectrumPanel::SpectrumPanel(SimController* controller, QWidget* parent) : QWidget(parent), m_controller(controller) {
     auto* layout = new QVBoxLayout(this);
@@ -189,7 +171,8 @@ SpectrumPanel::SpectrumPanel(SimController* controller, QWidget* parent) : QWidg
     bar->addWidget(m_note, 1);
     bar->addWidget(exportButton);
     layout->addLayout(bar);
-    m_canvas = new Canvas([this](QPainter& p, const QRectF& r) { paintSpectra(p, r, m_result, m_theme); });
+    m_canvas = new PaintCanvas([this](QPainter& p, const QRectF& r) { paintSpectra(p, r, m_result, m_theme); },
+                               QSize(360, 260));
     layout->addWidget(m_canvas, 1);
     connect(m_window, &QDoubleSpinBox::valueChanged, this, [this] {
         m_shownStep = -1;

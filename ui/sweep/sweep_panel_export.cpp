@@ -5,6 +5,7 @@
 
 #include "figures/figure_writer.hpp"
 #include "microcircuit/file_write.hpp"
+#include "microcircuit/sweep.hpp"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -15,15 +16,10 @@
 namespace mc::ui {
 namespace {
 
+/// A field name or a swept value (JSON text: a string keeps its quotes) as a CSV cell.
 std::string csvCell(std::string s) {
     if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
+    return csvField(s);
 }
 
 } // namespace

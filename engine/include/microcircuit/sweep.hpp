@@ -122,6 +122,10 @@ SweepRunResult runSweepPoints(const std::string& dir, const SweepSpec& spec, con
 /// Reads every point's stats.json and writes summary.csv and summary.json
 /// atomically. Returns the indices of points not finished (nothing is written
 /// then, unless `partial`, which writes the rows of the finished points).
+/// `s` as one CSV cell: quoted (inner quotes doubled) when it holds a comma,
+/// a quote or a line end; as it is otherwise.
+std::string csvField(const std::string& s);
+
 std::vector<int> writeSummary(const std::string& dir, const SweepSpec& spec, const std::vector<SweepPoint>& points,
                               bool partial = false);
 

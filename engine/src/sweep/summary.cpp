@@ -24,20 +24,10 @@ std::string csvNumber(const ordered_json& v) {
     return buf;
 }
 
-std::string csvText(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 /// A swept value in a CSV cell: numbers and booleans as they are, strings unquoted.
 std::string csvValue(const std::string& jsonText) {
     const ordered_json v = ordered_json::parse(jsonText);
-    return csvText(v.is_string() ? v.get<std::string>() : v.dump());
+    return csvField(v.is_string() ? v.get<std::string>() : v.dump());
 }
 
 std::string shellQuote(const std::string& s) {
@@ -47,6 +37,16 @@ std::string shellQuote(const std::string& s) {
 }
 
 } // namespace
+
+std::string csvField(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
 
 std::vector<PointPopulationStats> readPointStatistics(const std::string& dir, const SweepPoint& point) {
     const std::string path = (fs::path(dir) / point.folder / "stats.json").string();
@@ -82,7 +82,7 @@ std::vector<int> writeSummary(const std::string& dir, const SweepSpec& spec, con
                               bool partial) {
     std::vector<int> missing;
     std::string csv = "point";
-    for (const SweepAxis& a : spec.axes) csv += "," + csvText(a.field);
+    for (const SweepAxis& a : spec.axes) csv += "," + csvField(a.field);
     csv += ",seed,population,mean_rate,std_rate,mean_cv,mean_cc,synchrony,state\n";
     ordered_json rows = ordered_json::array();
     for (const SweepPoint& p : points) {
@@ -107,7 +107,7 @@ std::vector<int> writeSummary(const std::string& dir, const SweepSpec& spec, con
                 csv += "," + csvNumber(pop.at(key));
                 row[key] = pop.at(key);
             }
-            csv += "," + csvText(pop.at("state").get<std::string>()) + "\n";
+            csv += "," + csvField(pop.at("state").get<std::string>()) + "\n";
             row["state"] = pop.at("state");
             rows.push_back(row);
         }
