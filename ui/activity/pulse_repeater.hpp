@@ -24,7 +24,7 @@ struct RepeatPlan {
     double periodMs = 1000.0; ///< T: onset to onset
     int count = 10;           ///< N; 0 = until stopped
     double dcDurationMs = 100.0;
-    double firstDelayMs = 100.0; ///< the first onset comes this long after the start
+    double firstDelayMs = 300.0; ///< the first onset comes this long after the start (more than an engine chunk, up to 100 ms, so it is never already passed)
 };
 
 class PulseRepeater : public QObject {
