@@ -262,7 +262,7 @@ class TestUiActivity : public QObject {
         w.activity().repeater->stop();
         const double stoppedAt = c->modelTimeMs();
         c->resume();
-        // Beyond the look-ahead of 3 s: nothing more comes.
+        // Well beyond the next period: nothing more comes.
         QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > stoppedAt + 4000.0, 60000);
         int dc = 0;
         for (const TimedEvent& e : c->events())
@@ -274,6 +274,41 @@ class TestUiActivity : public QObject {
         QCOMPARE(dc, fired);
         QCOMPARE(w.activity().repeater->fired(), fired);
         QVERIFY(w.activity().repeatLabel->text().startsWith("Repeat done"));
+    }
+
+    /// The window shows the network some time after the engine computed it
+    /// (the spike channel never drops). A repeat started while the window
+    /// lags far behind must still put every stimulus exactly on its onset:
+    /// the engine fixes the onsets against its own time, not the window's.
+    void repeatStartedWhileTheWindowLagsIsOnTime() {
+        MainWindow w(2);
+        w.show();
+        SimController* c = w.controller();
+        QSignalSpy built(c, &SimController::built);
+        c->rebuild(smallConfig(0.02));
+        QVERIFY(built.wait(60000));
+        c->setSpeed(0.0);
+        QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > 100.0, 60000);
+        QTest::qSleep(1500); // the event loop stands still while the engine runs on
+        const double shownAt = c->modelTimeMs();
+        RepeatPlan plan;
+        plan.periodMs = 250.0;
+        plan.count = 4;
+        QVERIFY(w.activity().repeater->start(plan));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.activity().repeater->isActive(), 60000);
+        std::vector<TimedEvent> pulses;
+        for (const TimedEvent& e : c->events())
+            if (e.kind == TimedEvent::Kind::ThalamicPulse) pulses.push_back(e);
+        QCOMPARE(pulses.size(), std::size_t{4});
+        // The engine was seconds ahead of what the window showed.
+        QVERIFY2(pulses[0].start_ms > shownAt + 500.0,
+                 qPrintable(QString("%1 vs %2").arg(pulses[0].start_ms).arg(shownAt)));
+        for (std::size_t i = 0; i < pulses.size(); ++i) {
+            QCOMPARE(pulses[i].t_ms, pulses[i].start_ms);
+            QCOMPARE(std::fmod(pulses[i].start_ms, 1.0), 0.0);
+            if (i > 0) QCOMPARE(pulses[i].start_ms - pulses[i - 1].start_ms, 250.0);
+        }
+        QCOMPARE(w.activity().repeater->fired(), 4);
     }
 
     void healthVerdictOfTheDefaultAndAnUnbalancedNetwork() {

@@ -107,16 +107,35 @@ void EngineWorker::apply(TimedEvent event) {
     post([this, event = std::move(event)]() mutable { applyEvent(std::move(event), false); });
 }
 
-void EngineWorker::schedule(TimedEvent event) {
-    post([this, event = std::move(event)]() mutable {
+std::string EngineWorker::seriesLabel(const std::string& stem, int k, int count) {
+    std::string label = stem;
+    label.append(", repeat ").append(std::to_string(k));
+    if (count > 0) label.append("/").append(std::to_string(count));
+    return label;
+}
+
+void EngineWorker::startSeries(StimulusSeries series) {
+    post([this, series = std::move(series)]() mutable {
+        m_series.reset();
         if (!m_sim) return;
-        const auto later = [&](const TimedEvent& e) { return e.t_ms > event.t_ms; };
-        m_scheduled.insert(std::find_if(m_scheduled.begin(), m_scheduled.end(), later), std::move(event));
+        const double now = static_cast<double>(m_sim->steps()) * m_sim->resolution();
+        // On the 1 ms grid, so that every onset lies on a PSTH bin edge.
+        m_seriesFirstMs = std::ceil(now + std::max(0.0, series.firstDelayMs) - 1e-9);
+        m_seriesNext = 0;
+        m_series = std::move(series);
     });
 }
 
-void EngineWorker::clearScheduled() {
-    post([this] { m_scheduled.clear(); });
+void EngineWorker::stopSeries() {
+    post([this] { m_series.reset(); });
+}
+
+TimedEvent EngineWorker::nextSeriesEvent() const {
+    TimedEvent e = m_series->stimulus;
+    e.start_ms = m_seriesFirstMs + m_seriesNext * m_series->periodMs;
+    e.t_ms = e.start_ms;
+    e.label = seriesLabel(m_series->stimulus.label, m_seriesNext + 1, m_series->count);
+    return e;
 }
 
 void EngineWorker::resetPacing() {
@@ -178,7 +197,7 @@ void EngineWorker::build(std::stop_token stop) {
         auto sim = std::make_unique<Simulation>(config, options);
         if (stop.stop_requested()) return;
         m_sim = std::move(sim);
-        m_scheduled.clear(); // stimuli meant for the previous network
+        m_series.reset(); // stimuli meant for the previous network
         m_generation = generation;
         m_sim->setPhaseTiming(m_phaseTiming);
         m_chunkSteps = kChunkSteps;
@@ -220,12 +239,17 @@ void EngineWorker::runChunk(std::stop_token, std::unique_lock<std::mutex>& lock)
         while (m_replayNext < m_replay.size() && m_replaySteps[m_replayNext] <= m_sim->steps())
             applyEvent(m_replay[m_replayNext++], true);
         const double h = m_sim->resolution();
-        while (!m_scheduled.empty() && eventStep(m_scheduled.front(), h) <= m_sim->steps()) {
-            TimedEvent e = std::move(m_scheduled.front());
-            m_scheduled.pop_front();
-            const bool onTime = eventStep(e, h) == m_sim->steps();
-            if (!onTime) e.start_ms = -1.0; // late: onset now
-            applyEvent(std::move(e), onTime);
+        if (m_series && eventStep(nextSeriesEvent(), h) <= m_sim->steps()) {
+            // Chunks end at the onset, and the first lies ahead of the step
+            // at which the series arrived: it is never late.
+            TimedEvent e = nextSeriesEvent();
+            if (++m_seriesNext == m_series->count) m_series.reset();
+            try {
+                applyEvent(std::move(e), true);
+            } catch (...) {
+                m_series.reset();
+                throw;
+            }
         }
         std::int64_t n = m_chunkSteps;
         if (m_speed > 0.0) // paced: at most kPacedChunkSeconds of wall time's worth of model time
@@ -233,7 +257,7 @@ void EngineWorker::runChunk(std::stop_token, std::unique_lock<std::mutex>& lock)
                                                                             m_sim->resolution())));
         if (m_paused) n = std::min(n, m_stepBudget);
         if (m_replayNext < m_replay.size()) n = std::min(n, m_replaySteps[m_replayNext] - m_sim->steps());
-        if (!m_scheduled.empty()) n = std::min(n, eventStep(m_scheduled.front(), h) - m_sim->steps());
+        if (m_series) n = std::min(n, eventStep(nextSeriesEvent(), h) - m_sim->steps());
         if (n > 0) {
             const Clock::time_point start = Clock::now();
             m_sim->run(n, m_sink.get());

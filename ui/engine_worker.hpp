@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -97,12 +98,24 @@ class EngineWorker {
     void setSpeed(double speed);
     /// Applies a change at the next chunk boundary and reports it (with its step).
     void apply(TimedEvent event);
-    /// Applies a stimulus exactly before the step of its t_ms (its onset), so
-    /// that it is logged at that step; if that step is already past when the
-    /// command arrives, it applies at once with the onset moved to now.
-    /// Pending ones are dropped by clearScheduled() and by a new network.
-    void schedule(TimedEvent event);
-    void clearScheduled();
+    /// A stimulus repeated every periodMs, count times (0: until stopped).
+    /// The engine thread fixes the first onset when it receives the series
+    /// (firstDelayMs after its own model time, rounded up to whole ms) and
+    /// generates every onset itself, ending its chunks there: each stimulus
+    /// applies exactly at its onset and is logged at that step, however far
+    /// the GUI lags behind.
+    struct StimulusSeries {
+        TimedEvent stimulus; ///< kind, duration_ms and the label's stem
+        double periodMs = 1000.0;
+        int count = 0;
+        double firstDelayMs = 100.0;
+    };
+    /// "<stem>, repeat k/N" (k from 1), or "<stem>, repeat k" until stopped.
+    static std::string seriesLabel(const std::string& stem, int k, int count);
+    /// Replaces a series in progress; a new network ends it.
+    void startSeries(StimulusSeries series);
+    /// Drops the rest of the series; stimuli already applied stay.
+    void stopSeries();
     /// Follows these neurons from the next chunk on (Simulation::setProbes);
     /// a new network starts without probes.
     void setProbes(std::vector<std::int32_t> neurons);
@@ -119,6 +132,7 @@ class EngineWorker {
     void runChunk(std::stop_token stop, std::unique_lock<std::mutex>& lock);
     void applyEvent(TimedEvent event, bool replayed);
     void resetPacing();
+    TimedEvent nextSeriesEvent() const;
 
     class Sink;
     Callbacks m_callbacks;
@@ -143,7 +157,9 @@ class EngineWorker {
     std::vector<TimedEvent> m_replay;
     std::vector<std::int64_t> m_replaySteps; ///< eventStep of each replayed change
     std::size_t m_replayNext = 0;
-    std::deque<TimedEvent> m_scheduled; ///< schedule()d events in time order
+    std::optional<StimulusSeries> m_series; ///< startSeries() in progress
+    double m_seriesFirstMs = 0.0; ///< onset k (from 0) is m_seriesFirstMs + k period
+    int m_seriesNext = 0;         ///< index of the series' next stimulus
     std::int64_t m_stepBudget = 0;
     double m_speed = 1.0;
     Clock::time_point m_anchorWall;

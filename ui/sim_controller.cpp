@@ -252,12 +252,11 @@ void SimController::startDcTransient(double startMs, double durMs) {
     m_worker->apply(std::move(e));
 }
 
-void SimController::scheduleStimulus(TimedEvent event) {
-    event.t_ms = event.start_ms;
-    m_worker->schedule(std::move(event));
+void SimController::startStimulusSeries(EngineWorker::StimulusSeries series) {
+    m_worker->startSeries(std::move(series));
 }
 
-void SimController::clearScheduledStimuli() { m_worker->clearScheduled(); }
+void SimController::stopStimulusSeries() { m_worker->stopSeries(); }
 
 std::vector<TimedEvent> SimController::markedEvents() const {
     std::vector<TimedEvent> marked;

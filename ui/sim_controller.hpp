@@ -72,11 +72,11 @@ class SimController : public QObject {
     /// Starts a DC transient now (startMs < 0) or at startMs, lasting durMs.
     void startDcTransient(double startMs, double durMs);
 
-    /// Applies a thalamic pulse or DC transient exactly at its onset
-    /// (event.start_ms, on the time grid), logged at that step (EngineWorker::schedule).
-    void scheduleStimulus(TimedEvent event);
-    /// Drops the stimuli scheduled and not yet applied.
-    void clearScheduledStimuli();
+    /// Repeats a thalamic pulse or DC transient, each applied exactly at its
+    /// onset and logged at that step (EngineWorker::startSeries).
+    void startStimulusSeries(EngineWorker::StimulusSeries series);
+    /// Drops the rest of the series.
+    void stopStimulusSeries();
 
     /// Follows these neurons' V_m and current (at most 8; see ProbeStore).
     /// Needs no rebuild and changes no spike.

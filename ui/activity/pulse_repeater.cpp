@@ -11,7 +11,6 @@ PulseRepeater::PulseRepeater(SimController* controller, QObject* parent) : QObje
     connect(controller, &SimController::eventApplied, this, &PulseRepeater::onEventApplied);
     // A new network (or a recording shown instead) ends the series.
     const auto end = [this] {
-        m_pending.clear();
         if (!m_active) return;
         m_active = false;
         emit changed();
@@ -20,7 +19,6 @@ PulseRepeater::PulseRepeater(SimController* controller, QObject* parent) : QObje
     connect(controller, &SimController::sourceChanged, this, end);
     // The new network has had no stimulus of a series yet.
     connect(controller, &SimController::built, this, [this] {
-        m_pending.clear();
         if (m_fired == 0) return;
         m_fired = 0;
         emit changed();
@@ -39,62 +37,45 @@ bool PulseRepeater::start(const RepeatPlan& plan, QString* why) {
                               "overlap the next trial's); %2 ms was given.")
                           .arg(kMinPeriodMs)
                           .arg(plan.periodMs));
+    if (plan.kind == TimedEvent::Kind::ThalamicPulse && !m_controller->currentConfig().stim.thalamic_input)
+        return refuse("This network was built without thalamic input (stim.thalamic_input); repeat a DC transient "
+                      "or rebuild with thalamic input.");
     if (plan.count < 0) return refuse("The number of repetitions must be ≥ 0 (0: until stopped).");
     if (plan.kind == TimedEvent::Kind::DcTransient && !(plan.dcDurationMs > 0.0 && plan.dcDurationMs < plan.periodMs))
         return refuse("The DC transient must last more than 0 ms and less than the period.");
-    if (m_active) m_controller->clearScheduledStimuli();
     m_plan = plan;
     m_active = true;
     m_fired = 0;
-    m_scheduled = 0;
-    m_pending.clear();
-    // On the 1 ms grid, so that every onset lies on a PSTH bin edge.
-    m_firstOnset = std::ceil(m_controller->modelTimeMs() + std::max(0.0, plan.firstDelayMs));
-    topUp();
+    m_stem = plan.kind == TimedEvent::Kind::ThalamicPulse
+                 ? std::string("thalamic pulse")
+                 : "DC transient " + std::to_string(std::lround(plan.dcDurationMs)) + " ms";
+    EngineWorker::StimulusSeries series; // replaces one in progress
+    series.stimulus.kind = plan.kind;
+    series.stimulus.label = m_stem;
+    if (plan.kind == TimedEvent::Kind::DcTransient) series.stimulus.duration_ms = plan.dcDurationMs;
+    series.periodMs = plan.periodMs;
+    series.count = plan.count;
+    series.firstDelayMs = plan.firstDelayMs;
+    m_controller->startStimulusSeries(std::move(series));
     emit changed();
     return true;
 }
 
 void PulseRepeater::stop() {
     if (!m_active) return;
-    m_controller->clearScheduledStimuli();
+    m_controller->stopStimulusSeries();
     // Those the engine applied meanwhile are still reported (and counted).
     m_active = false;
     emit changed();
 }
 
-void PulseRepeater::topUp() {
-    const int ahead = std::max(3, static_cast<int>(std::ceil(kLookAheadMs / m_plan.periodMs)));
-    const int until = m_plan.count > 0 ? std::min(m_plan.count, m_fired + ahead) : m_fired + ahead;
-    const QString of = m_plan.count > 0 ? QString("/%1").arg(m_plan.count) : QString();
-    const QString what = m_plan.kind == TimedEvent::Kind::ThalamicPulse
-                             ? QString("thalamic pulse")
-                             : QString("DC transient %1 ms").arg(std::lround(m_plan.dcDurationMs));
-    for (; m_scheduled < until; ++m_scheduled) {
-        TimedEvent e;
-        e.kind = m_plan.kind;
-        e.start_ms = m_firstOnset + m_scheduled * m_plan.periodMs;
-        e.label = QString("%1, repeat %2%3").arg(what).arg(m_scheduled + 1).arg(of).toStdString();
-        if (m_plan.kind == TimedEvent::Kind::DcTransient) e.duration_ms = m_plan.dcDurationMs;
-        m_pending.push_back(e.label);
-        m_controller->scheduleStimulus(std::move(e));
-    }
-}
-
 void PulseRepeater::onEventApplied(int index) {
     const TimedEvent& e = m_controller->events().at(static_cast<std::size_t>(index));
-    const auto it = std::find(m_pending.begin(), m_pending.end(), e.label);
-    if (e.kind != m_plan.kind || it == m_pending.end()) return;
-    m_pending.erase(it);
+    // The next of this series (a stopped series' stimuli that were applied
+    // before the stop reached the engine thread count too).
+    if (e.kind != m_plan.kind || e.label != EngineWorker::seriesLabel(m_stem, m_fired + 1, m_plan.count)) return;
     ++m_fired;
-    if (!m_active) { // applied before the stop reached the engine thread
-        emit changed();
-        return;
-    }
-    if (m_plan.count > 0 && m_fired >= m_plan.count)
-        m_active = false;
-    else
-        topUp();
+    if (m_active && m_plan.count > 0 && m_fired >= m_plan.count) m_active = false;
     emit changed();
 }
 

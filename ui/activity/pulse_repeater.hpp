@@ -1,9 +1,9 @@
 // Stimuli → "Repeat…": a thalamic pulse (or a DC transient) every T ms, N
 // times or until stopped, for pulse-locked PSTHs over trials. Each stimulus
 // goes through the live-event path, applied exactly at its onset (the engine
-// thread holds the next few, at least 3 s of them, so that a busy GUI
-// thread never makes one late), so the session log and `run --session`
-// replay it and the raster marks it like any pulse.
+// thread generates the onsets itself, EngineWorker::startSeries, so that a
+// busy GUI thread never makes one late), so the session log and
+// `run --session` replay it and the raster marks it like any pulse.
 #pragma once
 
 #include "microcircuit/params.hpp"
@@ -11,9 +11,7 @@
 #include <QObject>
 #include <QString>
 
-#include <limits>
 #include <string>
-#include <vector>
 
 namespace mc::ui {
 
@@ -24,7 +22,7 @@ struct RepeatPlan {
     double periodMs = 1000.0; ///< T: onset to onset
     int count = 10;           ///< N; 0 = until stopped
     double dcDurationMs = 100.0;
-    double firstDelayMs = 300.0; ///< the first onset comes this long after the start (more than an engine chunk, up to 100 ms, so it is never already passed)
+    double firstDelayMs = 100.0; ///< the first onset comes this long after the engine receives the start
 };
 
 class PulseRepeater : public QObject {
@@ -53,18 +51,13 @@ class PulseRepeater : public QObject {
     void changed();
 
   private:
-    /// Schedules stimuli until kLookAheadMs (and at least 3) lie ahead of the last one applied.
-    void topUp();
-    static constexpr double kLookAheadMs = 3000.0;
     void onEventApplied(int index);
 
     SimController* m_controller;
     RepeatPlan m_plan;
     bool m_active = false;
     int m_fired = 0;
-    int m_scheduled = 0;      ///< stimuli handed to the engine in this series
-    std::vector<std::string> m_pending; ///< labels of those not reported applied yet
-    double m_firstOnset = 0.0; ///< onset k (from 0) is m_firstOnset + k T
+    std::string m_stem; ///< the labels' stem: "thalamic pulse" or "DC transient 100 ms"
 };
 
 } // namespace mc::ui
