@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <sched.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -29,9 +30,21 @@ class EngineWorker::Sink : public SpikeSink {
     int m_generation;
 };
 
+namespace {
+
+/// The cores this process may run on (its affinity mask, e.g. under taskset).
+int usableCores() {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+} // namespace
+
 EngineWorker::EngineWorker(Callbacks callbacks, SpikeChannel& channel, int threads)
     : m_callbacks(std::move(callbacks)), m_channel(channel), m_threads(threads),
       m_makeRoom(!(std::getenv("MC_MAKE_ROOM") && std::string(std::getenv("MC_MAKE_ROOM")) == "0")),
+      m_cores(usableCores()),
       m_thread([this](std::stop_token stop) { loop(stop); }) {}
 
 EngineWorker::~EngineWorker() {
@@ -119,7 +132,8 @@ void EngineWorker::apply(TimedEvent event) {
 
 void EngineWorker::makeRoom(bool busy) {
     const int threads = m_teamThreads.load(std::memory_order_relaxed);
-    if (!m_makeRoom || threads < 2) return;
+    // With a core to spare, the GUI thread displaces nobody.
+    if (!m_makeRoom || threads < 2 || threads < m_cores) return;
     if (!busy) {
         m_threadLimit.store(0, std::memory_order_relaxed);
         return;

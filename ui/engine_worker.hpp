@@ -132,7 +132,8 @@ class EngineWorker {
     /// all: while the GUI thread is busy, one worker of a running network
     /// steps aside (Simulation::setThreadLimit) and the others go on without
     /// it. makeRoom(true) returns once it has, when no network is running,
-    /// or after at most 2 ms. Nothing with one thread, or with MC_MAKE_ROOM=0
+    /// or after at most 2 ms. Nothing with one thread, with fewer threads
+    /// than cores (the GUI thread has a core of its own), or with MC_MAKE_ROOM=0
     /// in the environment (to measure without). The spikes do not change.
     void makeRoom(bool busy);
 
@@ -184,6 +185,7 @@ class EngineWorker {
 
     // makeRoom: written by the GUI thread, read by the engine's workers.
     const bool m_makeRoom;
+    const int m_cores; ///< cores this process may use
     std::atomic<int> m_teamThreads{0}; ///< workers of the current network
     std::atomic<int> m_threadLimit{0};
     std::atomic<int> m_threadsStepping{0};
