@@ -102,6 +102,8 @@ out = {
     "gui_engine_busy_fraction": gui["engine_busy_fraction"],
     "gui_engine_rtf_inside_run": gui["engine_rtf_inside_run"],
     "gui_spikes_waiting_max": gui["spikes_waiting_max"],
+    "gui_room_waits_per_s": gui.get("room_waits_per_s"),
+    "gui_room_wait_ms_per_s": gui.get("room_wait_ms_per_s"),
     "gui_phases": gui["phases"],
     "bench_phases": bench.get("phases"),
     "renderer": "Xvfb, Mesa software OpenGL",

@@ -11,6 +11,11 @@
 #include <QtTest/QtTest>
 
 #include <array>
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
 #include <vector>
 
 using namespace mc;
@@ -65,9 +70,12 @@ Config makeConfig(Drive drive, std::uint64_t seed) {
     return c;
 }
 
-/// All spikes of kSimMs, run in uneven chunks (chunking must not matter either).
-std::vector<Spike> spikesOf(const Config& c, int threads) {
+/// All spikes of kSimMs, run in uneven chunks (chunking must not matter
+/// either), with the workers limited by *limit if given (setThreadLimit).
+std::vector<Spike> spikesOf(const Config& c, int threads, const std::atomic<int>* limit = nullptr,
+                            std::atomic<int>* stepping = nullptr) {
     Simulation sim(c, withThreads(threads));
+    sim.setThreadLimit(limit, stepping);
     EventPlayer events(c.events, c.sim.sim_resolution);
     SpikeCollector sink;
     const std::int64_t total = stepsOf(kSimMs, c.sim.sim_resolution);
@@ -112,6 +120,54 @@ private slots:
             QVERIFY2(sameSpikes(one, other),
                      qPrintable(QString("1 vs %1 threads: ").arg(threads) + describeFirstDifference(one, other)));
         }
+    }
+
+    // The desktop program sets workers aside while its GUI thread draws
+    // (Simulation::setThreadLimit): the team shrinks and grows in the middle
+    // of runs, the shards change hands, and the spikes stay the same, in both
+    // delivery modes (queue mode adds input ahead only when the team stays).
+    void identicalWhileTheTeamShrinksAndGrows_data() {
+        QTest::addColumn<int>("drive");
+        QTest::addColumn<QByteArray>("delivery");
+        for (const char* mode : {"ring", "queue"}) {
+            QTest::addRow("poisson, %s", mode) << static_cast<int>(Drive::Poisson) << QByteArray(mode);
+            QTest::addRow("dc + stimuli, %s", mode) << static_cast<int>(Drive::DcWithStimuli) << QByteArray(mode);
+            QTest::addRow("live changes, %s", mode) << static_cast<int>(Drive::PoissonWithLiveChanges) << QByteArray(mode);
+        }
+    }
+    void identicalWhileTheTeamShrinksAndGrows() {
+        QFETCH(int, drive);
+        QFETCH(QByteArray, delivery);
+        qputenv("MC_DELIVERY", delivery);
+        const Config c = makeConfig(static_cast<Drive>(drive), 55);
+        const std::vector<Spike> one = spikesOf(c, 1);
+        QVERIFY2(one.size() > 2000, qPrintable(QString("only %1 spikes").arg(one.size())));
+        for (int threads : {2, 3, 4}) {
+            std::atomic<int> limit{0}, stepping{0};
+            std::atomic<bool> done{false};
+            std::set<int> seen; // team sizes observed while running
+            int changes = 0;
+            std::thread front([&] {
+                std::mt19937 rng(static_cast<unsigned>(threads));
+                while (!done.load()) {
+                    limit.store(static_cast<int>(rng() % static_cast<unsigned>(threads + 1))); // 0 = all
+                    ++changes;
+                    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 200));
+                    if (const int n = stepping.load(); n > 0) seen.insert(n);
+                }
+            });
+            const std::vector<Spike> other = spikesOf(c, threads, &limit, &stepping);
+            done.store(true);
+            front.join();
+            QVERIFY2(sameSpikes(one, other), qPrintable(QString("1 vs %1 threads, team changing %2 times: ")
+                                                            .arg(threads).arg(changes) +
+                                                        describeFirstDifference(one, other)));
+            // Teams smaller than all the workers did run.
+            QVERIFY2(!seen.empty() && *seen.begin() < threads,
+                     qPrintable(QString("%1 threads: smallest team seen %2").arg(threads).arg(seen.empty() ? 0 : *seen.begin())));
+            QCOMPARE(stepping.load(), 0); // between runs
+        }
+        qunsetenv("MC_DELIVERY");
     }
 
     // The stimuli of the dc row are active: the thalamic pulse (150-160 ms)

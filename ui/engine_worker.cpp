@@ -6,6 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <sched.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -26,8 +30,21 @@ class EngineWorker::Sink : public SpikeSink {
     int m_generation;
 };
 
+namespace {
+
+/// The cores this process may run on (its affinity mask, e.g. under taskset).
+int usableCores() {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+} // namespace
+
 EngineWorker::EngineWorker(Callbacks callbacks, SpikeChannel& channel, int threads)
     : m_callbacks(std::move(callbacks)), m_channel(channel), m_threads(threads),
+      m_makeRoom(!(std::getenv("MC_MAKE_ROOM") && std::string(std::getenv("MC_MAKE_ROOM")) == "0")),
+      m_cores(usableCores()),
       m_thread([this](std::stop_token stop) { loop(stop); }) {}
 
 EngineWorker::~EngineWorker() {
@@ -92,8 +109,14 @@ void EngineWorker::setPhaseTiming(bool on) {
 }
 
 EngineWorker::Stats EngineWorker::stats() const {
-    std::lock_guard lock(m_statsMutex);
-    return m_stats;
+    Stats s;
+    {
+        std::lock_guard lock(m_statsMutex);
+        s = m_stats;
+    }
+    s.roomWaits = m_roomWaits.load(std::memory_order_relaxed);
+    s.roomWaitSeconds = static_cast<double>(m_roomWaitNs.load(std::memory_order_relaxed)) * 1e-9;
+    return s;
 }
 
 void EngineWorker::setSpeed(double speed) {
@@ -105,6 +128,27 @@ void EngineWorker::setSpeed(double speed) {
 
 void EngineWorker::apply(TimedEvent event) {
     post([this, event = std::move(event)]() mutable { applyEvent(std::move(event), false); });
+}
+
+void EngineWorker::makeRoom(bool busy) {
+    const int threads = m_teamThreads.load(std::memory_order_relaxed);
+    // With a core to spare, the GUI thread displaces nobody.
+    if (!m_makeRoom || threads < 2 || threads < m_cores) return;
+    if (!busy) {
+        m_threadLimit.store(0, std::memory_order_relaxed);
+        return;
+    }
+    m_threadLimit.store(threads - 1, std::memory_order_relaxed);
+    if (m_threadsStepping.load(std::memory_order_relaxed) < threads) return;
+    // This thread may have displaced a worker in the middle of its step: give
+    // the core back until that worker has finished the step and stepped aside.
+    const Clock::time_point start = Clock::now();
+    const Clock::time_point deadline = start + std::chrono::milliseconds(2);
+    while (m_threadsStepping.load(std::memory_order_relaxed) >= threads && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
+    m_roomWaits.fetch_add(1, std::memory_order_relaxed);
+    m_roomWaitNs.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count(),
+                           std::memory_order_relaxed);
 }
 
 std::string EngineWorker::seriesLabel(const std::string& stem, int k, int count) {
@@ -197,6 +241,8 @@ void EngineWorker::build(std::stop_token stop) {
         auto sim = std::make_unique<Simulation>(config, options);
         if (stop.stop_requested()) return;
         m_sim = std::move(sim);
+        m_sim->setThreadLimit(&m_threadLimit, &m_threadsStepping);
+        m_teamThreads.store(m_sim->threads(), std::memory_order_relaxed);
         m_series.reset(); // stimuli meant for the previous network
         m_generation = generation;
         m_sim->setPhaseTiming(m_phaseTiming);

@@ -78,6 +78,8 @@ class EngineWorker {
         std::int64_t steps = 0;
         double runSeconds = 0.0;          ///< wall time inside Simulation::run
         std::vector<PhaseTimes> phases;   ///< per worker, while phase timing is on
+        std::int64_t roomWaits = 0;       ///< makeRoom(true) calls that waited for a worker (ever)
+        double roomWaitSeconds = 0.0;     ///< their total wait
     };
 
     EngineWorker(Callbacks callbacks, SpikeChannel& channel, int threads = 0);
@@ -124,6 +126,17 @@ class EngineWorker {
     /// Since the last network was built (any thread).
     Stats stats() const;
 
+    /// The GUI thread is busy (true) or about to sleep (false); called from
+    /// the GUI thread's event loop (SimController). The engine's workers step
+    /// in lockstep, so a GUI thread that displaces one of them stalls them
+    /// all: while the GUI thread is busy, one worker of a running network
+    /// steps aside (Simulation::setThreadLimit) and the others go on without
+    /// it. makeRoom(true) returns once it has, when no network is running,
+    /// or after at most 2 ms. Nothing with one thread, with fewer threads
+    /// than cores (the GUI thread has a core of its own), or with MC_MAKE_ROOM=0
+    /// in the environment (to measure without). The spikes do not change.
+    void makeRoom(bool busy);
+
   private:
     using Clock = std::chrono::steady_clock;
     void post(std::function<void()> command);
@@ -169,6 +182,15 @@ class EngineWorker {
     bool m_phaseTiming = false;
     mutable std::mutex m_statsMutex; ///< guards m_stats
     Stats m_stats;
+
+    // makeRoom: written by the GUI thread, read by the engine's workers.
+    const bool m_makeRoom;
+    const int m_cores; ///< cores this process may use
+    std::atomic<int> m_teamThreads{0}; ///< workers of the current network
+    std::atomic<int> m_threadLimit{0};
+    std::atomic<int> m_threadsStepping{0};
+    std::atomic<std::int64_t> m_roomWaits{0};
+    std::atomic<std::int64_t> m_roomWaitNs{0};
 
     std::jthread m_thread; // last: starts after every member above exists
 };

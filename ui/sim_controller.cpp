@@ -1,5 +1,7 @@
 #include "ui/sim_controller.hpp"
 
+#include <QAbstractEventDispatcher>
+
 #include "microcircuit/errors.hpp"
 #include "microcircuit/model.hpp"
 
@@ -105,6 +107,14 @@ SimController::SimController(int threads, QObject* parent) : QObject(parent), m_
         });
     };
     m_worker = std::make_unique<EngineWorker>(std::move(cb), m_channel, threads);
+    // While this thread works, one engine worker steps aside (issue 19).
+    if (QAbstractEventDispatcher* events = QAbstractEventDispatcher::instance(thread())) {
+        const auto busy = [this](bool on) {
+            if (m_worker) m_worker->makeRoom(on);
+        };
+        connect(events, &QAbstractEventDispatcher::awake, this, [busy] { busy(true); }, Qt::DirectConnection);
+        connect(events, &QAbstractEventDispatcher::aboutToBlock, this, [busy] { busy(false); }, Qt::DirectConnection);
+    }
     m_drainTimer.setInterval(16);
     connect(&m_drainTimer, &QTimer::timeout, this, &SimController::drain);
     m_drainTimer.start();

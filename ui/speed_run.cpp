@@ -80,6 +80,8 @@ SpeedRun::Snapshot SpeedRun::snapshot() const {
     const EngineWorker::Stats e = m_window.controller()->engineStats();
     s.engineRunS = e.runSeconds;
     s.engineSteps = e.steps;
+    s.roomWaits = e.roomWaits;
+    s.roomWaitS = e.roomWaitSeconds;
     return s;
 }
 
@@ -136,6 +138,8 @@ void SpeedRun::finish() {
           num(e.chunks > 0 ? static_cast<double>(e.steps) * h / static_cast<double>(e.chunks) : 0.0, 2) +
           ", \"engine_rtf_inside_run\": " +
           num(engineSteps > 0.0 ? (to.engineRunS - m_from.engineRunS) / (engineSteps * h * 1e-3) : 0.0, 4) +
+          ", \"room_waits_per_s\": " + num(wall > 0.0 ? static_cast<double>(to.roomWaits - m_from.roomWaits) / wall : 0.0, 1) +
+          ", \"room_wait_ms_per_s\": " + num(wall > 0.0 ? (to.roomWaitS - m_from.roomWaitS) * 1e3 / wall : 0.0, 2) +
           ", \"phases\": " + phases + "}");
     m_log.close();
     QApplication::quit();

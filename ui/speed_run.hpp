@@ -35,6 +35,8 @@ class SpeedRun : public QObject {
         qint64 frames = 0;
         double engineRunS = 0.0;
         qint64 engineSteps = 0;
+        qint64 roomWaits = 0;
+        double roomWaitS = 0.0;
     };
     void onBuilt();
     void tick();

@@ -148,6 +148,15 @@ public:
     void setPhaseTiming(bool on);
     /// Per worker, since setPhaseTiming(true).
     std::vector<PhaseTimes> phaseTimes() const;
+    /// Lets a front end take cores from the workers while it is busy (the
+    /// desktop program's GUI thread, whose drawing would otherwise stall the
+    /// whole team: the workers step in lockstep). run() reads *limit every
+    /// step: while it holds n in [1, threads()), only n workers step (from
+    /// two steps after a change on) and the others sleep; <= 0 or >= threads():
+    /// all step. *stepping (optional) is set to the number stepping now, 0
+    /// between runs. The spikes are the same for any limit at any time. Both
+    /// atomics must outlive the Simulation (or the next call); nullptr: off.
+    void setThreadLimit(const std::atomic<int>* limit, std::atomic<int>* stepping = nullptr);
     /// Total spikes emitted so far, per population.
     std::array<std::int64_t, kNumPops> spikeCounts() const;
 

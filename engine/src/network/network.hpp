@@ -152,6 +152,9 @@ struct Network {
     Config built;           ///< the configuration the network was built from
     DerivedParams builtDerived;
     std::unique_ptr<Workers> workers;
+    /// Simulation::setThreadLimit: how many workers may step, and how many do.
+    const std::atomic<int>* threadLimit = nullptr;
+    std::atomic<int>* threadsStepping = nullptr;
     int delaySlots = 1;        ///< D: largest delay in steps
     /// Delivery mode (prepareDelivery). Queue mode: the delay-d segments of
     /// a spike wait in the queue of their due step, then are added to the

@@ -65,13 +65,19 @@ public:
     /// Split phase: arrive() says this thread's part of the step is done and
     /// returns a ticket; wait(ticket) returns once every party has arrived.
     /// Between the two the thread may do work nobody else waits for.
-    std::uint32_t arrive() {
+    std::uint32_t arrive() { return arrive(m_parties); }
+
+    /// arrive() for a generation that `parties` threads take part in (all of
+    /// them pass the same number; a team whose size changes from step to step).
+    /// With one party it still completes the generation, for threads that
+    /// follow the generations from outside (waitUntil).
+    std::uint32_t arrive(std::uint32_t parties) {
         if (m_parties == 1) return 0;
         // One word holds the generation (high half) and the number of
         // arrivals (low half): arriving is a single locked add on one cache line.
         const std::uint64_t before = m_state.fetch_add(1, std::memory_order_acq_rel);
         const std::uint32_t generation = static_cast<std::uint32_t>(before >> 32);
-        if (static_cast<std::uint32_t>(before) + 1 == m_parties) {
+        if (static_cast<std::uint32_t>(before) + 1 == parties) {
             // Everyone else has arrived: nobody adds to the word until this store.
             m_state.store(std::uint64_t{generation + 1u} << 32, std::memory_order_seq_cst);
             if (m_sleepers.load(std::memory_order_seq_cst) > 0) m_state.notify_all();
@@ -80,15 +86,14 @@ public:
     }
     void wait(std::uint32_t generation) {
         if (m_parties == 1) return;
-        for (int spin = 0; spin < kSpins; ++spin) {
-            if (generationOf(m_state.load(std::memory_order_acquire)) != generation) return;
-            spinHint();
-        }
-        m_sleepers.fetch_add(1, std::memory_order_seq_cst);
-        for (std::uint64_t seen = m_state.load(std::memory_order_seq_cst); generationOf(seen) == generation;
-             seen = m_state.load(std::memory_order_seq_cst))
-            m_state.wait(seen);
-        m_sleepers.fetch_sub(1, std::memory_order_relaxed);
+        waitWhile([generation](std::uint32_t g) { return g == generation; });
+    }
+
+    /// Returns once `generation` generations have completed (counted modulo
+    /// 2^32 from the barrier's start; at most 2^31 ahead of the current one).
+    void waitUntil(std::uint32_t generation) {
+        if (m_parties == 1) return;
+        waitWhile([generation](std::uint32_t g) { return static_cast<std::int32_t>(generation - g) > 0; });
     }
 
     /// Pauses before sleeping: ~10-40 us on current x86 cores (as long as the
@@ -97,6 +102,18 @@ public:
 
 private:
     static std::uint32_t generationOf(std::uint64_t state) { return static_cast<std::uint32_t>(state >> 32); }
+    template <class Pending>
+    void waitWhile(Pending pending) {
+        for (int spin = 0; spin < kSpins; ++spin) {
+            if (!pending(generationOf(m_state.load(std::memory_order_acquire)))) return;
+            spinHint();
+        }
+        m_sleepers.fetch_add(1, std::memory_order_seq_cst);
+        for (std::uint64_t seen = m_state.load(std::memory_order_seq_cst); pending(generationOf(seen));
+             seen = m_state.load(std::memory_order_seq_cst))
+            m_state.wait(seen);
+        m_sleepers.fetch_sub(1, std::memory_order_relaxed);
+    }
     const std::uint32_t m_parties;
     alignas(64) std::atomic<std::uint64_t> m_state{0};
     alignas(64) std::atomic<int> m_sleepers{0};

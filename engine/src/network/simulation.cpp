@@ -83,6 +83,11 @@ void Simulation::run(std::int64_t steps, SpikeSink* sink) {
     if (sink) sink->onSpikes(spikes, m_net->step);
 }
 
+void Simulation::setThreadLimit(const std::atomic<int>* limit, std::atomic<int>* stepping) {
+    m_net->threadLimit = limit;
+    m_net->threadsStepping = stepping;
+}
+
 std::int64_t Simulation::steps() const { return m_net->step; }
 double Simulation::resolution() const { return m_net->config.sim.sim_resolution; }
 double Simulation::timeMs() const { return static_cast<double>(m_net->step) * resolution(); }

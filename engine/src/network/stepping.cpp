@@ -5,6 +5,8 @@
 #include "neuron_update.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -27,6 +29,10 @@ public:
     }
     void step() {
         if (m_times) ++m_times->steps;
+    }
+    /// Starts the next lap now (after time spent outside the phases).
+    void restart() {
+        if (m_times) m_last = Clock::now();
     }
 
 private:
@@ -408,21 +414,89 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
     const std::int64_t firstSampled = (first + every) / every; // (t + 1) / every of the first sample
     const bool split = net.scaling.split;
     const bool ring = net.ring;
-    // Each worker owns the shards k with k % threads == worker; one barrier per
-    // step makes step t's spikes visible before anyone delivers step t + 1.
-    // A worker may be one step ahead of another, but no further: slot t % H
-    // is written in step t while others may still read slots t - 1 .. t - D,
-    // which H = D + 1 keeps apart.
+    // The team: team[t % 4] workers step in step t (workers 0 .. team - 1),
+    // each owning the shards k with k % team == worker; the others are set
+    // aside, asleep, while the front end wants their cores (setThreadLimit).
+    // Worker 0 decides the team of step t + 2 during step t, so that all
+    // members of step t + 1 know whether the shards change hands after it.
+    // One barrier per step makes step t's spikes visible before anyone
+    // delivers step t + 1. A worker may be one step ahead of another, but no
+    // further: slot t % H is written in step t while others may still read
+    // slots t - 1 .. t - D, which H = D + 1 keeps apart. The spikes do not
+    // depend on who computes a shard.
+    const std::int64_t end = first + steps;
+    const auto wanted = [&] {
+        const int n = net.threadLimit ? net.threadLimit->load(std::memory_order_relaxed) : 0;
+        return n <= 0 || n > threads ? threads : n;
+    };
+    std::array<std::atomic<int>, 4> team;
+    const int initial = wanted();
+    for (std::atomic<int>& n : team) n.store(initial, std::memory_order_relaxed);
+    // A worker set aside sleeps until worker 0 calls it back for a step:
+    // `step` says which, `bell` (a futex word) wakes it.
+    struct alignas(64) Call {
+        std::atomic<std::int64_t> step{-1};
+        std::atomic<std::uint32_t> bell{0};
+    };
+    std::vector<Call> calls(static_cast<std::size_t>(threads));
+    const auto callBack = [&](int w, std::int64_t step) {
+        calls[w].step.store(step, std::memory_order_release);
+        calls[w].bell.fetch_add(1, std::memory_order_release);
+        calls[w].bell.notify_one();
+    };
+    if (net.threadsStepping) net.threadsStepping->store(initial);
     net.workers->runTeam([&](int worker) {
         if (worker >= threads) return;
         const FlushSubnormals flush;
         PhaseTimer timer(net.phases.empty() ? nullptr : &net.phases[worker].times);
-        for (std::int64_t t = first; t < first + steps; ++t) {
+        // Not team[first % 4]: a worker that starts late may find worker 0
+        // several steps on, and that slot written again.
+        int members = initial; // of step t
+        int lastMembers = members;
+        std::vector<std::int64_t> calledFor(worker == 0 ? threads : 0, -1); // worker 0's record of its calls
+        for (std::int64_t t = first; t < end;) {
+            if (worker >= members) {
+                // Aside until worker 0 calls this one back for a later step,
+                // which begins once every step before it is complete.
+                std::int64_t back;
+                for (;;) {
+                    const std::uint32_t rung = calls[worker].bell.load(std::memory_order_acquire);
+                    if ((back = calls[worker].step.load(std::memory_order_acquire)) > t) break;
+                    calls[worker].bell.wait(rung, std::memory_order_acquire);
+                }
+                if (back >= end) break;
+                barrier.waitUntil(static_cast<std::uint32_t>(back - first));
+                t = back;
+                // Read before this worker arrives in step t: worker 0 writes
+                // the slot again in step t + 4, after this step's barrier.
+                members = team[t & 3].load(std::memory_order_relaxed);
+                timer.restart();
+                continue;
+            }
+            // The team of step t + 1, read before arriving in step t: once
+            // this worker has arrived, worker 0 may run ahead to step t + 3
+            // (when this one is not in t + 1's team) and write the slot again.
+            const int nextMembers = team[(t + 1) & 3].load(std::memory_order_relaxed);
+            if (worker == 0) {
+                const int next = nextMembers;
+                int later = wanted();
+                // A worker called back for step t + 1 steps in t + 1 and t + 2:
+                // then, whenever it is called again, it has taken the call before.
+                for (int w = later; w < threads; ++w)
+                    if (calledFor[w] >= t + 1) later = w + 1;
+                team[(t + 2) & 3].store(later, std::memory_order_relaxed); // published by this step's barrier
+                for (int w = next; w < later; ++w) {
+                    calledFor[w] = t + 2;
+                    callBack(w, t + 2);
+                }
+                if (members != lastMembers && net.threadsStepping) net.threadsStepping->store(members);
+                lastMembers = members;
+            }
             std::vector<std::vector<std::int32_t>>& slot = net.history[t % H];
             const bool poissonOn = t >= net.poissonDelaySteps;
             const bool stimOn = dcTransientOn(net, t);
             const std::uint32_t key = stepKey(net.config.sim.rng_seed, Purpose::Poisson, t);
-            for (int k = worker; k < shards; k += threads) {
+            for (int k = worker; k < shards; k += members) {
                 Shard& shard = net.shards[k];
                 if (ring) {
                     spread(net, shard, t, split);
@@ -440,21 +514,27 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
                 timer.lap(&PhaseTimes::update_ns);
             }
             if (worker == 0) thalamicSpikes(net, t, slot[shards]);
-            const std::uint32_t ticket = barrier.arrive();
+            const std::uint32_t ticket = barrier.arrive(static_cast<std::uint32_t>(members));
             timer.lap(&PhaseTimes::update_ns);
             // Queue mode: while the others finish step t, add what is already
             // known of step t + 1's input, the segments of spikes before step
             // t; only the delay-1 segments of step t's spikes are left for
             // after the barrier. Not in a run's last step, so that between
-            // runs no input lies delivered ahead (relayPendingInput).
-            if (!ring && t + 1 < first + steps)
-                for (int k = worker; k < shards; k += threads) deliver(net, net.shards[k], t + 1, split);
+            // runs no input lies delivered ahead (relayPendingInput), nor
+            // when the shards change hands after this step.
+            if (!ring && t + 1 < end && nextMembers == members)
+                for (int k = worker; k < shards; k += members) deliver(net, net.shards[k], t + 1, split);
             timer.lap(&PhaseTimes::deliver_ahead_ns);
             barrier.wait(ticket);
             timer.lap(&PhaseTimes::wait_ns);
             timer.step();
+            members = nextMembers;
+            ++t;
         }
+        if (worker == 0) // those still aside: the run is over
+            for (int w = 1; w < threads; ++w) callBack(w, end);
     });
+    if (net.threadsStepping) net.threadsStepping->store(0);
     net.step = first + steps;
     if (!out) return;
     // Merge: for each step, the shards' spikes in shard (= neuron) order.
