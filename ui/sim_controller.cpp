@@ -1,5 +1,7 @@
 #include "ui/sim_controller.hpp"
 
+#include "ui/gui_cpu.hpp"
+
 #include "microcircuit/errors.hpp"
 #include "microcircuit/model.hpp"
 
@@ -402,6 +404,7 @@ void SimController::post(std::function<void()> work) {
 }
 
 void SimController::drain() {
+    const guicpu::Scope cpu(guicpu::Part::Drain);
     // Messages from the engine thread first (a new network before its spikes).
     std::vector<std::function<void()>> inbox;
     {

@@ -2,6 +2,8 @@
 
 #include "ui/raster/raster_surface.hpp"
 
+#include "ui/gui_cpu.hpp"
+
 #include "ui/sim_controller.hpp"
 
 #include <QContextMenuEvent>
@@ -82,6 +84,20 @@ QImage RasterView::grabFramebuffer() {
     return img;
 }
 
+QImage RasterView::grabSurface() {
+    if (!m_surface->isExposed() || !m_surface->makeCurrent()) return {};
+    QOpenGLContext* ctx = m_surface->context();
+    const QSize pixels = m_surface->size() * m_surface->devicePixelRatio();
+    paintFrame(ctx->defaultFramebufferObject(), pixels);
+    auto* gl = ctx->extraFunctions();
+    gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, ctx->defaultFramebufferObject());
+    QImage img(pixels, QImage::Format_RGBA8888);
+    gl->glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    gl->glReadPixels(0, 0, pixels.width(), pixels.height(), GL_RGBA, GL_UNSIGNED_BYTE, img.bits());
+    ctx->swapBuffers(m_surface);
+    return img.mirrored().convertToFormat(QImage::Format_RGB32);
+}
+
 void RasterView::setTheme(const Theme& theme) {
     m_theme = theme;
     update();
@@ -154,9 +170,14 @@ void RasterView::paintFrame(unsigned fbo, const QSize& pixels) {
     auto* gl = m_surface->context()->extraFunctions();
     gl->glBindFramebuffer(GL_FRAMEBUFFER, fbo);
     gl->glViewport(0, 0, pixels.width(), pixels.height());
-    const QColor bg = palette().color(QPalette::Window);
-    gl->glClearColor(bg.redF(), bg.greenF(), bg.blueF(), 1.0f);
-    gl->glClear(GL_COLOR_BUFFER_BIT);
+    const bool profile = guicpu::rasterProfile();
+    {
+        const guicpu::Scope cpu(guicpu::Part::RasterClear);
+        const QColor bg = palette().color(QPalette::Window);
+        gl->glClearColor(bg.redF(), bg.greenF(), bg.blueF(), 1.0f);
+        gl->glClear(GL_COLOR_BUFFER_BIT);
+        if (profile) gl->glFinish();
+    }
 
     if (m_controller->hasNetwork() && m_renderer.isReady()) {
         RasterFrame f;
@@ -183,10 +204,14 @@ void RasterView::paintFrame(unsigned fbo, const QSize& pixels) {
         m_incremental ? m_renderer.render(f) : m_renderer.renderDirect(f);
         m_spikesSum += m_renderer.lastFrame().spikesDrawn;
     }
-    if (!m_paintDevice) m_paintDevice = std::make_unique<QOpenGLPaintDevice>();
-    m_paintDevice->setSize(pixels);
-    m_paintDevice->setDevicePixelRatio(dpr);
-    paintOverlay(m_paintDevice.get());
+    {
+        const guicpu::Scope cpu(guicpu::Part::RasterOverlay);
+        if (!m_paintDevice) m_paintDevice = std::make_unique<QOpenGLPaintDevice>();
+        m_paintDevice->setSize(pixels);
+        m_paintDevice->setDevicePixelRatio(dpr);
+        paintOverlay(m_paintDevice.get());
+        if (profile) gl->glFinish();
+    }
     m_paintMsSum += paintClock.nsecsElapsed() * 1e-6;
 
     ++m_frames;

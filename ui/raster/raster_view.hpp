@@ -81,6 +81,11 @@ class RasterView : public QWidget {
     /// The view as drawn (spikes and the painted labels, axis and markers),
     /// rendered now offscreen at the view's size in device pixels.
     QImage grabFramebuffer();
+    /// A frame drawn now into the surface's own window (as on screen, where
+    /// the ring's copy takes another path in the driver than into a
+    /// framebuffer object), read back before it is shown. Null if the
+    /// surface is not exposed. For tests.
+    QImage grabSurface();
     /// A new frame soon (hides QWidget::update: the pixels are the surface's).
     void update();
 

@@ -1,0 +1,158 @@
+#include "ui/raster/raster_overlay_layer.hpp"
+
+#include <QFile>
+#include <QOpenGLContext>
+#include <QOpenGLExtraFunctions>
+#include <QVector2D>
+
+#include <algorithm>
+
+namespace mc::ui {
+namespace {
+
+QByteArray readResource(const char* path) {
+    QFile f(QString::fromLatin1(path));
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+bool OverlayLayer::initialize() {
+    QOpenGLContext* ctx = QOpenGLContext::currentContext();
+    if (!ctx) return false;
+    m_gl = ctx->extraFunctions();
+    m_program = std::make_unique<QOpenGLShaderProgram>();
+    const QByteArray vs = readResource(":/shaders/raster_overlay.vert");
+    const QByteArray fs = readResource(":/shaders/raster_overlay.frag");
+    if (vs.isEmpty() || fs.isEmpty() || !m_program->addShaderFromSourceCode(QOpenGLShader::Vertex, vs) ||
+        !m_program->addShaderFromSourceCode(QOpenGLShader::Fragment, fs) || !m_program->link())
+        return false;
+    m_vao.create();
+    m_vao.bind();
+    m_gl->glGenBuffers(1, &m_vbo);
+    m_gl->glBindBuffer(GL_ARRAY_BUFFER, m_vbo);
+    m_gl->glEnableVertexAttribArray(0);
+    m_gl->glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);
+    m_vao.release();
+    m_ready = true;
+    return true;
+}
+
+void OverlayLayer::release() {
+    if (!m_gl) return;
+    if (m_vbo) m_gl->glDeleteBuffers(1, &m_vbo);
+    if (m_fbo) m_gl->glDeleteFramebuffers(1, &m_fbo);
+    if (m_texture) m_gl->glDeleteTextures(1, &m_texture);
+    m_vbo = m_fbo = m_texture = 0;
+    m_size = {};
+    m_vao.destroy();
+    m_program.reset();
+    m_ready = false;
+}
+
+void OverlayLayer::upload(const QImage& image, const QRect& rect) {
+    if (!m_ready || image.isNull()) return;
+    if (image.size() != m_size) {
+        // Unsized with BGRA data, as the ring (raster_renderer.cpp): stored as
+        // a window's pixels are, so that copy() is a copy of memory.
+        if (!m_texture) m_gl->glGenTextures(1, &m_texture);
+        m_gl->glBindTexture(GL_TEXTURE_2D, m_texture);
+        m_gl->glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, image.width(), image.height(), 0, GL_BGRA, GL_UNSIGNED_BYTE,
+                           nullptr);
+        m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+        m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+        GLint previous = 0;
+        m_gl->glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &previous);
+        if (!m_fbo) m_gl->glGenFramebuffers(1, &m_fbo);
+        m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, m_fbo);
+        m_gl->glFramebufferTexture2D(GL_READ_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, m_texture, 0);
+        m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(previous));
+        m_size = image.size();
+    }
+    const QRect r = rect.intersected(image.rect());
+    if (r.isEmpty()) return;
+    // Image row y goes to texture row y: the texture is upside down for
+    // OpenGL, which copy() and the shader undo.
+    m_gl->glBindTexture(GL_TEXTURE_2D, m_texture);
+    m_gl->glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(image.bytesPerLine() / 4));
+    m_gl->glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    m_gl->glTexSubImage2D(GL_TEXTURE_2D, 0, 0, r.y(), image.width(), r.height(), GL_BGRA, GL_UNSIGNED_BYTE,
+                          image.constScanLine(r.y()));
+    m_gl->glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    m_gl->glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void OverlayLayer::copy(const QRect& rect, int framebufferHeight) {
+    const QRect r = rect.intersected(QRect(QPoint(0, 0), m_size));
+    if (!m_ready || !m_fbo || r.isEmpty()) return;
+    GLint previous = 0;
+    m_gl->glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &previous);
+    m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, m_fbo);
+    // Texture rows run from the top: read them flipped (into a window, which
+    // Mesa keeps from the top as well, a plain copy of memory).
+    const int yGl = framebufferHeight - r.y() - r.height();
+    m_gl->glBlitFramebuffer(r.x(), r.y() + r.height(), r.x() + r.width(), r.y(), r.x(), yGl, r.x() + r.width(),
+                            yGl + r.height(), GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(previous));
+}
+
+void OverlayLayer::blend(const std::vector<QRect>& rects, const QSize& framebuffer) {
+    if (!m_ready || !m_texture || rects.empty()) return;
+    m_vertices.clear();
+    for (const QRect& r : rects) {
+        const auto x0 = static_cast<float>(r.x()), x1 = static_cast<float>(r.x() + r.width());
+        const auto y0 = static_cast<float>(framebuffer.height() - r.y() - r.height());
+        const auto y1 = static_cast<float>(framebuffer.height() - r.y());
+        for (float v : {x0, y0, x1, y0, x0, y1, x1, y0, x1, y1, x0, y1})
+            m_vertices.push_back(v);
+    }
+    m_gl->glViewport(0, 0, framebuffer.width(), framebuffer.height());
+    m_gl->glEnable(GL_BLEND);
+    m_gl->glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+    m_program->bind();
+    m_program->setUniformValue("framebufferSize", QVector2D(float(framebuffer.width()), float(framebuffer.height())));
+    m_program->setUniformValue("overlay", 0);
+    m_gl->glActiveTexture(GL_TEXTURE0);
+    m_gl->glBindTexture(GL_TEXTURE_2D, m_texture);
+    m_vao.bind();
+    m_gl->glBindBuffer(GL_ARRAY_BUFFER, m_vbo);
+    m_gl->glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(m_vertices.size() * sizeof(float)),
+                       m_vertices.data(), GL_STREAM_DRAW);
+    m_gl->glDrawArrays(GL_TRIANGLES, 0, static_cast<GLsizei>(m_vertices.size() / 2));
+    m_vao.release();
+    m_gl->glBindTexture(GL_TEXTURE_2D, 0);
+    m_program->release();
+    m_gl->glDisable(GL_BLEND);
+}
+
+std::vector<QRect> inkRects(const QImage& image, const QRect& area, int band, int gap) {
+    std::vector<QRect> rects;
+    const QRect a = area.intersected(image.rect());
+    if (a.isEmpty() || image.format() != QImage::Format_ARGB32_Premultiplied) return rects;
+    std::vector<unsigned char> inked(static_cast<std::size_t>(a.width()));
+    for (int y0 = a.top(); y0 <= a.bottom(); y0 += band) {
+        const int rows = std::min(band, a.bottom() + 1 - y0);
+        std::fill(inked.begin(), inked.end(), 0);
+        for (int y = y0; y < y0 + rows; ++y) {
+            const auto* line = reinterpret_cast<const QRgb*>(image.constScanLine(y)) + a.left();
+            for (int x = 0; x < a.width(); ++x)
+                inked[static_cast<std::size_t>(x)] |= qAlpha(line[x]) != 0;
+        }
+        int start = -1, last = -1;
+        for (int x = 0; x <= a.width(); ++x) {
+            const bool ink = x < a.width() && inked[static_cast<std::size_t>(x)];
+            if (ink) {
+                if (start >= 0 && x - last > gap) {
+                    rects.emplace_back(a.left() + start, y0, last - start + 1, rows);
+                    start = -1;
+                }
+                if (start < 0) start = x;
+                last = x;
+            }
+        }
+        if (start >= 0) rects.emplace_back(a.left() + start, y0, last - start + 1, rows);
+    }
+    return rects;
+}
+
+} // namespace mc::ui
