@@ -50,36 +50,71 @@ void OverlayLayer::release() {
     m_ready = false;
 }
 
-void OverlayLayer::upload(const QImage& image, const QRect& rect) {
-    if (!m_ready || image.isNull()) return;
-    if (image.size() != m_size) {
-        // Unsized with BGRA data, as the ring (raster_renderer.cpp): stored as
-        // a window's pixels are, so that copy() is a copy of memory.
-        if (!m_texture) m_gl->glGenTextures(1, &m_texture);
-        m_gl->glBindTexture(GL_TEXTURE_2D, m_texture);
-        m_gl->glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, image.width(), image.height(), 0, GL_BGRA, GL_UNSIGNED_BYTE,
-                           nullptr);
-        m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-        m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-        GLint previous = 0;
-        m_gl->glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &previous);
-        if (!m_fbo) m_gl->glGenFramebuffers(1, &m_fbo);
-        m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, m_fbo);
-        m_gl->glFramebufferTexture2D(GL_READ_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, m_texture, 0);
-        m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(previous));
-        m_size = image.size();
-    }
-    const QRect r = rect.intersected(image.rect());
+bool OverlayLayer::resize(const QSize& pixels) {
+    if (!m_ready || pixels == m_size || pixels.isEmpty()) return false;
+    // Unsized with BGRA data, as the ring (raster_renderer.cpp): stored as a
+    // window's pixels are, so that copy() is a copy of memory.
+    if (!m_texture) m_gl->glGenTextures(1, &m_texture);
+    m_gl->glBindTexture(GL_TEXTURE_2D, m_texture);
+    m_gl->glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, pixels.width(), pixels.height(), 0, GL_BGRA, GL_UNSIGNED_BYTE,
+                       nullptr);
+    m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    m_gl->glBindTexture(GL_TEXTURE_2D, 0);
+    GLint previous = 0;
+    m_gl->glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &previous);
+    if (!m_fbo) m_gl->glGenFramebuffers(1, &m_fbo);
+    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_fbo);
+    m_gl->glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, m_texture, 0);
+    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(previous));
+    m_size = pixels;
+    return true;
+}
+
+void OverlayLayer::bindForPainting() {
+    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_fbo);
+    m_gl->glViewport(0, 0, m_size.width(), m_size.height());
+}
+
+void OverlayLayer::fill(const QRect& rect, const QColor& colour) {
+    const QRect r = rect.intersected(QRect(QPoint(0, 0), m_size));
     if (r.isEmpty()) return;
-    // Image row y goes to texture row y: the texture is upside down for
-    // OpenGL, which copy() and the shader undo.
+    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_fbo);
+    m_gl->glEnable(GL_SCISSOR_TEST);
+    m_gl->glScissor(r.x(), r.y(), r.width(), r.height()); // texture rows from the top
+    const float a = static_cast<float>(colour.alphaF());
+    m_gl->glClearColor(static_cast<float>(colour.redF()) * a, static_cast<float>(colour.greenF()) * a,
+                       static_cast<float>(colour.blueF()) * a, a);
+    m_gl->glClear(GL_COLOR_BUFFER_BIT);
+    m_gl->glDisable(GL_SCISSOR_TEST);
+}
+
+void OverlayLayer::upload(const QImage& image, const QPoint& topLeft) {
+    const QRect r = QRect(topLeft, image.size()).intersected(QRect(QPoint(0, 0), m_size));
+    if (r.isEmpty() || image.format() != QImage::Format_ARGB32_Premultiplied) return;
     m_gl->glBindTexture(GL_TEXTURE_2D, m_texture);
     m_gl->glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(image.bytesPerLine() / 4));
     m_gl->glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-    m_gl->glTexSubImage2D(GL_TEXTURE_2D, 0, 0, r.y(), image.width(), r.height(), GL_BGRA, GL_UNSIGNED_BYTE,
-                          image.constScanLine(r.y()));
+    const uchar* first = image.constScanLine(r.y() - topLeft.y()) + 4 * (r.x() - topLeft.x());
+    m_gl->glTexSubImage2D(GL_TEXTURE_2D, 0, r.x(), r.y(), r.width(), r.height(), GL_BGRA, GL_UNSIGNED_BYTE, first);
     m_gl->glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
     m_gl->glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+QImage OverlayLayer::read(const QRect& rect) {
+    const QRect r = rect.intersected(QRect(QPoint(0, 0), m_size));
+    if (r.isEmpty()) return {};
+    QImage img(r.size(), QImage::Format_ARGB32_Premultiplied);
+    GLint previous = 0;
+    m_gl->glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &previous);
+    m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, m_fbo);
+    m_gl->glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    m_gl->glPixelStorei(GL_PACK_ROW_LENGTH, static_cast<GLint>(img.bytesPerLine() / 4));
+    // Texture rows from the top: the first row read is the image's first.
+    m_gl->glReadPixels(r.x(), r.y(), r.width(), r.height(), GL_BGRA, GL_UNSIGNED_BYTE, img.bits());
+    m_gl->glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+    m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(previous));
+    return img;
 }
 
 void OverlayLayer::copy(const QRect& rect, int framebufferHeight) {

@@ -1,9 +1,9 @@
 // The raster's overlay (axes, labels, separators, markers) on the GPU side:
-// a texture holding the overlay as painted by QPainter into a QImage
-// (ui/raster/raster_overlay.cpp), uploaded where it changed. Each frame the
+// a texture holding the overlay, painted with QPainter only where it changed
+// (ui/raster/raster_overlay.cpp). Each frame the
 // margins around the plot are copied from it as they are (they are opaque),
 // and inside the plot only the rectangles that hold ink are blended over the
-// spikes. Painting on the CPU once and copying is far cheaper than painting
+// spikes. Painting once and copying is far cheaper than painting
 // through OpenGL every frame in software (docs/performance.md).
 #pragma once
 
@@ -26,10 +26,18 @@ class OverlayLayer {
     /// Frees GL objects; the context must be current.
     void release();
     bool isReady() const { return m_ready; }
-    /// Uploads the rows of `rect` (device pixels, top-left origin) of
-    /// `image` (ARGB32 premultiplied, the framebuffer's size); a new size
-    /// reallocates the texture (then upload all of it).
-    void upload(const QImage& image, const QRect& rect);
+    /// A texture of `pixels`; true if it was (re)allocated, its content lost.
+    bool resize(const QSize& pixels);
+    /// Binds the layer's framebuffer for drawing. Paint into it flipped
+    /// (QOpenGLPaintDevice::setPaintFlipped): texture row y holds the
+    /// overlay's row y from the top, as copy() and blend() expect.
+    void bindForPainting();
+    /// Fills `rect` (device pixels from the top-left, like all rects here) with `colour`.
+    void fill(const QRect& rect, const QColor& colour);
+    /// Uploads `image` (ARGB32 premultiplied) to the layer at `topLeft`.
+    void upload(const QImage& image, const QPoint& topLeft);
+    /// Reads `rect` of the layer back (ARGB32 premultiplied), e.g. to find its ink.
+    QImage read(const QRect& rect);
     /// Copies `rect` of the overlay into the bound framebuffer as it is.
     void copy(const QRect& rect, int framebufferHeight);
     /// Blends `rects` of the overlay over the bound framebuffer (premultiplied "over").
