@@ -111,6 +111,7 @@ out = {
     "gui_thread_cpu_fraction": gui.get("gui_thread_cpu_fraction"),
     "raster_frame_cpu_ms": gui.get("raster_frame_cpu_ms"),
     "raster_frame_cpu_parts_ms": gui.get("raster_frame_cpu_parts_ms"),
+    "raster_spikes_per_frame": gui.get("raster_spikes_per_frame"),
     "gui_cpu_ms_per_s": gui.get("gui_cpu_ms_per_s"),
     "gui_phases": gui["phases"],
     "bench_phases": bench.get("phases"),

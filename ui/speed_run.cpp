@@ -149,7 +149,8 @@ void SpeedRun::finish() {
           ", \"max_latency_ms\": " + num(m_window.perfProbe()->maxLatencyMs(), 0) +
           ", \"gui_thread_cpu_fraction\": " + num(wall > 0.0 ? (to.guiCpuS - m_from.guiCpuS) / wall : 0.0) +
           ", \"raster_frame_cpu_ms\": " + num(partS(guicpu::Part::RasterFrame) * 1e3 / frames) +
-          ", \"raster_frame_cpu_parts_ms\": " + frameParts + ", \"gui_cpu_ms_per_s\": " + guiParts +
+          ", \"raster_frame_cpu_parts_ms\": " + frameParts +
+          ", \"raster_spikes_per_frame\": " + num(m_window.raster()->spikesDrawnPerFrame(), 0) + ", \"gui_cpu_ms_per_s\": " + guiParts +
           ", \"raster_profile\": " + (guicpu::rasterProfile() ? "true" : "false") +
           ", \"gui_rss_mb\": " + num(residentMb(), 1) + ", \"gui_peak_rss_mb\": " + num(peakResidentMb(), 1) +
           ", \"threads\": " + QByteArray::number(c->buildInfo() ? c->buildInfo()->threads : 0) +

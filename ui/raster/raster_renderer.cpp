@@ -190,15 +190,37 @@ void RasterRenderer::drawSpikes(const RasterFrame& frame, const Geometry& g, std
         p.setUniformValue("baseRem", static_cast<GLint>(g.map.remainder(baseT)));
         p.setUniformValue("baseColumn",
                           static_cast<GLint>(toRing ? floorMod(baseColumn, m_ringColumns) : baseColumn - g.left));
-        // The ring draws each spike twice: the second copy lands on the far
-        // side of the seam when the point reaches across it.
-        const GLsizei copies = toRing ? 2 : 1;
-        const std::size_t slot = static_cast<std::size_t>(i % m_capacity);
-        const std::size_t n = static_cast<std::size_t>(end - i);
-        const std::size_t firstPart = std::min(n, m_capacity - slot);
-        m_gl->glDrawArraysInstanced(GL_POINTS, static_cast<GLint>(slot), static_cast<GLsizei>(firstPart), copies);
-        if (n > firstPart) m_gl->glDrawArraysInstanced(GL_POINTS, 0, static_cast<GLsizei>(n - firstPart), copies);
-        m_stats.spikesDrawn += n;
+        const auto draw = [&](std::uint64_t a, std::uint64_t b, GLsizei copies) {
+            if (a >= b) return;
+            const std::size_t slot = static_cast<std::size_t>(a % m_capacity);
+            const std::size_t n = static_cast<std::size_t>(b - a);
+            const std::size_t firstPart = std::min(n, m_capacity - slot);
+            m_gl->glDrawArraysInstanced(GL_POINTS, static_cast<GLint>(slot), static_cast<GLsizei>(firstPart), copies);
+            if (n > firstPart) m_gl->glDrawArraysInstanced(GL_POINTS, 0, static_cast<GLsizei>(n - firstPart), copies);
+        };
+        if (!toRing) {
+            draw(i, end, 1);
+        } else {
+            // Into the ring, a spike whose point reaches across the ring's
+            // seam is drawn twice (the shader puts the second copy on the far
+            // side): those of the columns within `pad` of a multiple of the
+            // ring's width, a contiguous range of the store for each seam.
+            // The others once (a second copy of theirs would draw nothing).
+            std::uint64_t at = i;
+            const std::int64_t lastColumn = g.map.column(timeAt(end - 1));
+            for (std::int64_t seam = floorDiv(g.map.column(baseT) + g.pad, m_ringColumns) * m_ringColumns;
+                 seam - g.pad <= lastColumn; seam += m_ringColumns) {
+                const std::uint64_t a =
+                    std::clamp(indexOfTime(frame, g.map.firstTime(seam - g.pad)), at, static_cast<std::uint64_t>(end));
+                const std::uint64_t b =
+                    std::clamp(indexOfTime(frame, g.map.firstTime(seam + g.pad)), a, static_cast<std::uint64_t>(end));
+                draw(at, a, 1);
+                draw(a, b, 2);
+                at = b;
+            }
+            draw(at, end, 1);
+        }
+        m_stats.spikesDrawn += end - i;
         i = end;
     }
     m_vao.release();
