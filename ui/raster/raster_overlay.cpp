@@ -53,7 +53,7 @@ void RasterView::updateOverlay(const QSize& pixels, const QRect& plot) {
     const bool timeMoved = t0 != m_overlayT0 || t1 != m_overlayT1;
     // Markers and shading move with time over the whole plot; otherwise
     // only the time axis below the plot does.
-    bool all = key != m_overlayKey || ((events || m_overlayEvents) && timeMoved);
+    bool all = !m_overlayCached || key != m_overlayKey || ((events || m_overlayEvents) && timeMoved);
     if (m_overlayLayer.resize(pixels)) all = true;
     if (!all && !timeMoved) return;
     const QColor window = palette().color(QPalette::Window);

@@ -110,6 +110,11 @@ void RasterView::setIncremental(bool on) {
     update();
 }
 
+void RasterView::setOverlayCached(bool on) {
+    m_overlayCached = on;
+    update();
+}
+
 void RasterView::setWindowMs(double ms) {
     m_windowMs = std::clamp(ms, 1.0, 600000.0);
     emit viewChanged();

@@ -80,6 +80,9 @@ class RasterView : public QWidget {
     /// false: every frame draws the window's spikes straight from the store
     /// instead of through the ring (tests compare both ways).
     void setIncremental(bool on);
+    /// false: every frame paints the whole overlay again and finds its ink
+    /// anew, instead of only what changed (tests compare both ways).
+    void setOverlayCached(bool on);
     /// The view as drawn (spikes and the painted labels, axis and markers),
     /// rendered now offscreen at the view's size in device pixels.
     QImage grabFramebuffer();
@@ -154,6 +157,7 @@ class RasterView : public QWidget {
     QTimer m_frameTimer;
     bool m_dirty = false;
     bool m_incremental = true;
+    bool m_overlayCached = true;
     RasterRenderer m_renderer;
     Theme m_theme;
     double m_windowMs = 1000.0;
