@@ -101,9 +101,8 @@ void SpeedRun::tick() {
               ", \"fps\": " + num(static_cast<double>(now.frames - m_lastSecond.frames) / wall, 1) +
               ", \"latency_ms\": " + num(m_window.perfProbe()->worstLatencyMs(), 0) +
               ", \"gui_thread_cpu_fraction\": " + num((now.guiCpuS - m_lastSecond.guiCpuS) / wall) +
-              ", \"rss_mb\": " + num(residentMb(), 1) +
-              ", \"spikes_waiting_max\": " + QByteArray::number(qulonglong(m_window.controller()->mostSpikesWaiting())) +
-              "}");
+              ", \"rss_mb\": " + num(residentMb(), 1) + ", \"spikes_waiting_max\": " +
+              QByteArray::number(qulonglong(m_window.controller()->mostSpikesWaiting())) + "}");
     m_lastSecond = now;
 }
 
@@ -136,8 +135,8 @@ void SpeedRun::finish() {
         const auto p = static_cast<guicpu::Part>(i);
         const bool raster = p <= guicpu::Part::RasterSwap;
         QByteArray& out = raster ? frameParts : guiParts;
-        out += QByteArray(out.size() > 1 ? ", \"" : "\"") + guicpu::name(p) + "\": " +
-               num(raster ? partS(p) * 1e3 / frames : (wall > 0.0 ? partS(p) * 1e3 / wall : 0.0), 3);
+        out += QByteArray(out.size() > 1 ? ", \"" : "\"") + guicpu::name(p) +
+               "\": " + num(raster ? partS(p) * 1e3 / frames : (wall > 0.0 ? partS(p) * 1e3 / wall : 0.0), 3);
     }
     frameParts += "}";
     guiParts += "}";
@@ -149,8 +148,8 @@ void SpeedRun::finish() {
           ", \"max_latency_ms\": " + num(m_window.perfProbe()->maxLatencyMs(), 0) +
           ", \"gui_thread_cpu_fraction\": " + num(wall > 0.0 ? (to.guiCpuS - m_from.guiCpuS) / wall : 0.0) +
           ", \"raster_frame_cpu_ms\": " + num(partS(guicpu::Part::RasterFrame) * 1e3 / frames) +
-          ", \"raster_frame_cpu_parts_ms\": " + frameParts +
-          ", \"raster_spikes_per_frame\": " + num(m_window.raster()->spikesDrawnPerFrame(), 0) + ", \"gui_cpu_ms_per_s\": " + guiParts +
+          ", \"raster_frame_cpu_parts_ms\": " + frameParts + ", \"raster_spikes_per_frame\": " +
+          num(m_window.raster()->spikesDrawnPerFrame(), 0) + ", \"gui_cpu_ms_per_s\": " + guiParts +
           ", \"raster_profile\": " + (guicpu::rasterProfile() ? "true" : "false") +
           ", \"gui_rss_mb\": " + num(residentMb(), 1) + ", \"gui_peak_rss_mb\": " + num(peakResidentMb(), 1) +
           ", \"threads\": " + QByteArray::number(c->buildInfo() ? c->buildInfo()->threads : 0) +

@@ -100,10 +100,13 @@ void RasterView::updateOverlay(const QSize& pixels, const QRect& plot) {
         m_textDy = 0.0;
     }
     m_overlayLayer.upload(img, strip.topLeft());
-    // The plot's inked rectangles, found again where the overlay changed.
-    constexpr int band = 4;
+    // The plot's inked rectangles, found again where the overlay changed
+    // (bands of one row: a line blends one or two rows, not four).
+    constexpr int band = 1;
     const int firstBand = all ? plot.top() : plot.top() + std::max(0, (strip.top() - plot.top()) / band) * band;
     std::erase_if(m_overlayInk, [&](const QRect& r) { return r.top() >= firstBand; });
+    for (QRect& r : m_overlayInk) // a tall one (a vertical line) reaching into the new bands ends above them
+        if (r.bottom() >= firstBand) r.setBottom(firstBand - 1);
     const QRect changed(plot.left(), firstBand, plot.width(), plot.bottom() + 1 - firstBand);
     const QImage ink = m_overlayLayer.read(changed);
     for (const QRect& r : inkRects(ink, ink.rect(), band))
@@ -254,13 +257,13 @@ void RasterView::paintTimeAxis(QPainter& p, const QRect& plot) {
         const double x = plot.left() + (t - t0) / (t1 - t0) * plot.width();
         p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 5));
         const QString label = QString::number(t, 'f', tickDecimals(t0, t1));
-        p.drawText(QRectF(x - 60, plot.bottom() + 6 + m_textDy, 120, fm.height()), Qt::AlignHCenter | Qt::AlignTop, label);
+        p.drawText(QRectF(x - 60, plot.bottom() + 6 + m_textDy, 120, fm.height()), Qt::AlignHCenter | Qt::AlignTop,
+                   label);
     }
     p.setFont(m_theme.font(10, true));
-    p.drawText(
-        QRectF(plot.left(), plot.bottom() + 6 + fm.height() + m_textDy, plot.width(),
-               height() - plot.bottom() - fm.height() - 6),
-        Qt::AlignCenter, "time (ms)");
+    p.drawText(QRectF(plot.left(), plot.bottom() + 6 + fm.height() + m_textDy, plot.width(),
+                      height() - plot.bottom() - fm.height() - 6),
+               Qt::AlignCenter, "time (ms)");
 }
 
 } // namespace mc::ui

@@ -151,8 +151,8 @@ void OverlayLayer::blend(const std::vector<QRect>& rects, const QSize& framebuff
     m_gl->glBindTexture(GL_TEXTURE_2D, m_texture);
     m_vao.bind();
     m_gl->glBindBuffer(GL_ARRAY_BUFFER, m_vbo);
-    m_gl->glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(m_vertices.size() * sizeof(float)),
-                       m_vertices.data(), GL_STREAM_DRAW);
+    m_gl->glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(m_vertices.size() * sizeof(float)), m_vertices.data(),
+                       GL_STREAM_DRAW);
     m_gl->glDrawArrays(GL_TRIANGLES, 0, static_cast<GLsizei>(m_vertices.size() / 2));
     m_vao.release();
     m_gl->glBindTexture(GL_TEXTURE_2D, 0);
@@ -165,6 +165,16 @@ std::vector<QRect> inkRects(const QImage& image, const QRect& area, int band, in
     const QRect a = area.intersected(image.rect());
     if (a.isEmpty() || image.format() != QImage::Format_ARGB32_Premultiplied) return rects;
     std::vector<unsigned char> inked(static_cast<std::size_t>(a.width()));
+    // A run like one of the band above (a vertical line) extends that one's
+    // rectangle: fewer, taller rectangles (llvmpipe pays per triangle).
+    const auto add = [&](int x, int y, int w, int h) {
+        for (std::size_t i = 0; i < rects.size(); ++i)
+            if (rects[i].x() == x && rects[i].width() == w && rects[i].bottom() + 1 == y) {
+                rects[i].setBottom(y + h - 1);
+                return;
+            }
+        rects.emplace_back(x, y, w, h);
+    };
     for (int y0 = a.top(); y0 <= a.bottom(); y0 += band) {
         const int rows = std::min(band, a.bottom() + 1 - y0);
         std::fill(inked.begin(), inked.end(), 0);
@@ -178,14 +188,14 @@ std::vector<QRect> inkRects(const QImage& image, const QRect& area, int band, in
             const bool ink = x < a.width() && inked[static_cast<std::size_t>(x)];
             if (ink) {
                 if (start >= 0 && x - last > gap) {
-                    rects.emplace_back(a.left() + start, y0, last - start + 1, rows);
+                    add(a.left() + start, y0, last - start + 1, rows);
                     start = -1;
                 }
                 if (start < 0) start = x;
                 last = x;
             }
         }
-        if (start >= 0) rects.emplace_back(a.left() + start, y0, last - start + 1, rows);
+        if (start >= 0) add(a.left() + start, y0, last - start + 1, rows);
     }
     return rects;
 }

@@ -55,7 +55,8 @@ class OverlayLayer {
 
 /// Rectangles (device pixels) covering every pixel of `area` in `image`
 /// whose alpha is not 0: for each band of `band` rows, the runs of columns
-/// holding ink, runs closer than `gap` columns merged.
+/// holding ink, runs closer than `gap` columns merged, and a run equal to
+/// one of the band above merged with it (one tall rectangle for a vertical line).
 std::vector<QRect> inkRects(const QImage& image, const QRect& area, int band = 4, int gap = 8);
 
 } // namespace mc::ui

@@ -275,7 +275,8 @@ bool RasterRenderer::composeByCopy(const RasterFrame& frame, const Geometry& g) 
     // memory (Mesa's blit of a framebuffer object into a window otherwise
     // flips, i.e. draws a textured quad: 4 ms a frame at 1920 x 1200 in software).
     if (first > 0)
-        m_gl->glBlitFramebuffer(start, h, start + first, 0, x, yGl, x + first, yGl + h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+        m_gl->glBlitFramebuffer(start, h, start + first, 0, x, yGl, x + first, yGl + h, GL_COLOR_BUFFER_BIT,
+                                GL_NEAREST);
     if (b - a > first)
         m_gl->glBlitFramebuffer(0, h, b - a - first, 0, x + first, yGl, x + b - a, yGl + h, GL_COLOR_BUFFER_BIT,
                                 GL_NEAREST);

@@ -70,8 +70,8 @@ void RasterRenderer::render(const RasterFrame& frame) {
         const guicpu::Scope cpu(guicpu::Part::RasterRing);
         // The store lost spikes the ring shows (a replay scrubbed back), dropped
         // the ones it was about to draw, or the picture changed as a whole.
-        const bool changed = !m_ringValid || g.key != m_key || g.endStep < m_seenEndStep ||
-                             g.storedEnd < m_drawnEnd || m_drawnEnd < frame.storedBase;
+        const bool changed = !m_ringValid || g.key != m_key || g.endStep < m_seenEndStep || g.storedEnd < m_drawnEnd ||
+                             m_drawnEnd < frame.storedBase;
         if (changed || !advanceRing(frame, g) || !ringCovers(frame, g)) redrawRing(frame, g);
         m_seenEndStep = g.endStep;
         if (profile) m_gl->glFinish();

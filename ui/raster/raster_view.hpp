@@ -152,7 +152,7 @@ class RasterView : public QWidget {
     OverlayKey m_overlayKey;
     double m_overlayT0 = 0.0, m_overlayT1 = 0.0;
     bool m_overlayEvents = false;
-    double m_textDy = 0.0; ///< shift of the time axis' and footer's text (raster_overlay.cpp)
+    double m_textDy = 0.0;           ///< shift of the time axis' and footer's text (raster_overlay.cpp)
     std::vector<QRect> m_overlayInk; ///< rectangles of the plot holding ink (blended each frame)
     QTimer m_frameTimer;
     bool m_dirty = false;
