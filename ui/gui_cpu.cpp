@@ -43,7 +43,7 @@ void add(Part part, double seconds) {
 const char* name(Part part) {
     static const char* names[kParts] = {"raster_frame",   "raster_clear", "raster_ring",  "raster_copy",
                                         "raster_overlay", "raster_swap",  "window_paint", "charts_paint",
-                                        "charts_data",    "drain",        "status"};
+                                        "charts_data",    "drain",        "status",       "health"};
     return names[static_cast<int>(part)];
 }
 

@@ -23,6 +23,7 @@ enum class Part {
     ChartsData,    ///< the charts' data refreshed (statistics, series)
     Drain,         ///< spikes taken from the engine into the store
     Status,        ///< the status bar's texts
+    Health,        ///< the health check's statistics of the last seconds' spikes (ui/activity/)
     Count
 };
 inline constexpr int kParts = static_cast<int>(Part::Count);
