@@ -70,14 +70,12 @@ void RasterView::updateOverlay(const QSize& pixels, const QRect& plot) {
         if (!m_overlayDevice) m_overlayDevice = std::make_unique<OverlayDevice>(&m_overlayLayer);
         m_overlayDevice->setSize(pixels);
         m_overlayDevice->setDevicePixelRatio(dpr);
-        m_overlayDevice->setPaintFlipped(true);
-        QPainter p(m_overlayDevice.get());
-        // Painted flipped, an edge exactly between two pixel rows would go to
-        // the upper row instead of the lower one: a 1/64 pixel nudge down
-        // keeps the frame's horizontal lines where they are drawn unflipped.
-        p.translate(0.0, 1.0 / 64.0);
-        p.setClipRect(QRectF(0, 0, width(), stripTop));
-        paintOverlay(p);
+        {
+            QPainter p(m_overlayDevice.get());
+            p.setClipRect(QRectF(0, 0, width(), stripTop));
+            paintOverlay(p);
+        }
+        m_overlayLayer.finishPainting(QRect(0, 0, pixels.width(), stripTopPx));
     }
     // The strip (tick labels move every frame) on the CPU, where text is cheap.
     QImage img(strip.size(), QImage::Format_ARGB32_Premultiplied);

@@ -41,9 +41,11 @@ bool OverlayLayer::initialize() {
 void OverlayLayer::release() {
     if (!m_gl) return;
     if (m_vbo) m_gl->glDeleteBuffers(1, &m_vbo);
-    if (m_fbo) m_gl->glDeleteFramebuffers(1, &m_fbo);
-    if (m_texture) m_gl->glDeleteTextures(1, &m_texture);
-    m_vbo = m_fbo = m_texture = 0;
+    for (unsigned* fbo : {&m_fbo, &m_paintFbo})
+        if (*fbo) m_gl->glDeleteFramebuffers(1, fbo);
+    for (unsigned* texture : {&m_texture, &m_paintTexture})
+        if (*texture) m_gl->glDeleteTextures(1, texture);
+    m_vbo = m_fbo = m_texture = m_paintFbo = m_paintTexture = 0;
     m_size = {};
     m_vao.destroy();
     m_program.reset();
@@ -52,41 +54,57 @@ void OverlayLayer::release() {
 
 bool OverlayLayer::resize(const QSize& pixels) {
     if (!m_ready || pixels == m_size || pixels.isEmpty()) return false;
-    // Unsized with BGRA data, as the ring (raster_renderer.cpp): stored as a
-    // window's pixels are, so that copy() is a copy of memory.
-    if (!m_texture) m_gl->glGenTextures(1, &m_texture);
-    m_gl->glBindTexture(GL_TEXTURE_2D, m_texture);
-    m_gl->glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, pixels.width(), pixels.height(), 0, GL_BGRA, GL_UNSIGNED_BYTE,
-                       nullptr);
-    m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    m_gl->glBindTexture(GL_TEXTURE_2D, 0);
     GLint previous = 0;
     m_gl->glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &previous);
-    if (!m_fbo) m_gl->glGenFramebuffers(1, &m_fbo);
-    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_fbo);
-    m_gl->glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, m_texture, 0);
+    const auto allocate = [&](unsigned& texture, unsigned& fbo) {
+        // Unsized with BGRA data, as the ring (raster_renderer.cpp): stored
+        // as a window's pixels are, so that copy() is a copy of memory.
+        if (!texture) m_gl->glGenTextures(1, &texture);
+        m_gl->glBindTexture(GL_TEXTURE_2D, texture);
+        m_gl->glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, pixels.width(), pixels.height(), 0, GL_BGRA, GL_UNSIGNED_BYTE,
+                           nullptr);
+        m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+        m_gl->glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+        m_gl->glBindTexture(GL_TEXTURE_2D, 0);
+        if (!fbo) m_gl->glGenFramebuffers(1, &fbo);
+        m_gl->glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+        m_gl->glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture, 0);
+    };
+    allocate(m_texture, m_fbo);
+    allocate(m_paintTexture, m_paintFbo);
     m_gl->glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(previous));
     m_size = pixels;
     return true;
 }
 
 void OverlayLayer::bindForPainting() {
-    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_fbo);
+    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_paintFbo);
     m_gl->glViewport(0, 0, m_size.width(), m_size.height());
 }
 
 void OverlayLayer::fill(const QRect& rect, const QColor& colour) {
     const QRect r = rect.intersected(QRect(QPoint(0, 0), m_size));
     if (r.isEmpty()) return;
-    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_fbo);
+    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_paintFbo);
     m_gl->glEnable(GL_SCISSOR_TEST);
-    m_gl->glScissor(r.x(), r.y(), r.width(), r.height()); // texture rows from the top
+    m_gl->glScissor(r.x(), m_size.height() - r.y() - r.height(), r.width(), r.height());
     const float a = static_cast<float>(colour.alphaF());
     m_gl->glClearColor(static_cast<float>(colour.redF()) * a, static_cast<float>(colour.greenF()) * a,
                        static_cast<float>(colour.blueF()) * a, a);
     m_gl->glClear(GL_COLOR_BUFFER_BIT);
     m_gl->glDisable(GL_SCISSOR_TEST);
+}
+
+void OverlayLayer::finishPainting(const QRect& rect) {
+    const QRect r = rect.intersected(QRect(QPoint(0, 0), m_size));
+    if (r.isEmpty()) return;
+    // Painted the usual way up (row 0 at the bottom), kept upside down: a
+    // flipped copy, exact, only when the overlay was painted.
+    m_gl->glBindFramebuffer(GL_READ_FRAMEBUFFER, m_paintFbo);
+    m_gl->glBindFramebuffer(GL_DRAW_FRAMEBUFFER, m_fbo);
+    const int h = m_size.height();
+    m_gl->glBlitFramebuffer(r.x(), h - r.y(), r.x() + r.width(), h - r.y() - r.height(), r.x(), r.y(),
+                            r.x() + r.width(), r.y() + r.height(), GL_COLOR_BUFFER_BIT, GL_NEAREST);
 }
 
 void OverlayLayer::upload(const QImage& image, const QPoint& topLeft) {

@@ -28,12 +28,16 @@ class OverlayLayer {
     bool isReady() const { return m_ready; }
     /// A texture of `pixels`; true if it was (re)allocated, its content lost.
     bool resize(const QSize& pixels);
-    /// Binds the layer's framebuffer for drawing. Paint into it flipped
-    /// (QOpenGLPaintDevice::setPaintFlipped): texture row y holds the
-    /// overlay's row y from the top, as copy() and blend() expect.
+    /// Binds the framebuffer to paint the overlay into, the usual way up
+    /// (then finishPainting). The layer itself keeps the overlay upside down
+    /// (texture row y = the overlay's row y from the top), as copy() and
+    /// blend() expect.
     void bindForPainting();
-    /// Fills `rect` (device pixels from the top-left, like all rects here) with `colour`.
+    /// Fills `rect` (device pixels from the top-left, like all rects here)
+    /// of the painting framebuffer with `colour`.
     void fill(const QRect& rect, const QColor& colour);
+    /// Takes `rect` of what was painted into the layer.
+    void finishPainting(const QRect& rect);
     /// Uploads `image` (ARGB32 premultiplied) to the layer at `topLeft`.
     void upload(const QImage& image, const QPoint& topLeft);
     /// Reads `rect` of the layer back (ARGB32 premultiplied), e.g. to find its ink.
@@ -48,6 +52,7 @@ class OverlayLayer {
     std::unique_ptr<QOpenGLShaderProgram> m_program;
     QOpenGLVertexArrayObject m_vao;
     unsigned m_vbo = 0, m_texture = 0, m_fbo = 0;
+    unsigned m_paintTexture = 0, m_paintFbo = 0; ///< painted into, the usual way up
     QSize m_size;
     bool m_ready = false;
     std::vector<float> m_vertices;
