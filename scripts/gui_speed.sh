@@ -10,6 +10,12 @@
 #   max_latency_ms      worst lateness of the GUI thread's 20 ms timer
 #   gui_rss_mb          the window's resident memory at the end
 #   engine_rss_mb       bench's peak resident memory
+#   gui_thread_cpu_fraction  the GUI thread's CPU time per wall second
+#   raster_frame_cpu_ms      its CPU time per raster frame (parts in
+#                            raster_frame_cpu_parts_ms; MC_RASTER_PROFILE=1
+#                            splits them honestly, see docs/performance.md)
+#   gui_cpu_ms_per_s         its CPU ms per second by part (window repaint,
+#                            charts, spike drain, status bar)
 # Nothing is built: it uses build/release (cmake --preset release first).
 # Usage: scripts/gui_speed.sh [--scale F] [--drive dc|poisson] [--seconds S] [--threads N]
 set -euo pipefail
@@ -26,7 +32,7 @@ while [ $# -gt 0 ]; do
     --drive) drive=${2:?--drive needs a value}; shift 2 ;;
     --seconds) seconds=${2:?--seconds needs a value}; shift 2 ;;
     --threads) threads=${2:?--threads needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "error: unknown argument $1" >&2; usage ;;
     esac
 done
@@ -104,6 +110,11 @@ out = {
     "gui_spikes_waiting_max": gui["spikes_waiting_max"],
     "gui_room_waits_per_s": gui.get("room_waits_per_s"),
     "gui_room_wait_ms_per_s": gui.get("room_wait_ms_per_s"),
+    "gui_thread_cpu_fraction": gui.get("gui_thread_cpu_fraction"),
+    "raster_frame_cpu_ms": gui.get("raster_frame_cpu_ms"),
+    "raster_frame_cpu_parts_ms": gui.get("raster_frame_cpu_parts_ms"),
+    "raster_spikes_per_frame": gui.get("raster_spikes_per_frame"),
+    "gui_cpu_ms_per_s": gui.get("gui_cpu_ms_per_s"),
     "gui_phases": gui["phases"],
     "bench_phases": bench.get("phases"),
     "renderer": "Xvfb, Mesa software OpenGL",

@@ -12,6 +12,7 @@
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QOpenGLFramebufferObject>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -346,6 +347,165 @@ class TestUiRasterRing : public QObject {
         view.resize(700, 500);
         QTest::qWait(60);
         bothWays("resized");
+    }
+
+    /// The overlay (axes, labels, separators, markers) is painted again only
+    /// where it changed; the window then shows what painting all of it again
+    /// shows: while the view scrolls (the time axis moves), while a stimulus
+    /// marker enters, crosses and leaves the window, after a pan.
+    void cachedOverlayShowsTheSame() {
+        SimController c(2);
+        c.pause();
+        QSignalSpy built(&c, &SimController::built);
+        Config config;
+        config.net.N_scaling = 0.02;
+        c.rebuild(config);
+        QVERIFY(built.wait(20000));
+        c.fireThalamicPulse(500.0);
+        RasterView view(&c);
+        view.setWindowMs(300.0);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTest::qWait(100);
+        // `cached`: the frame drawn right after the run moved on, which
+        // painted only what changed since the frame before.
+        const auto bothWays = [&](const QImage& cached, const QString& what) {
+            view.setOverlayCached(false);
+            const QImage full = view.grabSurface();
+            view.setOverlayCached(true);
+            QVERIFY2(!cached.isNull(), "the view's window is not exposed");
+            QCOMPARE(cached.size(), full.size());
+            // Equal, but for llvmpipe rounding the translucent stimulus
+            // shading's exact ties (x.5 of 255) one way or the other from
+            // frame to frame: at most 1 in 255 per channel.
+            int worst = 0;
+            for (int y = 0; y < full.height(); ++y)
+                for (int x = 0; x < full.width(); ++x) {
+                    const QRgb a = cached.pixel(x, y), b = full.pixel(x, y);
+                    worst = std::max({worst, std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)),
+                                      std::abs(qBlue(a) - qBlue(b))});
+                }
+            if (worst > 1) {
+                cached.save(QDir::temp().filePath("test_ui_raster_overlay_cached.png"));
+                full.save(QDir::temp().filePath("test_ui_raster_overlay_full.png"));
+            }
+            QVERIFY2(worst <= 1, qPrintable(QString("%1: pixels differ by up to %2").arg(what).arg(worst)));
+        };
+        for (double until : {120.0, 300.0, 450.0, 520.0, 650.0, 800.0, 900.0, 1000.0, 1100.0}) {
+            // Frames in between, as on screen: a few steps of whole milliseconds.
+            const double from = c.modelTimeMs();
+            QImage cached;
+            for (int i = 1; i <= 3; ++i) {
+                const double t = from + std::round((until - from) * i / 3.0);
+                c.step(t - c.modelTimeMs());
+                QTRY_COMPARE_WITH_TIMEOUT(c.store().endStep(), static_cast<std::int64_t>(std::llround(t / 0.1)), 30000);
+                cached = view.grabSurface();
+            }
+            bothWays(cached, QString("scrolled to %1 ms").arg(until));
+            if (QTest::currentTestFailed()) return;
+        }
+        // Panned back (not following): the footer changes, the view is drawn again.
+        QTest::mousePress(&view, Qt::LeftButton, {}, QPoint(450, 300));
+        QTest::mouseMove(&view, QPoint(650, 320));
+        QTest::mouseRelease(&view, Qt::LeftButton, {}, QPoint(650, 320));
+        QVERIFY(!view.isFollowing());
+        bothWays(view.grabSurface(), "panned");
+    }
+
+    /// Over the plot only the overlay's inked rectangles are blended: they
+    /// cover every pixel that is not transparent (lines, dots, text, a
+    /// shaded band), each pixel once.
+    void inkRectsCoverAllInk() {
+        QImage img(700, 300, QImage::Format_ARGB32_Premultiplied);
+        img.fill(Qt::transparent);
+        {
+            QPainter p(&img);
+            p.setPen(QPen(QColor(0xc8, 0xc8, 0xc8), 0.8, Qt::DotLine));
+            p.drawLine(QPointF(0, 37.3), QPointF(700, 37.3));
+            p.setPen(QPen(Qt::black, 1.5));
+            p.drawLine(QPointF(0, 120.5), QPointF(700, 120.5));
+            p.drawRect(0, 0, 699, 299);
+            p.fillRect(QRectF(301.5, 0, 40, 300), QColor(16, 128, 48, 40));
+            p.drawText(QPointF(500, 200), "L2/3 E");
+        }
+        std::mt19937 rng(7);
+        for (int i = 0; i < 50; ++i)
+            img.setPixel(static_cast<int>(rng() % 700), static_cast<int>(rng() % 300),
+                         qPremultiply(qRgba(200, 0, 0, 255)));
+        const QRect area(3, 5, 690, 290);
+        for (int band : {1, 4}) {
+            const std::vector<QRect> rects = inkRects(img, area, band);
+            std::vector<char> covered(static_cast<std::size_t>(img.width() * img.height()), 0);
+            const auto at = [&](int x, int y) -> char& {
+                return covered[static_cast<std::size_t>(y * img.width() + x)];
+            };
+            for (const QRect& r : rects) {
+                QVERIFY2(area.contains(r), "a rectangle outside the area");
+                for (int y = r.top(); y <= r.bottom(); ++y)
+                    for (int x = r.left(); x <= r.right(); ++x) {
+                        QVERIFY2(at(x, y) == 0, "a pixel blended twice");
+                        at(x, y) = 1;
+                    }
+            }
+            int ink = 0;
+            for (int y = area.top(); y <= area.bottom(); ++y)
+                for (int x = area.left(); x <= area.right(); ++x)
+                    if (qAlpha(img.pixel(x, y)) != 0) {
+                        ++ink;
+                        QVERIFY2(at(x, y) == 1, qPrintable(QString("ink at (%1, %2) not covered").arg(x).arg(y)));
+                    }
+            QVERIFY(ink > 2000);
+            // And far less than the whole area is blended.
+            std::int64_t blended = 0;
+            for (const QRect& r : rects)
+                blended += std::int64_t{r.width()} * r.height();
+            QVERIFY2(blended < std::int64_t{area.width()} * area.height() / 3, qPrintable(QString::number(blended)));
+        }
+    }
+
+    /// On screen the ring reaches the window by another path of the driver
+    /// (Mesa: a copy of memory, the ring being kept upside down) than into
+    /// the framebuffer objects above: the view's own window shows the same
+    /// pixels through the ring as drawn from the store, while a run scrolls.
+    void windowShowsTheSameBothWays() {
+        SimController c(2);
+        c.pause();
+        QSignalSpy built(&c, &SimController::built);
+        Config config;
+        config.net.N_scaling = 0.02;
+        c.rebuild(config);
+        QVERIFY(built.wait(20000));
+        RasterView view(&c);
+        view.setWindowMs(300.0);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTest::qWait(100); // the surface exposed too
+        for (double until : {120.0, 400.0, 700.0, 1000.0}) {
+            c.step(until - c.modelTimeMs());
+            QTRY_COMPARE_WITH_TIMEOUT(c.store().endStep(), static_cast<std::int64_t>(std::llround(until / 0.1)), 30000);
+            QTest::qWait(60);
+            view.setIncremental(true);
+            const QImage ring = view.grabSurface();
+            view.setIncremental(false);
+            const QImage direct = view.grabSurface();
+            view.setIncremental(true);
+            QVERIFY2(!ring.isNull(), "the view's window is not exposed");
+            QCOMPARE(ring.size(), direct.size());
+            // Spikes shown at all (the comparison means something): the plot is not one colour.
+            const QImage plot = direct.copy(view.plotRect().adjusted(2, 2, -2, -2));
+            bool inked = false;
+            for (int y = 0; y < plot.height() && !inked; ++y)
+                for (int x = 0; x < plot.width() && !inked; ++x)
+                    inked = plot.pixel(x, y) != plot.pixel(0, 0);
+            QVERIFY2(inked, "no spikes in the plot");
+            if (ring != direct) {
+                ring.save(QDir::temp().filePath("test_ui_raster_ring_window_ring.png"));
+                direct.save(QDir::temp().filePath("test_ui_raster_ring_window_direct.png"));
+            }
+            QVERIFY2(ring == direct, qPrintable(QString("window at %1 ms").arg(until)));
+        }
     }
 };
 

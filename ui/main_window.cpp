@@ -1,6 +1,7 @@
 #include "ui/main_window.hpp"
 
 #include "ui/controls/control_panel.hpp"
+#include "ui/gui_cpu.hpp"
 #include "ui/lessons/lesson_panel.hpp"
 #include "ui/perf_probe.hpp"
 #include "ui/probes/probe_menu.hpp"
@@ -293,6 +294,7 @@ void MainWindow::createStatusBar() {
 }
 
 void MainWindow::updateStatus() {
+    const guicpu::Scope cpu(guicpu::Part::Status);
     const auto info = m_controller->buildInfo();
     if (!info) {
         m_statusTime->setText(m_controller->isBuilding() ? "building" : "no network");

@@ -1,9 +1,11 @@
 #include "ui/sim_controller.hpp"
 
-#include <QAbstractEventDispatcher>
+#include "ui/gui_cpu.hpp"
 
 #include "microcircuit/errors.hpp"
 #include "microcircuit/model.hpp"
+
+#include <QAbstractEventDispatcher>
 
 #include <nlohmann/json.hpp>
 
@@ -412,6 +414,7 @@ void SimController::post(std::function<void()> work) {
 }
 
 void SimController::drain() {
+    const guicpu::Scope cpu(guicpu::Part::Drain);
     // Messages from the engine thread first (a new network before its spikes).
     std::vector<std::function<void()>> inbox;
     {

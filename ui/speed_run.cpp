@@ -47,6 +47,7 @@ SpeedRun::SpeedRun(MainWindow& window, const Options& options, QObject* parent)
     }
     SimController* c = m_window.controller();
     c->setPhaseTiming(m_log.isOpen());
+    if (m_log.isOpen()) guicpu::meterWindowPaint(&m_window);
     connect(c, &SimController::built, this, &SpeedRun::onBuilt);
     m_timer.setInterval(1000);
     connect(&m_timer, &QTimer::timeout, this, &SpeedRun::tick);
@@ -82,6 +83,8 @@ SpeedRun::Snapshot SpeedRun::snapshot() const {
     s.engineSteps = e.steps;
     s.roomWaits = e.roomWaits;
     s.roomWaitS = e.roomWaitSeconds;
+    s.guiCpuS = guicpu::threadSeconds();
+    s.partsS = guicpu::totals();
     return s;
 }
 
@@ -99,9 +102,9 @@ void SpeedRun::tick() {
               ", \"speed\": " + num((now.modelS - m_lastSecond.modelS) / wall) +
               ", \"fps\": " + num(static_cast<double>(now.frames - m_lastSecond.frames) / wall, 1) +
               ", \"latency_ms\": " + num(m_window.perfProbe()->worstLatencyMs(), 0) +
-              ", \"rss_mb\": " + num(residentMb(), 1) +
-              ", \"spikes_waiting_max\": " + QByteArray::number(qulonglong(m_window.controller()->mostSpikesWaiting())) +
-              "}");
+              ", \"gui_thread_cpu_fraction\": " + num((now.guiCpuS - m_lastSecond.guiCpuS) / wall) +
+              ", \"rss_mb\": " + num(residentMb(), 1) + ", \"spikes_waiting_max\": " +
+              QByteArray::number(qulonglong(m_window.controller()->mostSpikesWaiting())) + "}");
     m_lastSecond = now;
 }
 
@@ -122,12 +125,34 @@ void SpeedRun::finish() {
                   "}";
     }
     phases += "]";
+    // The GUI thread's CPU: its fraction of a core, a raster frame's mean,
+    // and per part in ms per second (raster parts are per frame in ms).
+    const double frames = static_cast<double>(std::max<qint64>(1, to.frames - m_from.frames));
+    const auto partS = [&](guicpu::Part p) {
+        const int i = static_cast<int>(p);
+        return to.partsS[i] - m_from.partsS[i];
+    };
+    QByteArray frameParts = "{", guiParts = "{";
+    for (int i = 0; i < guicpu::kParts; ++i) {
+        const auto p = static_cast<guicpu::Part>(i);
+        const bool raster = p <= guicpu::Part::RasterSwap;
+        QByteArray& out = raster ? frameParts : guiParts;
+        out += QByteArray(out.size() > 1 ? ", \"" : "\"") + guicpu::name(p) +
+               "\": " + num(raster ? partS(p) * 1e3 / frames : (wall > 0.0 ? partS(p) * 1e3 / wall : 0.0), 3);
+    }
+    frameParts += "}";
+    guiParts += "}";
     const double engineSteps = static_cast<double>(to.engineSteps - m_from.engineSteps);
     const double h = c->store().resolution();
     write("{\"kind\": \"summary\", \"measured_wall_s\": " + num(wall) + ", \"measured_model_s\": " + num(model, 4) +
           ", \"gui_rtf\": " + (model > 0.0 ? num(wall / model, 4) : QByteArray("null")) +
           ", \"fps\": " + num(wall > 0.0 ? static_cast<double>(to.frames - m_from.frames) / wall : 0.0, 1) +
           ", \"max_latency_ms\": " + num(m_window.perfProbe()->maxLatencyMs(), 0) +
+          ", \"gui_thread_cpu_fraction\": " + num(wall > 0.0 ? (to.guiCpuS - m_from.guiCpuS) / wall : 0.0) +
+          ", \"raster_frame_cpu_ms\": " + num(partS(guicpu::Part::RasterFrame) * 1e3 / frames) +
+          ", \"raster_frame_cpu_parts_ms\": " + frameParts + ", \"raster_spikes_per_frame\": " +
+          num(m_window.raster()->spikesDrawnPerFrame(), 0) + ", \"gui_cpu_ms_per_s\": " + guiParts +
+          ", \"raster_profile\": " + (guicpu::rasterProfile() ? "true" : "false") +
           ", \"gui_rss_mb\": " + num(residentMb(), 1) + ", \"gui_peak_rss_mb\": " + num(peakResidentMb(), 1) +
           ", \"threads\": " + QByteArray::number(c->buildInfo() ? c->buildInfo()->threads : 0) +
           ", \"neurons\": " + QByteArray::number(c->store().neurons()) +

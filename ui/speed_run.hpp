@@ -10,6 +10,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include "ui/gui_cpu.hpp"
+
 #include <algorithm>
 
 namespace mc::ui {
@@ -37,6 +39,8 @@ class SpeedRun : public QObject {
         qint64 engineSteps = 0;
         qint64 roomWaits = 0;
         double roomWaitS = 0.0;
+        double guiCpuS = 0.0; ///< the GUI thread's CPU time
+        std::array<double, guicpu::kParts> partsS{};
     };
     void onBuilt();
     void tick();

@@ -47,7 +47,10 @@ void main() {
     int row = int(floor((float(n) - n0 + 0.5) / nSpan * float(rows)));
     float centre = (pointSize % 2 == 1) ? 0.5 : 0.0;
     float x = float(column + pad) + centre;
-    float y = viewportSize.y - float(pad) - (float(row) + centre);
+    // Row 0 at the top; the ring keeps its rows upside down (row 0 at the
+    // bottom), so that its copy into a window, whose rows run from the top
+    // in memory, is a plain copy of memory (raster_renderer.cpp).
+    float y = ring > 0 ? float(pad) + float(row) + centre : viewportSize.y - float(pad) - (float(row) + centre);
     gl_Position = keep ? vec4(x / viewportSize.x * 2.0 - 1.0, y / viewportSize.y * 2.0 - 1.0, 0.0, 1.0)
                        : vec4(4.0, 4.0, 0.0, 1.0);
     gl_PointSize = float(pointSize);

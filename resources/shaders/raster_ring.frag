@@ -1,7 +1,7 @@
 #version 330 core
-// Plot pixel (x, y) shows ring texel ((offset + x) mod ring, y): the window
-// read from its first column on, wrapping around the ring's end. Whole
-// texels, no filtering.
+// Plot pixel (x, y) shows ring texel ((offset + x) mod ring, rows - 1 - y)
+// (the ring is upside down): the window read from its first column on,
+// wrapping around the ring's end. Whole texels, no filtering.
 uniform sampler2D ringTexture;
 uniform int originX, originY;  // plot's lower-left corner in the framebuffer
 uniform int ring;              // ring width in columns
@@ -16,5 +16,5 @@ void main() {
     if (p.x < firstColumn || p.x > lastColumn)
         fragColour = background;
     else
-        fragColour = texelFetch(ringTexture, ivec2((offset + p.x) % ring, p.y), 0);
+        fragColour = texelFetch(ringTexture, ivec2((offset + p.x) % ring, textureSize(ringTexture, 0).y - 1 - p.y), 0);
 }

@@ -1,6 +1,7 @@
 #include "ui/activity/health_monitor.hpp"
 
 #include "ui/activity/spike_window.hpp"
+#include "ui/gui_cpu.hpp"
 #include "ui/sim_controller.hpp"
 
 #include <QAbstractSeries>
@@ -44,6 +45,7 @@ void HealthMonitor::refresh() {
     if (m_to - m_from < kMinMs) {
         m_report.reset();
     } else {
+        const guicpu::Scope cpu(guicpu::Part::Health);
         const SpikeData data = spikeDataOf(m_controller->store(), m_from, m_to);
         m_report = checkAgainstReference(data, m_from, m_to, m_controller->currentConfig());
     }

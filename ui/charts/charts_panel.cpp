@@ -1,6 +1,7 @@
 #include "ui/charts/charts_panel.hpp"
 
 #include "ui/axis_ticks.hpp"
+#include "ui/gui_cpu.hpp"
 #include "ui/sim_controller.hpp"
 
 #include <QBarCategoryAxis>
@@ -38,6 +39,11 @@ class ExportableChartView : public QChartView {
     }
 
   protected:
+    bool viewportEvent(QEvent* e) override {
+        if (e->type() != QEvent::Paint) return QChartView::viewportEvent(e);
+        const guicpu::Scope cpu(guicpu::Part::ChartsPaint);
+        return QChartView::viewportEvent(e);
+    }
     void contextMenuEvent(QContextMenuEvent* e) override {
         QMenu menu(this);
         for (const char* fmt : {"PNG", "SVG", "PDF"})
@@ -329,6 +335,7 @@ void ChartsPanel::refreshNext() {
 
 void ChartsPanel::refreshChart(ChartKind kind) {
     if (!m_controller->hasNetwork()) return;
+    const guicpu::Scope cpu(guicpu::Part::ChartsData);
     const int i = static_cast<int>(kind);
     const double now = m_controller->modelTimeMs();
     m_shownStep[i] = m_controller->store().endStep();

@@ -15,6 +15,8 @@
 // [lo - M, hi] at once into a cleared ring, which is what a full redraw does.
 #include "ui/raster/raster_renderer.hpp"
 
+#include "ui/gui_cpu.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -61,16 +63,23 @@ void RasterRenderer::render(const RasterFrame& frame) {
         renderDirect(frame); // a plot wider than any texture the GPU has
         return;
     }
+    const bool profile = guicpu::rasterProfile();
     GLint target = 0;
     m_gl->glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &target);
-    // The store lost spikes the ring shows (a replay scrubbed back), dropped
-    // the ones it was about to draw, or the picture changed as a whole.
-    const bool changed = !m_ringValid || g.key != m_key || g.endStep < m_seenEndStep || g.storedEnd < m_drawnEnd ||
-                         m_drawnEnd < frame.storedBase;
-    if (changed || !advanceRing(frame, g) || !ringCovers(frame, g)) redrawRing(frame, g);
-    m_seenEndStep = g.endStep;
+    {
+        const guicpu::Scope cpu(guicpu::Part::RasterRing);
+        // The store lost spikes the ring shows (a replay scrubbed back), dropped
+        // the ones it was about to draw, or the picture changed as a whole.
+        const bool changed = !m_ringValid || g.key != m_key || g.endStep < m_seenEndStep || g.storedEnd < m_drawnEnd ||
+                             m_drawnEnd < frame.storedBase;
+        if (changed || !advanceRing(frame, g) || !ringCovers(frame, g)) redrawRing(frame, g);
+        m_seenEndStep = g.endStep;
+        if (profile) m_gl->glFinish();
+    }
+    const guicpu::Scope cpu(guicpu::Part::RasterCopy);
     m_gl->glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(target));
     compose(frame, g);
+    if (profile) m_gl->glFinish();
 }
 
 void RasterRenderer::redrawRing(const RasterFrame& frame, const Geometry& g) {

@@ -1,5 +1,6 @@
 #include "ui/raster/raster_surface.hpp"
 
+#include "ui/gui_cpu.hpp"
 #include "ui/raster/raster_view.hpp"
 
 #include <QContextMenuEvent>
@@ -50,8 +51,11 @@ void RasterSurface::requestFrame() {
 
 void RasterSurface::render() {
     m_pending = false;
-    if (!m_view || !isExposed() || !makeCurrent()) return;
+    if (!m_view || !isExposed()) return;
+    const guicpu::Scope cpu(guicpu::Part::RasterFrame);
+    if (!makeCurrent()) return;
     m_view->paintFrame(0, size() * devicePixelRatio());
+    const guicpu::Scope swap(guicpu::Part::RasterSwap);
     m_context->swapBuffers(this);
 }
 

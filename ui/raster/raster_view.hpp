@@ -7,6 +7,7 @@
 // population and rate.
 #pragma once
 
+#include "ui/raster/raster_overlay_layer.hpp"
 #include "ui/raster/raster_renderer.hpp"
 #include "ui/theme.hpp"
 
@@ -18,6 +19,7 @@
 #include <memory>
 
 class QOpenGLPaintDevice;
+class QPainter;
 #include <QTimer>
 
 namespace mc::ui {
@@ -78,9 +80,17 @@ class RasterView : public QWidget {
     /// false: every frame draws the window's spikes straight from the store
     /// instead of through the ring (tests compare both ways).
     void setIncremental(bool on);
+    /// false: every frame paints the whole overlay again and finds its ink
+    /// anew, instead of only what changed (tests compare both ways).
+    void setOverlayCached(bool on);
     /// The view as drawn (spikes and the painted labels, axis and markers),
     /// rendered now offscreen at the view's size in device pixels.
     QImage grabFramebuffer();
+    /// A frame drawn now into the surface's own window (as on screen, where
+    /// the ring's copy takes another path in the driver than into a
+    /// framebuffer object), read back before it is shown. Null if the
+    /// surface is not exposed. For tests.
+    QImage grabSurface();
     /// A new frame soon (hides QWidget::update: the pixels are the surface's).
     void update();
 
@@ -106,6 +116,12 @@ class RasterView : public QWidget {
 
   private:
     void paintOverlay(QPaintDevice* device);
+    void paintOverlay(QPainter& p);
+    /// Brings the overlay image up to date for a frame of `pixels` with the
+    /// plot at `plot` (device pixels) and uploads what changed (raster_overlay.cpp).
+    void updateOverlay(const QSize& pixels, const QRect& plot);
+    /// Any live-change marker or stimulus shading in the window [t0, t1].
+    bool eventsVisible(double t0, double t1) const;
     void paintTimeAxis(QPainter& p, const QRect& plot);
     void paintLayers(QPainter& p, const QRect& plot);
     void paintEvents(QPainter& p, const QRect& plot);
@@ -116,9 +132,32 @@ class RasterView : public QWidget {
     SimController* m_controller;
     RasterSurface* m_surface;
     std::unique_ptr<QOpenGLPaintDevice> m_paintDevice;
+    /// The overlay (transparent over the plot, opaque around it) and what
+    /// it was painted for: repainted as a whole when the view changes, only
+    /// its time-axis strip when just time moved on.
+    struct OverlayKey {
+        QSize pixels;
+        QRect plot;
+        double dpr = 0.0;
+        bool presentation = false, colourBlindSafe = false;
+        QRgb window = 0;
+        bool ready = false, network = false, building = false, paused = false, follow = false;
+        int generation = -1, decimation = 0;
+        double n0 = 0.0, nSpan = 0.0;
+        std::size_t events = 0;
+        bool operator==(const OverlayKey&) const = default;
+    };
+    OverlayLayer m_overlayLayer;
+    std::unique_ptr<QOpenGLPaintDevice> m_overlayDevice; ///< paints into m_overlayLayer
+    OverlayKey m_overlayKey;
+    double m_overlayT0 = 0.0, m_overlayT1 = 0.0;
+    bool m_overlayEvents = false;
+    double m_textDy = 0.0;           ///< shift of the time axis' and footer's text (raster_overlay.cpp)
+    std::vector<QRect> m_overlayInk; ///< rectangles of the plot holding ink (blended each frame)
     QTimer m_frameTimer;
     bool m_dirty = false;
     bool m_incremental = true;
+    bool m_overlayCached = true;
     RasterRenderer m_renderer;
     Theme m_theme;
     double m_windowMs = 1000.0;
