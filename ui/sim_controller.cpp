@@ -6,6 +6,7 @@
 #include "microcircuit/model.hpp"
 
 #include <QAbstractEventDispatcher>
+#include <QCoreApplication>
 
 #include <nlohmann/json.hpp>
 
@@ -110,17 +111,32 @@ SimController::SimController(int threads, QObject* parent) : QObject(parent), m_
     };
     m_worker = std::make_unique<EngineWorker>(std::move(cb), m_channel, threads);
     // While this thread works, one engine worker steps aside (issue 19).
+    // It works from the first event it handles after a sleep (the event
+    // loop's timers, window-system events, repaints and posted events all
+    // pass the application's event filters) until its event loop is about
+    // to sleep again; the dispatcher's `awake` comes before some of that work
+    // and not at all before the rest, so it cannot tell.
     if (QAbstractEventDispatcher* events = QAbstractEventDispatcher::instance(thread())) {
-        const auto busy = [this](bool on) {
-            if (m_worker) m_worker->makeRoom(on);
-        };
-        connect(events, &QAbstractEventDispatcher::awake, this, [busy] { busy(true); }, Qt::DirectConnection);
-        connect(events, &QAbstractEventDispatcher::aboutToBlock, this, [busy] { busy(false); }, Qt::DirectConnection);
+        connect(events, &QAbstractEventDispatcher::aboutToBlock, this, [this] { setGuiBusy(false); },
+                Qt::DirectConnection);
+        if (QCoreApplication* app = QCoreApplication::instance(); app && app->thread() == thread())
+            app->installEventFilter(this);
     }
     m_drainTimer.setInterval(16);
     connect(&m_drainTimer, &QTimer::timeout, this, &SimController::drain);
     m_drainTimer.start();
     m_clock.start();
+}
+
+bool SimController::eventFilter(QObject* watched, QEvent* event) {
+    setGuiBusy(true);
+    return QObject::eventFilter(watched, event);
+}
+
+void SimController::setGuiBusy(bool busy) {
+    if (busy == m_guiBusy || !m_worker) return;
+    m_guiBusy = busy;
+    m_worker->makeRoom(busy);
 }
 
 SimController::~SimController() {

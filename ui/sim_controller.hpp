@@ -163,7 +163,13 @@ class SimController : public QObject {
     void probesChanged();
     void probeSamplesArrived();
 
+  protected:
+    /// Notes that the GUI thread works (see the constructor).
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
   private:
+    void setGuiBusy(bool busy);
+    bool m_guiBusy = false; ///< the GUI thread works (one engine worker stands aside)
     /// Engine thread: queues work for the GUI thread, run by the next drain().
     /// A plain std::mutex hand-off (not Qt's event queue) keeps the whole
     /// cross-thread path visible to ThreadSanitizer.

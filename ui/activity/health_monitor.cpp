@@ -17,7 +17,7 @@ namespace mc::ui {
 
 HealthMonitor::HealthMonitor(SimController* controller, QObject* parent) : QObject(parent), m_controller(controller) {
     auto* timer = new QTimer(this);
-    timer->setInterval(1000);
+    timer->setInterval(kRefreshMs);
     connect(timer, &QTimer::timeout, this, &HealthMonitor::refresh);
     timer->start();
     connect(controller, &SimController::built, this, [this] {
