@@ -81,6 +81,23 @@ QString runBinary(const QStringList& args) {
 }
 
 /// After pause(): the step in flight may still arrive; wait until time stands.
+/// Builds `config` and runs it as fast as possible; false if no build came.
+bool buildFlatOut(SimController& c, const Config& config) {
+    QSignalSpy built(&c, &SimController::built);
+    c.rebuild(config);
+    if (!built.wait(60000)) return false;
+    c.setSpeed(0.0);
+    return true;
+}
+
+/// The thalamic pulses in the controller's event log.
+std::vector<TimedEvent> thalamicPulses(const SimController& c) {
+    std::vector<TimedEvent> pulses;
+    for (const TimedEvent& e : c.events())
+        if (e.kind == TimedEvent::Kind::ThalamicPulse) pulses.push_back(e);
+    return pulses;
+}
+
 void waitUntilStopped(const SimController& c) {
     std::int64_t last = -1;
     while (c.store().endStep() != last) {
@@ -121,10 +138,7 @@ class TestUiActivity : public QObject {
         w.show();
         SimController* c = w.controller();
         const ActivityTools& a = w.activity();
-        QSignalSpy built(c, &SimController::built);
-        c->rebuild(smallConfig());
-        QVERIFY(built.wait(60000));
-        c->setSpeed(0.0); // as fast as possible
+        QVERIFY(buildFlatOut(*c, smallConfig()));
         QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > 200.0, 60000);
 
         // Refused: a period shorter than the PSTH window.
@@ -145,9 +159,7 @@ class TestUiActivity : public QObject {
         QVERIFY(a.stopButton->isHidden());
 
         // Three events in the log, each applied at its onset, one period apart.
-        std::vector<TimedEvent> pulses;
-        for (const TimedEvent& e : c->events())
-            if (e.kind == TimedEvent::Kind::ThalamicPulse) pulses.push_back(e);
+        const std::vector<TimedEvent> pulses = thalamicPulses(*c);
         QCOMPARE(pulses.size(), std::size_t{3});
         for (std::size_t i = 0; i < pulses.size(); ++i) {
             QCOMPARE(pulses[i].t_ms, pulses[i].start_ms);
@@ -243,10 +255,7 @@ class TestUiActivity : public QObject {
         MainWindow w(2);
         w.show();
         SimController* c = w.controller();
-        QSignalSpy built(c, &SimController::built);
-        c->rebuild(smallConfig(0.02));
-        QVERIFY(built.wait(60000));
-        c->setSpeed(0.0);
+        QVERIFY(buildFlatOut(*c, smallConfig(0.02)));
         RepeatPlan plan;
         plan.kind = TimedEvent::Kind::DcTransient;
         plan.periodMs = 400.0;
@@ -284,10 +293,7 @@ class TestUiActivity : public QObject {
         MainWindow w(2);
         w.show();
         SimController* c = w.controller();
-        QSignalSpy built(c, &SimController::built);
-        c->rebuild(smallConfig(0.02));
-        QVERIFY(built.wait(60000));
-        c->setSpeed(0.0);
+        QVERIFY(buildFlatOut(*c, smallConfig(0.02)));
         QTRY_VERIFY_WITH_TIMEOUT(c->modelTimeMs() > 100.0, 60000);
         QTest::qSleep(1500); // the event loop stands still while the engine runs on
         const double shownAt = c->modelTimeMs();
@@ -296,9 +302,7 @@ class TestUiActivity : public QObject {
         plan.count = 4;
         QVERIFY(w.activity().repeater->start(plan));
         QTRY_VERIFY_WITH_TIMEOUT(!w.activity().repeater->isActive(), 60000);
-        std::vector<TimedEvent> pulses;
-        for (const TimedEvent& e : c->events())
-            if (e.kind == TimedEvent::Kind::ThalamicPulse) pulses.push_back(e);
+        const std::vector<TimedEvent> pulses = thalamicPulses(*c);
         QCOMPARE(pulses.size(), std::size_t{4});
         // The engine was seconds ahead of what the window showed.
         QVERIFY2(pulses[0].start_ms > shownAt + 500.0,

@@ -7,9 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <string>
+#include <string_view>
 #include <thread>
-#include <sched.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -30,21 +29,10 @@ class EngineWorker::Sink : public SpikeSink {
     int m_generation;
 };
 
-namespace {
-
-/// The cores this process may run on (its affinity mask, e.g. under taskset).
-int usableCores() {
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
-    return std::max(1u, std::thread::hardware_concurrency());
-}
-
-} // namespace
-
 EngineWorker::EngineWorker(Callbacks callbacks, SpikeChannel& channel, int threads)
     : m_callbacks(std::move(callbacks)), m_channel(channel), m_threads(threads),
-      m_makeRoom(!(std::getenv("MC_MAKE_ROOM") && std::string(std::getenv("MC_MAKE_ROOM")) == "0")),
-      m_cores(usableCores()),
+      m_makeRoom(std::string_view(std::getenv("MC_MAKE_ROOM") ? std::getenv("MC_MAKE_ROOM") : "") != "0"),
+      m_cores(Simulation::defaultThreads()),
       m_thread([this](std::stop_token stop) { loop(stop); }) {}
 
 EngineWorker::~EngineWorker() {

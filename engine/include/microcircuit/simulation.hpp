@@ -157,6 +157,9 @@ public:
     /// between runs. The spikes are the same for any limit at any time. Both
     /// atomics must outlive the Simulation (or the next call); nullptr: off.
     void setThreadLimit(const std::atomic<int>* limit, std::atomic<int>* stepping = nullptr);
+    /// The workers "all cores" means (BuildOptions::threads = 0): the cores
+    /// this process may run on, as the parallel backend counts them.
+    static int defaultThreads();
     /// Total spikes emitted so far, per population.
     std::array<std::int64_t, kNumPops> spikeCounts() const;
 

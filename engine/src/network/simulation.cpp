@@ -14,7 +14,7 @@ namespace {
 
 int resolveThreads(const Config& config, const BuildOptions& options) {
     int threads = options.threads > 0 ? options.threads : config.sim.local_num_threads;
-    if (threads <= 0) threads = detail::Workers::hardwareThreads();
+    if (threads <= 0) threads = Simulation::defaultThreads();
     return std::max(1, threads);
 }
 
@@ -82,6 +82,8 @@ void Simulation::run(std::int64_t steps, SpikeSink* sink) {
     detail::advanceSteps(*m_net, steps, sink ? &spikes : nullptr);
     if (sink) sink->onSpikes(spikes, m_net->step);
 }
+
+int Simulation::defaultThreads() { return detail::Workers::hardwareThreads(); }
 
 void Simulation::setThreadLimit(const std::atomic<int>* limit, std::atomic<int>* stepping) {
     m_net->threadLimit = limit;
