@@ -1,5 +1,6 @@
 // One time step: spike delivery into each shard's accumulator, then the
 // iaf_psc_exp update in NEST's order of operations (MODEL.md, "Neuron").
+#include "core_pin.hpp"
 #include "flush_subnormals.hpp"
 #include "network.hpp"
 #include "neuron_update.hpp"
@@ -448,6 +449,7 @@ void advanceSteps(Network& net, std::int64_t steps, std::vector<Spike>* out) {
     net.workers->runTeam([&](int worker) {
         if (worker >= threads) return;
         const FlushSubnormals flush;
+        const CorePin pin(worker, threads);
         PhaseTimer timer(net.phases.empty() ? nullptr : &net.phases[worker].times);
         // Not team[first % 4]: a worker that starts late may find worker 0
         // several steps on, and that slot written again.
