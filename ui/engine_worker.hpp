@@ -61,13 +61,15 @@ class EngineWorker {
 
     /// Shortest chunk (1 ms at the default resolution), the length while paced at low speeds.
     static constexpr std::int64_t kChunkSteps = 10;
-    /// Longest chunk (100 ms at the default resolution).
-    static constexpr std::int64_t kMaxChunkSteps = 1000;
+    /// Longest chunk (400 ms at the default resolution).
+    static constexpr std::int64_t kMaxChunkSteps = 4000;
     /// Wall time a chunk aims at when the speed allows (s). Each chunk wakes
-    /// the engine's team of threads once, so 1 ms chunks of a fast network
-    /// spend a large part of the time waking threads; a command waits at most
-    /// one chunk.
-    static constexpr double kChunkWallSeconds = 0.005;
+    /// the engine's team of threads once and ends when all of them have
+    /// left it, also a worker set aside for the GUI thread, which must first
+    /// get its core back from that thread: at scale 0.1 chunks of 5 ms ran
+    /// the model at 19.7 model s/s, of 20 ms at 22 (docs/performance.md).
+    /// A command waits at most one chunk.
+    static constexpr double kChunkWallSeconds = 0.02;
     /// Wall time of paced model time a chunk may cover at most (s), so a
     /// paced run still feeds the views smoothly.
     static constexpr double kPacedChunkSeconds = 0.010;
@@ -80,6 +82,7 @@ class EngineWorker {
         std::vector<PhaseTimes> phases;   ///< per worker, while phase timing is on
         std::int64_t roomWaits = 0;       ///< makeRoom(true) calls that waited for a worker (ever)
         double roomWaitSeconds = 0.0;     ///< their total wait
+        std::int64_t coreMoves = 0;       ///< times makeRoom moved the GUI thread to the stepping-aside worker's core
     };
 
     EngineWorker(Callbacks callbacks, SpikeChannel& channel, int threads = 0);
@@ -190,6 +193,7 @@ class EngineWorker {
     std::atomic<int> m_threadLimit{0};
     std::atomic<int> m_threadsStepping{0};
     std::atomic<std::int64_t> m_roomWaits{0};
+    std::atomic<std::int64_t> m_coreMoves{0};
     std::atomic<std::int64_t> m_roomWaitNs{0};
 
     std::jthread m_thread; // last: starts after every member above exists

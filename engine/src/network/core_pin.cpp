@@ -1,4 +1,4 @@
-#include "core_pin.hpp"
+#include "microcircuit/core_pin.hpp"
 
 #include <cstdlib>
 #include <cstring>
@@ -8,10 +8,17 @@
 #include <sched.h>
 #endif
 
-namespace mc::detail {
+namespace mc {
 
 #if defined(__linux__)
 namespace {
+
+/// The index-th core of `allowed`, or -1.
+int nthCore(const cpu_set_t& allowed, int index) {
+    for (int c = 0, seen = 0; c < CPU_SETSIZE; ++c)
+        if (CPU_ISSET(c, &allowed) && seen++ == index) return c;
+    return -1;
+}
 
 bool pinningWanted() {
     static const bool wanted = [] {
@@ -30,12 +37,7 @@ CorePin::CorePin(int worker, int threads) {
     CPU_ZERO(&allowed);
     if (pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed) != 0) return;
     if (CPU_COUNT(&allowed) != threads) return;
-    int cpu = -1;
-    for (int c = 0, seen = 0; c < CPU_SETSIZE; ++c)
-        if (CPU_ISSET(c, &allowed) && seen++ == worker) {
-            cpu = c;
-            break;
-        }
+    const int cpu = nthCore(allowed, worker);
     if (cpu < 0) return;
     cpu_set_t one;
     CPU_ZERO(&one);
@@ -52,11 +54,29 @@ CorePin::~CorePin() {
     pthread_setaffinity_np(pthread_self(), sizeof previous, &previous);
 }
 
+bool moveToCore(int index, int cores) {
+    if (!pinningWanted()) return false;
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) != cores)
+        return false;
+    const int cpu = nthCore(allowed, index);
+    if (cpu < 0 || sched_getcpu() == cpu) return false;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    // Restricting the thread moves it at once; widening it again does not move it back.
+    if (pthread_setaffinity_np(pthread_self(), sizeof one, &one) != 0) return false;
+    pthread_setaffinity_np(pthread_self(), sizeof allowed, &allowed);
+    return true;
+}
+
 #else
 
 CorePin::CorePin(int, int) {}
 CorePin::~CorePin() = default;
+bool moveToCore(int, int) { return false; }
 
 #endif
 
-} // namespace mc::detail
+} // namespace mc
