@@ -110,7 +110,6 @@ out = {
     "gui_spikes_waiting_max": gui["spikes_waiting_max"],
     "gui_room_waits_per_s": gui.get("room_waits_per_s"),
     "gui_room_wait_ms_per_s": gui.get("room_wait_ms_per_s"),
-    "gui_core_moves_per_s": gui.get("core_moves_per_s"),
     "gui_thread_cpu_fraction": gui.get("gui_thread_cpu_fraction"),
     "raster_frame_cpu_ms": gui.get("raster_frame_cpu_ms"),
     "raster_frame_cpu_parts_ms": gui.get("raster_frame_cpu_parts_ms"),

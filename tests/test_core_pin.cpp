@@ -1,9 +1,9 @@
-// CorePin (microcircuit/core_pin.hpp): a team with one worker per
+// CorePin (engine/src/network/core_pin.hpp): a team with one worker per
 // allowed core keeps each worker on a core of its own while it steps, other
 // teams are left to the scheduler, and the thread's own cores come back.
+#include "network/core_pin.hpp"
 #include "test_helpers.hpp"
 
-#include "microcircuit/core_pin.hpp"
 #include "microcircuit/simulation.hpp"
 
 #include <QtTest/QtTest>
@@ -84,7 +84,7 @@ private slots:
         if (!two.ok()) QSKIP("needs two cores");
         for (int worker : {0, 1}) {
             {
-                const CorePin pin(worker, 2);
+                const detail::CorePin pin(worker, 2);
                 QVERIFY(pin.pinned());
                 QCOMPARE(listOf(coresOfThisThread()), std::vector<int>{two.cores()[worker]});
                 QCOMPARE(sched_getcpu(), two.cores()[worker]); // moved there at once
@@ -97,7 +97,7 @@ private slots:
         const TwoCores two;
         if (!two.ok()) QSKIP("needs two cores");
         for (int threads : {1, 3, 4}) {
-            const CorePin pin(0, threads);
+            const detail::CorePin pin(0, threads);
             QVERIFY2(!pin.pinned(), qPrintable(QString("%1 workers on 2 cores").arg(threads)));
             QCOMPARE(listOf(coresOfThisThread()), two.cores());
         }

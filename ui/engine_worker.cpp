@@ -1,6 +1,5 @@
 #include "ui/engine_worker.hpp"
 
-#include "microcircuit/core_pin.hpp"
 #include "microcircuit/errors.hpp"
 #include "microcircuit/live.hpp"
 #include "microcircuit/model.hpp"
@@ -105,7 +104,6 @@ EngineWorker::Stats EngineWorker::stats() const {
     }
     s.roomWaits = m_roomWaits.load(std::memory_order_relaxed);
     s.roomWaitSeconds = static_cast<double>(m_roomWaitNs.load(std::memory_order_relaxed)) * 1e-9;
-    s.coreMoves = m_coreMoves.load(std::memory_order_relaxed);
     return s;
 }
 
@@ -128,10 +126,6 @@ void EngineWorker::makeRoom(bool busy) {
         m_threadLimit.store(0, std::memory_order_relaxed);
         return;
     }
-    // The last worker steps aside (the others go on, each on its own core):
-    // this thread belongs on that worker's core, not on one whose worker it
-    // would displace while the core it freed stands idle.
-    if (moveToCore(threads - 1, threads)) m_coreMoves.fetch_add(1, std::memory_order_relaxed);
     m_threadLimit.store(threads - 1, std::memory_order_relaxed);
     if (m_threadsStepping.load(std::memory_order_relaxed) < threads) return;
     // This thread may have displaced a worker in the middle of its step: give

@@ -82,7 +82,6 @@ class EngineWorker {
         std::vector<PhaseTimes> phases;   ///< per worker, while phase timing is on
         std::int64_t roomWaits = 0;       ///< makeRoom(true) calls that waited for a worker (ever)
         double roomWaitSeconds = 0.0;     ///< their total wait
-        std::int64_t coreMoves = 0;       ///< times makeRoom moved the GUI thread to the stepping-aside worker's core
     };
 
     EngineWorker(Callbacks callbacks, SpikeChannel& channel, int threads = 0);
@@ -193,7 +192,6 @@ class EngineWorker {
     std::atomic<int> m_threadLimit{0};
     std::atomic<int> m_threadsStepping{0};
     std::atomic<std::int64_t> m_roomWaits{0};
-    std::atomic<std::int64_t> m_coreMoves{0};
     std::atomic<std::int64_t> m_roomWaitNs{0};
 
     std::jthread m_thread; // last: starts after every member above exists

@@ -83,7 +83,6 @@ SpeedRun::Snapshot SpeedRun::snapshot() const {
     s.engineSteps = e.steps;
     s.roomWaits = e.roomWaits;
     s.roomWaitS = e.roomWaitSeconds;
-    s.coreMoves = e.coreMoves;
     s.guiCpuS = guicpu::threadSeconds();
     s.partsS = guicpu::totals();
     return s;
@@ -166,7 +165,6 @@ void SpeedRun::finish() {
           num(engineSteps > 0.0 ? (to.engineRunS - m_from.engineRunS) / (engineSteps * h * 1e-3) : 0.0, 4) +
           ", \"room_waits_per_s\": " + num(wall > 0.0 ? static_cast<double>(to.roomWaits - m_from.roomWaits) / wall : 0.0, 1) +
           ", \"room_wait_ms_per_s\": " + num(wall > 0.0 ? (to.roomWaitS - m_from.roomWaitS) * 1e3 / wall : 0.0, 2) +
-          ", \"core_moves_per_s\": " + num(wall > 0.0 ? static_cast<double>(to.coreMoves - m_from.coreMoves) / wall : 0.0, 1) +
           ", \"phases\": " + phases + "}");
     m_log.close();
     QApplication::quit();

@@ -39,7 +39,6 @@ class SpeedRun : public QObject {
         qint64 engineSteps = 0;
         qint64 roomWaits = 0;
         double roomWaitS = 0.0;
-        qint64 coreMoves = 0;
         double guiCpuS = 0.0; ///< the GUI thread's CPU time
         std::array<double, guicpu::kParts> partsS{};
     };

@@ -1,4 +1,4 @@
-#include "microcircuit/core_pin.hpp"
+#include "core_pin.hpp"
 
 #include <cstdlib>
 #include <cstring>
@@ -8,7 +8,7 @@
 #include <sched.h>
 #endif
 
-namespace mc {
+namespace mc::detail {
 
 #if defined(__linux__)
 namespace {
@@ -54,29 +54,11 @@ CorePin::~CorePin() {
     pthread_setaffinity_np(pthread_self(), sizeof previous, &previous);
 }
 
-bool moveToCore(int index, int cores) {
-    if (!pinningWanted()) return false;
-    cpu_set_t allowed;
-    CPU_ZERO(&allowed);
-    if (pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) != cores)
-        return false;
-    const int cpu = nthCore(allowed, index);
-    if (cpu < 0 || sched_getcpu() == cpu) return false;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
-    // Restricting the thread moves it at once; widening it again does not move it back.
-    if (pthread_setaffinity_np(pthread_self(), sizeof one, &one) != 0) return false;
-    pthread_setaffinity_np(pthread_self(), sizeof allowed, &allowed);
-    return true;
-}
-
 #else
 
 CorePin::CorePin(int, int) {}
 CorePin::~CorePin() = default;
-bool moveToCore(int, int) { return false; }
 
 #endif
 
-} // namespace mc
+} // namespace mc::detail

@@ -1,8 +1,8 @@
 // One time step: spike delivery into each shard's accumulator, then the
 // iaf_psc_exp update in NEST's order of operations (MODEL.md, "Neuron").
+#include "core_pin.hpp"
 #include "flush_subnormals.hpp"
 #include "network.hpp"
-#include "microcircuit/core_pin.hpp"
 #include "neuron_update.hpp"
 
 #include <algorithm>

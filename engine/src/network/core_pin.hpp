@@ -17,7 +17,7 @@
 // off. Nothing on systems other than Linux.
 #pragma once
 
-namespace mc {
+namespace mc::detail {
 
 class CorePin {
 public:
@@ -36,11 +36,4 @@ private:
     unsigned char m_previous[128]; // the thread's cpu_set_t before (glibc: 1024 bits)
 };
 
-/// Moves the calling thread now onto the index-th of the cores it may run
-/// on, if it may run on exactly `cores` cores and is elsewhere, and leaves it
-/// free to move again: for the window's GUI thread, which belongs beside the
-/// team's last worker (the one that steps aside while the GUI thread works)
-/// and not on a core whose worker goes on stepping. Returns whether it moved.
-bool moveToCore(int index, int cores);
-
-} // namespace mc
+} // namespace mc::detail
