@@ -16,8 +16,13 @@
 #                            splits them honestly, see docs/performance.md)
 #   gui_cpu_ms_per_s         its CPU ms per second by part (window repaint,
 #                            charts, spike drain, status bar)
+# With --repeat N it runs N rounds (window, then bench) and gui_rtf,
+# bench_rtf and ratio are medians over the rounds (the single rounds are in
+# gui_rtfs, bench_rtfs, ratios; fps and max_latency_ms are the worst round's,
+# the other fields the last round's): this
+# virtual machine's speed drifts by up to 40% from minute to minute.
 # Nothing is built: it uses build/release (cmake --preset release first).
-# Usage: scripts/gui_speed.sh [--scale F] [--drive dc|poisson] [--seconds S] [--threads N]
+# Usage: scripts/gui_speed.sh [--scale F] [--drive dc|poisson] [--seconds S] [--threads N] [--repeat N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,14 +30,16 @@ scale=1
 drive=dc
 seconds=30
 threads=$(nproc)
-usage() { echo "usage: $0 [--scale F] [--drive dc|poisson] [--seconds S] [--threads N]" >&2; exit 2; }
+repeat=1
+usage() { echo "usage: $0 [--scale F] [--drive dc|poisson] [--seconds S] [--threads N] [--repeat N]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --scale) scale=${2:?--scale needs a value}; shift 2 ;;
     --drive) drive=${2:?--drive needs a value}; shift 2 ;;
     --seconds) seconds=${2:?--seconds needs a value}; shift 2 ;;
     --threads) threads=${2:?--threads needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    --repeat) repeat=${2:?--repeat needs a value}; shift 2 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "error: unknown argument $1" >&2; usage ;;
     esac
 done
@@ -43,6 +50,10 @@ if ! [[ "$seconds" =~ ^[0-9]+([.][0-9]+)?$ ]] || awk "BEGIN{exit !($seconds < 2)
 fi
 if ! [[ "$threads" =~ ^[0-9]+$ ]] || [ "$threads" -lt 1 ]; then
     echo "error: --threads $threads is not allowed: a whole number >= 1" >&2
+    exit 2
+fi
+if ! [[ "$repeat" =~ ^[0-9]+$ ]] || [ "$repeat" -lt 1 ]; then
+    echo "error: --repeat $repeat is not allowed: a whole number >= 1" >&2
     exit 2
 fi
 bin=build/release/app/microcircuit
@@ -68,42 +79,56 @@ for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 [ -s "$work/display" ] || { echo "error: Xvfb did not start:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
 display=":$(head -n1 "$work/display")"
 
-echo "gui: scale $scale, $drive drive, $threads threads, $seconds s at maximum speed on display $display" >&2
-# The build is not measured; generous time for it at full scale on a loaded machine.
-status=0
-DISPLAY=$display timeout $((${seconds%.*} + 600)) "$bin" gui --scale "$scale" --drive "$drive" --threads "$threads" \
-    --size 1920x1200 --max-speed --quit-after "$seconds" --perf-log "$work/gui.jsonl" 2>"$work/gui.err" || status=$?
-summary=$(grep '"kind": "summary"' "$work/gui.jsonl" 2>/dev/null | tail -n1 || true)
-if [ $status -ne 0 ] || [ -z "$summary" ]; then
-    echo "error: the window did not finish its measured run (status $status):" >&2
-    tail -n 20 "$work/gui.err" >&2
-    exit 1
-fi
-cat "$work/gui.jsonl" >&2
+# One round: the window, then the engine alone; appends the window's summary
+# and bench's result (one JSON line each) to $work/rounds.
+measure_round() {
+    echo "gui: scale $scale, $drive drive, $threads threads, $seconds s at maximum speed on display $display" >&2
+    # The build is not measured; generous time for it at full scale on a loaded machine.
+    local status=0 summary model_ms bench
+    rm -f "$work/gui.jsonl"
+    DISPLAY=$display timeout $((${seconds%.*} + 600)) "$bin" gui --scale "$scale" --drive "$drive" --threads "$threads" \
+        --size 1920x1200 --max-speed --quit-after "$seconds" --perf-log "$work/gui.jsonl" 2>"$work/gui.err" || status=$?
+    summary=$(grep '"kind": "summary"' "$work/gui.jsonl" 2>/dev/null | tail -n1 || true)
+    if [ $status -ne 0 ] || [ -z "$summary" ]; then
+        echo "error: the window did not finish its measured run (status $status):" >&2
+        tail -n 20 "$work/gui.err" >&2
+        exit 1
+    fi
+    cat "$work/gui.jsonl" >&2
+    # The engine alone on the same network and threads, for (at least) the model
+    # time the window achieved, so both measure the same stretch of activity.
+    model_ms=$(python3 -c 'import json,sys; print(max(200, round(json.loads(sys.argv[1])["measured_model_s"] * 1000)))' "$summary")
+    echo "bench: $model_ms ms of model time" >&2
+    bench=$("$bin" bench --scale "$scale" --drive "$drive" --threads "$threads" --t-sim "$model_ms" --phases | tail -n1)
+    echo "$bench" >&2
+    printf '%s\n%s\n' "$summary" "$bench" >>"$work/rounds"
+}
+for _ in $(seq "$repeat"); do measure_round; done
 
-# The engine alone on the same network and threads, for (at least) the model
-# time the window achieved, so both measure the same stretch of activity.
-model_ms=$(python3 -c 'import json,sys; print(max(200, round(json.loads(sys.argv[1])["measured_model_s"] * 1000)))' "$summary")
-echo "bench: $model_ms ms of model time" >&2
-bench=$("$bin" bench --scale "$scale" --drive "$drive" --threads "$threads" --t-sim "$model_ms" --phases | tail -n1)
-echo "$bench" >&2
-
-python3 - "$summary" "$bench" "$scale" "$drive" "$threads" "$seconds" <<'PY'
-import json, sys
-gui, bench = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-gui_rtf, bench_rtf = gui["gui_rtf"], bench["rtf"]
+python3 - "$work/rounds" "$scale" "$drive" "$threads" "$seconds" <<'PY'
+import json, statistics, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+rounds = list(zip(lines[0::2], lines[1::2]))
+gui, bench = rounds[-1]
+gui_rtfs = [g["gui_rtf"] for g, _ in rounds]
+bench_rtfs = [b["rtf"] for _, b in rounds]
+gui_rtf, bench_rtf = statistics.median(gui_rtfs), statistics.median(bench_rtfs)
 out = {
     "gui_rtf": gui_rtf,
     "bench_rtf": bench_rtf,
     "ratio": round(bench_rtf / gui_rtf, 3) if gui_rtf and bench_rtf else None,
-    "fps": gui["fps"],
-    "max_latency_ms": gui["max_latency_ms"],
+    "rounds": len(rounds),
+    "gui_rtfs": gui_rtfs,
+    "bench_rtfs": bench_rtfs,
+    "ratios": [round(b / g, 3) if g and b else None for g, b in zip(gui_rtfs, bench_rtfs)],
+    "fps": min(g["fps"] for g, _ in rounds),  # the worst round's
+    "max_latency_ms": max(g["max_latency_ms"] for g, _ in rounds),
     "gui_rss_mb": gui["gui_rss_mb"],
     "engine_rss_mb": bench["peak_rss_mb"],
-    "scale": float(sys.argv[3]),
-    "drive": sys.argv[4],
-    "threads": int(sys.argv[5]),
-    "seconds": float(sys.argv[6]),
+    "scale": float(sys.argv[2]),
+    "drive": sys.argv[3],
+    "threads": int(sys.argv[4]),
+    "seconds": float(sys.argv[5]),
     "gui_measured_model_s": gui["measured_model_s"],
     "gui_engine_busy_fraction": gui["engine_busy_fraction"],
     "gui_engine_rtf_inside_run": gui["engine_rtf_inside_run"],
