@@ -128,9 +128,11 @@ class TestUiRaster : public QObject {
             RasterRenderer renderer;
             QVERIFY2(renderer.initialize(), qPrintable(renderer.error()));
             renderer.render(f);
-            QCOMPARE(renderer.uploadedSpikes(), std::uint64_t{2});
-            renderer.render(f); // nothing new: nothing uploaded again
-            QCOMPARE(renderer.uploadedSpikes(), std::uint64_t{2});
+            QCOMPARE(renderer.lastFrame().spikesDrawn, std::uint64_t{2});
+            renderer.render(f); // nothing new: nothing painted or cleared again
+            QCOMPARE(renderer.lastFrame().spikesDrawn, std::uint64_t{0});
+            QCOMPARE(renderer.lastFrame().columnsCleared, std::uint64_t{0});
+            QVERIFY(!renderer.lastFrame().fullRedraw);
             renderer.release();
         }
         const QImage img = fbo.toImage().convertToFormat(QImage::Format_RGB32);

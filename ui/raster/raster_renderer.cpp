@@ -111,6 +111,7 @@ bool RasterRenderer::ensureRing(int width, int height, int margin) {
     m_gl->glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(previous));
     m_ringColumns = complete ? columns : 0;
     m_ringRows = complete ? height : 0;
+    m_pixels.assign(static_cast<std::size_t>(m_ringColumns) * static_cast<std::size_t>(m_ringRows), 0);
     m_ringValid = false;
     return complete;
 }
@@ -152,16 +153,14 @@ void RasterRenderer::mirror(const RasterFrame& frame, std::uint64_t from, std::u
     m_mirrorBegin = std::max(m_mirrorBegin, m_mirrorEnd > m_capacity ? m_mirrorEnd - m_capacity : 0);
 }
 
-void RasterRenderer::drawSpikes(const RasterFrame& frame, const Geometry& g, std::uint64_t from, std::uint64_t to,
-                                bool toRing) {
+void RasterRenderer::drawSpikes(const RasterFrame& frame, const Geometry& g, std::uint64_t from, std::uint64_t to) {
     if (from >= to) return;
     mirror(frame, from, to);
     QOpenGLShaderProgram& p = *m_program;
-    const int columns = toRing ? m_ringColumns : g.key.width;
+    const int columns = g.key.width;
     p.bind();
     p.setUniformValue("steps", static_cast<GLint>(g.map.steps));
     p.setUniformValue("columns", static_cast<GLint>(g.map.columns));
-    p.setUniformValue("ring", static_cast<GLint>(toRing ? m_ringColumns : 0));
     p.setUniformValue("rows", static_cast<GLint>(g.key.height));
     p.setUniformValue("pad", static_cast<GLint>(g.pad));
     p.setUniformValue("viewportSize", QVector2D(float(columns + 2 * g.pad), float(g.key.height + 2 * g.pad)));
@@ -188,61 +187,17 @@ void RasterRenderer::drawSpikes(const RasterFrame& frame, const Geometry& g, std
         const std::int64_t baseColumn = g.map.column(baseT);
         p.setUniformValue("baseT", static_cast<GLint>(baseT));
         p.setUniformValue("baseRem", static_cast<GLint>(g.map.remainder(baseT)));
-        p.setUniformValue("baseColumn",
-                          static_cast<GLint>(toRing ? floorMod(baseColumn, m_ringColumns) : baseColumn - g.left));
-        const auto draw = [&](std::uint64_t a, std::uint64_t b, GLsizei copies) {
-            if (a >= b) return;
-            const std::size_t slot = static_cast<std::size_t>(a % m_capacity);
-            const std::size_t n = static_cast<std::size_t>(b - a);
-            const std::size_t firstPart = std::min(n, m_capacity - slot);
-            m_gl->glDrawArraysInstanced(GL_POINTS, static_cast<GLint>(slot), static_cast<GLsizei>(firstPart), copies);
-            if (n > firstPart) m_gl->glDrawArraysInstanced(GL_POINTS, 0, static_cast<GLsizei>(n - firstPart), copies);
-        };
-        if (!toRing) {
-            draw(i, end, 1);
-        } else {
-            // Into the ring, a spike whose point reaches across the ring's
-            // seam is drawn twice (the shader puts the second copy on the far
-            // side): those of the columns within `pad` of a multiple of the
-            // ring's width, a contiguous range of the store for each seam.
-            // The others once (a second copy of theirs would draw nothing).
-            std::uint64_t at = i;
-            const std::int64_t lastColumn = g.map.column(timeAt(end - 1));
-            for (std::int64_t seam = floorDiv(g.map.column(baseT) + g.pad, m_ringColumns) * m_ringColumns;
-                 seam - g.pad <= lastColumn; seam += m_ringColumns) {
-                const std::uint64_t a =
-                    std::clamp(indexOfTime(frame, g.map.firstTime(seam - g.pad)), at, static_cast<std::uint64_t>(end));
-                const std::uint64_t b =
-                    std::clamp(indexOfTime(frame, g.map.firstTime(seam + g.pad)), a, static_cast<std::uint64_t>(end));
-                draw(at, a, 1);
-                draw(a, b, 2);
-                at = b;
-            }
-            draw(at, end, 1);
-        }
+        p.setUniformValue("baseColumn", static_cast<GLint>(baseColumn - g.left));
+        const std::size_t slot = static_cast<std::size_t>(i % m_capacity);
+        const std::size_t n = static_cast<std::size_t>(end - i);
+        const std::size_t firstPart = std::min(n, m_capacity - slot);
+        m_gl->glDrawArrays(GL_POINTS, static_cast<GLint>(slot), static_cast<GLsizei>(firstPart));
+        if (n > firstPart) m_gl->glDrawArrays(GL_POINTS, 0, static_cast<GLsizei>(n - firstPart));
         m_stats.spikesDrawn += end - i;
         i = end;
     }
     m_vao.release();
     p.release();
-}
-
-void RasterRenderer::clearColumns(std::int64_t from, std::int64_t to, const QColor& background) {
-    const std::int64_t n = std::min<std::int64_t>(to - from, m_ringColumns);
-    if (n <= 0) return;
-    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_fbo);
-    m_gl->glEnable(GL_SCISSOR_TEST);
-    m_gl->glClearColor(background.redF(), background.greenF(), background.blueF(), 1.0f);
-    const int start = static_cast<int>(floorMod(from + 1, m_ringColumns));
-    const int first = static_cast<int>(std::min<std::int64_t>(n, m_ringColumns - start));
-    m_gl->glScissor(start, 0, first, m_ringRows);
-    m_gl->glClear(GL_COLOR_BUFFER_BIT);
-    if (n > first) {
-        m_gl->glScissor(0, 0, static_cast<int>(n - first), m_ringRows);
-        m_gl->glClear(GL_COLOR_BUFFER_BIT);
-    }
-    m_gl->glDisable(GL_SCISSOR_TEST);
-    m_stats.columnsCleared += static_cast<std::uint64_t>(n);
 }
 
 bool RasterRenderer::composeByCopy(const RasterFrame& frame, const Geometry& g) {
@@ -331,7 +286,7 @@ void RasterRenderer::renderDirect(const RasterFrame& frame) {
     // The window's columns and the margins whose points reach into them.
     const std::uint64_t from = indexOfTime(frame, g.map.firstTime(g.left - g.margin));
     const std::uint64_t to = indexOfTime(frame, g.map.firstTime(g.left + g.key.width + g.margin));
-    drawSpikes(frame, g, from, to, false);
+    drawSpikes(frame, g, from, to);
     m_gl->glDisable(GL_SCISSOR_TEST);
 }
 

@@ -4,18 +4,21 @@
 //
 // How it draws (docs/gui.md, "How the raster draws"): every spike goes to a
 // whole pixel column (its time, ColumnMap) and row (its neuron). The picture
-// lives in a texture used as a ring along time: absolute column c is texture
-// column c mod ring. Each frame only the spikes new since the last frame are
-// drawn into it (after clearing the columns that scroll in), and the window
-// is shown by copying the ring from the window's first column on, wrapping
-// around at its end (two rectangles of texels; a quad whose shader reads the
-// ring where a copy is not allowed). Everything is drawn again from the store only when
-// the picture changes as a whole (zoom, pan beyond the ring's history,
-// resize, colours, decimation, another network, a replay scrubbed back).
+// lives in a ring along time: absolute column c is ring column c mod ring.
+// Each frame only the spikes new since the last frame are painted into it
+// (after clearing the columns that scroll in) by the CPU (raster_paint.cpp),
+// the columns that changed go to the ring's texture, and the window is shown
+// by copying the texture from the window's first column on, wrapping around
+// at its end (two rectangles of texels; a quad whose shader reads the ring
+// where a copy is not allowed). Everything is painted again from the store
+// only when the picture changes as a whole (zoom, pan beyond the ring's
+// history, resize, colours, decimation, another network, a replay scrubbed
+// back).
 //
-// The spikes travel to the GPU once: a vertex buffer, itself a ring, mirrors
-// a contiguous range of the spike store (global spike index g in slot g mod
-// capacity).
+// renderDirect draws the same points with OpenGL straight from the store (the
+// reference the ring is tested against, and the way for plots wider than any
+// texture): a vertex buffer, itself a ring, mirrors a contiguous range of the
+// spike store (global spike index g in slot g mod capacity).
 #pragma once
 
 #include "ui/raster/raster_columns.hpp"
@@ -33,6 +36,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 namespace mc::ui {
 
@@ -115,11 +119,19 @@ class RasterRenderer {
     bool ensureRing(int width, int height, int margin);
     void ensureCapacity(std::size_t spikes);
     void mirror(const RasterFrame& frame, std::uint64_t from, std::uint64_t to);
-    /// Draws stored spikes [from, to) (global indices). Into the ring
-    /// (toRing) or straight into the bound framebuffer, whose viewport is set.
-    void drawSpikes(const RasterFrame& frame, const Geometry& g, std::uint64_t from, std::uint64_t to, bool toRing);
+    /// Draws stored spikes [from, to) (global indices) with OpenGL straight
+    /// into the bound framebuffer, whose viewport is set.
+    void drawSpikes(const RasterFrame& frame, const Geometry& g, std::uint64_t from, std::uint64_t to);
+
+    // raster_paint.cpp: the ring's pixels.
+    /// Paints stored spikes [from, to) (global indices) into the ring.
+    void paintSpikes(const RasterFrame& frame, const Geometry& g, std::uint64_t from, std::uint64_t to);
     /// Clears absolute columns (from, to] of the ring.
-    void clearColumns(std::int64_t from, std::int64_t to, const QColor& background);
+    void clearColumns(std::int64_t from, std::int64_t to, QRgb background);
+    /// Absolute columns [lo, hi] changed since the last upload.
+    void markDirty(std::int64_t lo, std::int64_t hi);
+    /// Sends the changed columns to the ring's texture.
+    void uploadDirty();
     /// Shows the window from the ring in frame.plot: copies whole texels, or
     /// (into a multisampled framebuffer) a quad whose shader reads them.
     void compose(const RasterFrame& frame, const Geometry& g);
@@ -145,9 +157,13 @@ class RasterRenderer {
     int m_maxTexture = 4096;
     bool m_quadOnly = false;
 
-    // The ring: a texture of m_ringColumns x m_ringRows behind a framebuffer.
+    // The ring: m_ringColumns x m_ringRows pixels (QRgb, row 0 at the top) in
+    // memory and in a texture behind a framebuffer.
     unsigned m_texture = 0, m_fbo = 0;
     int m_ringColumns = 0, m_ringRows = 0;
+    std::vector<std::uint32_t> m_pixels;
+    std::int64_t m_dirtyLo = 0, m_dirtyHi = -1; ///< absolute columns changed since the last upload
+    bool m_dirtyAll = false;
     bool m_ringValid = false;
     Key m_key;
     std::int64_t m_lo = 0, m_hi = -1; ///< absolute columns [m_lo, m_hi] hold every spike of theirs

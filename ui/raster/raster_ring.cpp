@@ -64,8 +64,6 @@ void RasterRenderer::render(const RasterFrame& frame) {
         return;
     }
     const bool profile = guicpu::rasterProfile();
-    GLint target = 0;
-    m_gl->glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &target);
     {
         const guicpu::Scope cpu(guicpu::Part::RasterRing);
         // The store lost spikes the ring shows (a replay scrubbed back), dropped
@@ -73,11 +71,11 @@ void RasterRenderer::render(const RasterFrame& frame) {
         const bool changed = !m_ringValid || g.key != m_key || g.endStep < m_seenEndStep || g.storedEnd < m_drawnEnd ||
                              m_drawnEnd < frame.storedBase;
         if (changed || !advanceRing(frame, g) || !ringCovers(frame, g)) redrawRing(frame, g);
+        uploadDirty();
         m_seenEndStep = g.endStep;
         if (profile) m_gl->glFinish();
     }
     const guicpu::Scope cpu(guicpu::Part::RasterCopy);
-    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(target));
     compose(frame, g);
     if (profile) m_gl->glFinish();
 }
@@ -97,15 +95,12 @@ void RasterRenderer::redrawRing(const RasterFrame& frame, const Geometry& g) {
             lo = hi - room + 1;
         }
     }
-    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_fbo);
-    m_gl->glViewport(0, 0, m_ringColumns, m_ringRows);
-    m_gl->glClearColor(frame.background.redF(), frame.background.greenF(), frame.background.blueF(), 1.0f);
-    m_gl->glClear(GL_COLOR_BUFFER_BIT);
+    std::fill(m_pixels.begin(), m_pixels.end(), g.key.background | 0xff000000u);
+    m_dirtyAll = true;
     m_stats.columnsCleared += static_cast<std::uint64_t>(m_ringColumns);
-    m_gl->glViewport(-g.pad, -g.pad, m_ringColumns + 2 * g.pad, m_ringRows + 2 * g.pad);
     const std::uint64_t from = indexOfTime(frame, g.map.firstTime(lo - g.margin));
     const std::uint64_t to = indexOfTime(frame, g.map.firstTime(hi + 1));
-    drawSpikes(frame, g, from, to, true);
+    paintSpikes(frame, g, from, to);
     m_lo = lo;
     m_hi = hi;
     m_drawnEnd = to;
@@ -133,10 +128,8 @@ bool RasterRenderer::advanceRing(const RasterFrame& frame, const Geometry& g) {
     // while the run goes on): keep the ring; the new spikes are not shown.
     if (lo > g.left && lo > firstInkedColumn(frame, g.map, g.margin)) return true;
     if (g.head - m_hi > room / 2) return false; // a jump: cheaper and simpler to draw it all again
-    clearColumns(m_hi + g.margin, g.head + g.margin, frame.background);
-    m_gl->glBindFramebuffer(GL_FRAMEBUFFER, m_fbo);
-    m_gl->glViewport(-g.pad, -g.pad, m_ringColumns + 2 * g.pad, m_ringRows + 2 * g.pad);
-    drawSpikes(frame, g, m_drawnEnd, g.storedEnd, true);
+    clearColumns(m_hi + g.margin, g.head + g.margin, g.key.background);
+    paintSpikes(frame, g, m_drawnEnd, g.storedEnd);
     m_hi = std::max(m_hi, g.head);
     m_lo = lo;
     m_drawnEnd = g.storedEnd;
