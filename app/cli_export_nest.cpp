@@ -14,17 +14,19 @@ void addExportNestCommand(CLI::App& app, std::function<int()>& action) {
     struct Options {
         ModelFlags model;
         std::string dir;
+        bool overwrite = false;
     };
     auto opt = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("export-nest",
                                    "write the configuration for NEST: the reference package's sim/net/stim_dict.json, "
                                    "run_microcircuit.py and submit.slurm");
-    cmd->add_option("DIR", opt->dir, "folder to write (created if needed)")->required();
+    cmd->add_option("DIR", opt->dir, "folder to write (created if needed; must not exist or be empty)")->required();
+    cmd->add_flag("--overwrite", opt->overwrite, "replace an earlier export (or run) in DIR; other files are never removed");
     opt->model.add(*cmd, true);
     cmd->callback([opt, &action] {
         action = [opt] {
             const Config config = opt->model.resolve();
-            const NestExport out = exportForNest(config, opt->dir);
+            const NestExport out = exportForNestFolder(config, opt->dir, opt->overwrite);
             for (const std::string& w : out.warnings)
                 std::fprintf(stderr, "warning: NEST will not do this: %s\n", w.c_str());
             for (const std::string& n : out.notes)

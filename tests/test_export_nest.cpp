@@ -270,6 +270,37 @@ class Network:
         QCOMPARE(runProgram(MC_BINARY, {"export-nest", dir.path() + "/file/sub"}, &out), 2);
         QVERIFY2(out.contains("cannot be created"), qPrintable(out));
     }
+
+    // A folder that holds anything is refused and left as it was; --overwrite
+    // replaces an earlier export whole, but never removes a file microcircuit
+    // did not write.
+    void holdsExactlyOneExport() {
+        QTemporaryDir dir;
+        const QString target = dir.path() + "/nest";
+        const std::string t = target.toStdString();
+        QString out;
+        QCOMPARE(runProgram(MC_BINARY, {"export-nest", target, "--seed", "7"}, &out), 0);
+        QCOMPARE(readJson(t + "/sim_dict.json")["rng_seed"].get<int>(), 7);
+        // The user edited the export by hand: a second export must not silently replace it.
+        writeTextFileAtomic(t + "/sim_dict.json", "{\"rng_seed\": 99}\n");
+        QCOMPARE(runProgram(MC_BINARY, {"export-nest", target, "--seed", "8"}, &out), 2);
+        QVERIFY2(out.contains("already holds files") && out.contains("--overwrite"), qPrintable(out));
+        QCOMPARE(readJson(t + "/sim_dict.json")["rng_seed"].get<int>(), 99);
+        // With --overwrite: replaced whole.
+        QCOMPARE(runProgram(MC_BINARY, {"export-nest", target, "--seed", "8", "--overwrite"}, &out), 0);
+        QCOMPARE(readJson(t + "/sim_dict.json")["rng_seed"].get<int>(), 8);
+        // A file of the user's beside the export: refused even with --overwrite, nothing touched.
+        writeTextFileAtomic(t + "/my_notes.txt", "keep me\n");
+        QCOMPARE(runProgram(MC_BINARY, {"export-nest", target, "--seed", "9", "--overwrite"}, &out), 2);
+        QVERIFY2(out.contains("my_notes.txt"), qPrintable(out));
+        QCOMPARE(readTextFile(t + "/my_notes.txt"), std::string("keep me\n"));
+        QCOMPARE(readJson(t + "/sim_dict.json")["rng_seed"].get<int>(), 8);
+        // Nothing was left beside the folder.
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList{"nest"});
+        // The same rules for the window's File → Export → For NEST… (one implementation).
+        QVERIFY_THROWS_EXCEPTION(ConfigError, exportForNestFolder(Config{}, t, true));
+        QCOMPARE(readTextFile(t + "/my_notes.txt"), std::string("keep me\n"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestExportNest)

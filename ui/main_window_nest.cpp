@@ -1,8 +1,8 @@
 // File → Export → For NEST…: the configuration the window runs now (live
 // changes included) as the reference PyNEST package's dictionaries and run
-// scripts (mc::exportForNest, as `microcircuit export-nest` writes them). The
-// folder is written beside its place and renamed into it (mc::RunTarget), so
-// an earlier export in it is replaced whole, never mixed with new files.
+// scripts (mc::exportForNestFolder, as `microcircuit export-nest` writes
+// them): written beside its place and renamed into it, so an earlier export
+// in it is replaced whole, never mixed with new files.
 #include "ui/main_window.hpp"
 
 #include "ui/sim_controller.hpp"
@@ -56,17 +56,9 @@ bool MainWindow::exportForNestTo(const QString& folder, bool replace) {
             return false;
         }
     }
-    std::vector<std::string> scripts(std::begin(kNestExportScripts), std::end(kNestExportScripts));
     NestExport out;
     try {
-        RunTarget target(folder.toStdString(), true, scripts);
-        try {
-            out = exportForNest(config, target.workPath());
-        } catch (...) {
-            target.discard();
-            throw;
-        }
-        target.commit();
+        out = exportForNestFolder(config, folder.toStdString(), replace);
     } catch (const std::exception& e) {
         showMessage(true, "Could not export for NEST", QString::fromStdString(e.what()));
         return false;

@@ -37,9 +37,18 @@ struct NestExport {
 /// files is an earlier export, which a new export may replace.
 inline constexpr const char* kNestExportScripts[] = {"run_microcircuit.py", "submit.slurm", "README.txt"};
 
-/// Writes the folder (created if needed; files written atomically). Throws
-/// ConfigError if it cannot be written.
+/// Writes the files into `folder` (created if needed; files written
+/// atomically) as they are, replacing files of the same names. Throws
+/// ConfigError if it cannot be written. What a user asks for goes through
+/// exportForNestFolder.
 NestExport exportForNest(const Config& config, const std::string& folder);
+
+/// The export as `microcircuit export-nest` and the window write it: into a
+/// work folder beside `folder`, renamed into place when complete (RunTarget),
+/// so an earlier export is replaced whole or not at all. Refuses
+/// (ConfigError, nothing changed) a folder that holds anything, unless
+/// `overwrite` and it holds only an earlier export's or a run's files.
+NestExport exportForNestFolder(const Config& config, const std::string& folder, bool overwrite);
 
 /// The three dictionaries as JSON text, in the order sim, net, stim.
 std::vector<std::string> nestDicts(const Config& config);

@@ -21,7 +21,10 @@ public:
     /// Throws ConfigError (naming the folder, and the pid of a run holding it).
     /// `alsoOwned`: further file names this writer owns besides the run
     /// files (isRunFileName), e.g. an export's scripts; they may be replaced.
-    RunTarget(const std::string& folder, bool overwrite, std::vector<std::string> alsoOwned = {});
+    /// `what` names the folder's content in messages: "run" (whose folder
+    /// is --out) or e.g. "export".
+    RunTarget(const std::string& folder, bool overwrite, std::vector<std::string> alsoOwned = {},
+              const std::string& what = "run");
     /// Releases the lock. A work folder neither committed nor abandoned is
     /// abandoned (renamed as interrupted), never deleted.
     ~RunTarget();

@@ -3,6 +3,7 @@
 
 #include "microcircuit/config_io.hpp"
 #include "microcircuit/errors.hpp"
+#include "microcircuit/run_target.hpp"
 #include "microcircuit/version.hpp"
 #include "recording_devices.hpp"
 
@@ -212,6 +213,21 @@ std::string readme(const Config& c, const Dicts& d) {
 }
 
 } // namespace
+
+NestExport exportForNestFolder(const Config& config, const std::string& folder, bool overwrite) {
+    config.validate(); // before anything is touched
+    RunTarget target(folder, overwrite, std::vector<std::string>(std::begin(kNestExportScripts), std::end(kNestExportScripts)),
+                     "export");
+    NestExport out;
+    try {
+        out = exportForNest(config, target.workPath());
+    } catch (...) {
+        target.discard();
+        throw;
+    }
+    target.commit();
+    return out;
+}
 
 std::vector<std::string> nestDicts(const Config& config) {
     const Dicts d = buildDicts(config);

@@ -83,8 +83,11 @@ bool RunTarget::owns(const std::string& fileName) const {
     return std::find(m_alsoOwned.begin(), m_alsoOwned.end(), name) != m_alsoOwned.end();
 }
 
-RunTarget::RunTarget(const std::string& folder, bool overwrite, std::vector<std::string> alsoOwned)
+RunTarget::RunTarget(const std::string& folder, bool overwrite, std::vector<std::string> alsoOwned,
+                     const std::string& what)
     : m_alsoOwned(std::move(alsoOwned)) {
+    const std::string another = what == "run" ? "another --out" : "another folder";
+    const std::string article = std::string("aeiou").find(what.empty() ? 'x' : what[0]) != std::string::npos ? "an " : "a ";
     if (folder.empty())
         throw ConfigError("the output folder (--out, or sim.data_path in a configuration) must not be empty");
     std::error_code ec;
@@ -136,7 +139,7 @@ RunTarget::RunTarget(const std::string& folder, bool overwrite, std::vector<std:
             std::string pid(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
             while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
             throw ConfigError(m_final + ": another microcircuit run (pid " + (pid.empty() ? "unknown" : pid) +
-                              ") is writing into this folder; wait until it ends, or choose another --out");
+                              ") is writing into this folder; wait until it ends, or choose " + another);
         }
         // The holder before us may have removed the lock file as it ended:
         // then our lock is on a file nobody else sees; take the new one.
@@ -182,16 +185,16 @@ RunTarget::RunTarget(const std::string& folder, bool overwrite, std::vector<std:
         std::sort(foreign.begin(), foreign.end());
         if (!all.empty()) {
             if (!overwrite)
-                refuse(m_final + ": already holds files (" + listNames(all) +
-                       "); a run folder holds exactly one run: add --overwrite to replace that run, or choose "
-                       "another --out");
+                refuse(m_final + ": already holds files (" + listNames(all) + "); " + article + what +
+                       " folder holds exactly one " + what + ": add --overwrite to replace that " + what +
+                       ", or choose " + another);
             if (!foreign.empty())
                 refuse(m_final + ": --overwrite removes only files that microcircuit writes, and this folder also "
-                                 "holds " + listNames(foreign) + "; move them away, or choose another --out");
+                                 "holds " + listNames(foreign) + "; move them away, or choose " + another);
             if (!protectedFiles.empty())
                 refuse(m_final + "/" + protectedFiles.front() +
                        ": is write-protected; --overwrite does not remove write-protected files (make it writable, "
-                       "or choose another --out)");
+                       "or choose " + another + ")");
             if (::access(m_final.c_str(), W_OK | X_OK) != 0)
                 refuse(m_final + ": cannot be written (" + errnoText(errno) + ")");
         }
