@@ -3,6 +3,7 @@
 #include "ui/gui_main.hpp"
 #include "ui/raster/raster_view.hpp"
 #include "ui/sim_controller.hpp"
+#include "ui_test_helpers.hpp"
 
 #include <QApplication>
 #include <QOffscreenSurface>
@@ -42,10 +43,7 @@ class TestUiRaster : public QObject {
         QFETCH(bool, colourBlind);
         QFETCH(bool, presentation);
         SimController c(2);
-        c.pause();
-        QSignalSpy built(&c, &SimController::built);
-        c.rebuild(Config{});
-        QVERIFY(built.wait(20000));
+        QVERIFY(test::buildPaused(c, Config{}));
         c.step(250.0);
         QTRY_COMPARE_WITH_TIMEOUT(c.store().endStep(), std::int64_t{2500}, 30000);
 
@@ -187,12 +185,7 @@ class TestUiRaster : public QObject {
     /// and the tests that compare frames use the grab.
     void screenShowsTheGrabbedFrame() {
         SimController c(2);
-        c.pause();
-        QSignalSpy built(&c, &SimController::built);
-        Config config;
-        config.net.N_scaling = 0.02;
-        c.rebuild(config);
-        QVERIFY(built.wait(20000));
+        QVERIFY(test::buildPaused(c, test::tinyNetwork()));
         c.step(300.0);
         QTRY_COMPARE_WITH_TIMEOUT(c.store().endStep(), std::int64_t{3000}, 30000);
         RasterView view(&c);
@@ -215,12 +208,7 @@ class TestUiRaster : public QObject {
 
     void spikesAtTheirPixels() {
         SimController c(2);
-        c.pause();
-        QSignalSpy built(&c, &SimController::built);
-        Config config;
-        config.net.N_scaling = 0.02;
-        c.rebuild(config);
-        QVERIFY(built.wait(20000));
+        QVERIFY(test::buildPaused(c, test::tinyNetwork()));
         RasterView view(&c);
         view.setWindowMs(200.0);
         view.resize(900, 700);

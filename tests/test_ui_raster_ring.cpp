@@ -7,6 +7,7 @@
 #include "ui/gui_main.hpp"
 #include "ui/raster/raster_view.hpp"
 #include "ui/sim_controller.hpp"
+#include "ui_test_helpers.hpp"
 
 #include <QApplication>
 #include <QOffscreenSurface>
@@ -315,12 +316,7 @@ class TestUiRasterRing : public QObject {
     /// view drawn from the store, while a run scrolls, after zoom and resize.
     void viewDrawsTheSameBothWays() {
         SimController c(2);
-        c.pause();
-        QSignalSpy built(&c, &SimController::built);
-        Config config;
-        config.net.N_scaling = 0.02;
-        c.rebuild(config);
-        QVERIFY(built.wait(20000));
+        QVERIFY(test::buildPaused(c, test::tinyNetwork()));
         RasterView view(&c);
         view.setWindowMs(300.0);
         view.resize(900, 600);
@@ -355,12 +351,7 @@ class TestUiRasterRing : public QObject {
     /// marker enters, crosses and leaves the window, after a pan.
     void cachedOverlayShowsTheSame() {
         SimController c(2);
-        c.pause();
-        QSignalSpy built(&c, &SimController::built);
-        Config config;
-        config.net.N_scaling = 0.02;
-        c.rebuild(config);
-        QVERIFY(built.wait(20000));
+        QVERIFY(test::buildPaused(c, test::tinyNetwork()));
         c.fireThalamicPulse(500.0);
         RasterView view(&c);
         view.setWindowMs(300.0);
@@ -470,12 +461,7 @@ class TestUiRasterRing : public QObject {
     /// pixels through the ring as drawn from the store, while a run scrolls.
     void windowShowsTheSameBothWays() {
         SimController c(2);
-        c.pause();
-        QSignalSpy built(&c, &SimController::built);
-        Config config;
-        config.net.N_scaling = 0.02;
-        c.rebuild(config);
-        QVERIFY(built.wait(20000));
+        QVERIFY(test::buildPaused(c, test::tinyNetwork()));
         RasterView view(&c);
         view.setWindowMs(300.0);
         view.resize(900, 600);

@@ -147,7 +147,6 @@ void RasterRenderer::mirror(const RasterFrame& frame, std::uint64_t from, std::u
         m_gl->glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(slot * sizeof(Spike)),
                               static_cast<GLsizeiptr>(n * sizeof(Spike)), frame.stored.data() + (g - frame.storedBase));
         g += n;
-        m_uploaded += n;
     }
     m_mirrorEnd = to;
     m_mirrorBegin = std::max(m_mirrorBegin, m_mirrorEnd > m_capacity ? m_mirrorEnd - m_capacity : 0);

@@ -86,7 +86,6 @@ class RasterRenderer {
     void release();
     const QString& error() const { return m_error; }
     bool isReady() const { return m_ready; }
-    std::uint64_t uploadedSpikes() const { return m_uploaded; }
     const RasterFrameStats& lastFrame() const { return m_stats; }
     std::uint64_t fullRedraws() const { return m_fullRedraws; }
 
@@ -151,7 +150,6 @@ class RasterRenderer {
     std::size_t m_capacity = 0;
     std::uint64_t m_mirrorBegin = 0, m_mirrorEnd = 0;
     int m_generation = -1;
-    std::uint64_t m_uploaded = 0;
     bool m_ready = false;
     QString m_error;
     int m_maxTexture = 4096;
